@@ -1,0 +1,33 @@
+# gpscrape developer commands. Every target does its own set-up from nothing.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup test test-long demo fixtures lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+test-long: $(STAMP)
+	$(PY) -m pytest -q -m long
+
+demo: $(STAMP)
+	$(VENV)/bin/gpscrape demo
+
+fixtures: $(STAMP)
+	$(VENV)/bin/gpscrape fixtures --update
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,45 @@
+"""The `gpscrape` command line: parses options and hands over to one command module each.
+
+Each module in `gpscrape.commands` exposes `HELP`, `add_arguments(parser)` and
+`run(args) -> int` (the exit code). Modules are imported only when needed, so
+`gpscrape extract` never loads Scrapy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS: tuple[str, ...] = ("extract",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser, with every command's options (used by the docs too)."""
+    from gpscrape import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="gpscrape", description="NIAS Global Politics pages to typed Parquet datasets."
+    )
+    parser.add_argument("--version", action="version", version=f"gpscrape {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        module = _command(name)
+        command_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(command_parser)
+        command_parser.set_defaults(run=module.run)
+    return parser
+
+
+def _command(name: str):
+    return importlib.import_module(f"gpscrape.commands.{name}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `gpscrape` script; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    return int(args.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
