@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS: tuple[str, ...] = ("extract",)
+COMMANDS: tuple[str, ...] = ("extract", "schema")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -29,3 +29,4 @@ class QuarantineItem:
     fetched_at: datetime
     record_no: int | None = None
     content_sha256: str | None = None
+    extractor_version: str | None = None

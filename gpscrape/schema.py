@@ -1,0 +1,373 @@
+"""Every Parquet table of a gpscrape dataset: columns, Arrow types, keys and descriptions.
+
+This module is the one place that declares the tables. The writer writes with these schemas,
+the validator checks against them, and `gpscrape schema` renders them as the data dictionary
+(`docs/data-dictionary.md`). The flatten functions turn a page record into each table's rows.
+
+Types: dates are `date32`, timestamps `timestamp("us", tz="UTC")`, integers `int64` (read by
+pandas as the nullable `Int64`), lists Arrow lists, text Arrow strings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import pyarrow as pa
+
+from gpscrape.items import PageItem, QuarantineItem
+
+Row = dict[str, Any]
+SortKey = tuple[Any, ...]
+
+INT = pa.int64()
+TEXT = pa.string()
+DATE = pa.date32()
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+INTS = pa.list_(INT)
+TEXTS = pa.list_(TEXT)
+
+DESCRIPTION = b"description"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: its name, Arrow type, whether it may be null, and a one-line description."""
+
+    name: str
+    type: pa.DataType
+    description: str
+    nullable: bool = True
+
+    def field(self) -> pa.Field:
+        """The Arrow field, with the description in its metadata."""
+        return pa.field(
+            self.name, self.type, nullable=self.nullable,
+            metadata={DESCRIPTION: self.description.encode()},
+        )
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table: its columns, its row key and the unit a newer fetch replaces as a whole.
+
+    `key(row)` orders the rows and is unique within the table. `group(row)` names the unit
+    that a newer fetch replaces: every row of a record for `sections`, the row itself elsewhere.
+    """
+
+    name: str
+    description: str
+    key_doc: str
+    columns: tuple[Column, ...]
+    key: Callable[[Row], SortKey]
+    group: Callable[[Row], SortKey]
+
+    @cached_property
+    def schema(self) -> pa.Schema:
+        """The Arrow schema written to Parquet (pandas metadata makes integers `Int64`)."""
+        return pa.schema([c.field() for c in self.columns], metadata=_pandas_metadata(self.columns))
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _pandas_metadata(columns: Iterable[Column]) -> dict[bytes, bytes]:
+    """Tell pandas to read every integer column as `Int64`, nulls or not."""
+    ints = [
+        {"name": c.name, "field_name": c.name, "pandas_type": "int64",
+         "numpy_type": "Int64", "metadata": None}
+        for c in columns
+        if c.type == INT
+    ]
+    return {b"pandas": json.dumps(
+        {"index_columns": [], "column_indexes": [], "columns": ints}, sort_keys=True
+    ).encode()}
+
+
+def _text_key(value: str | None) -> str:
+    return value or ""
+
+
+FETCH_COLUMNS = (
+    Column("fetched_at", TIMESTAMP, "when the page was fetched (UTC)", nullable=False),
+    Column("content_sha256", TEXT, "SHA-256 hex digest of the response body as received"),
+    Column("extractor_version", TEXT, "version of the extractor that produced the record"),
+)
+
+ARTICLES = Table(
+    name="articles",
+    description="One row per page record with a `record_no` (latest fetch wins).",
+    key_doc="`record_no`",
+    columns=(
+        Column("record_no", INT, "`recordNo` from the URL: the site's key for the page",
+               nullable=False),
+        Column("cwa_no", INT, "CWA number: `ArticleNo` in the URL or the page's own CWA line"),
+        Column("url", TEXT, "URL the page was fetched from", nullable=False),
+        Column("series", TEXT, "canonical series name; null for a page outside any series"),
+        Column("series_raw", TEXT, "label line at the top of the page, as printed"),
+        Column("title", TEXT, "issue or commentary title"),
+        Column("issue_line_raw", TEXT, "issue line as printed, trimmed"),
+        Column("issue_numbers", INTS, "issue numbers (`#294 & 295` -> [294, 295])",
+               nullable=False),
+        Column("volume", INT, "volume number (`Vol. 6` -> 6)"),
+        Column("numbers", INTS, "numbers within the volume (`Nos. 48 & 49` -> [48, 49])",
+               nullable=False),
+        Column("published", DATE, "publication date (first day of the month or year when "
+               "only those are printed)"),
+        Column("published_precision", TEXT, "precision of `published`: day, month or year"),
+        Column("published_raw", TEXT, "the date as printed"),
+        Column("byline", TEXT, "byline as printed: a team or a person"),
+        Column("authors", TEXTS, "people credited as authors, in order, teams excluded",
+               nullable=False),
+        Column("photo_source", TEXT, "the value after `Photo Source:`"),
+        Column("standfirst", TEXT, "teaser paragraph for the whole page"),
+        Column("about_author", TEXT, "text under `About the author`"),
+        Column("body_text", TEXT, "all topic text, paragraphs separated by a blank line",
+               nullable=False),
+        Column("topic_count", INT, "number of topics (sub-articles) on the page", nullable=False),
+        Column("topic_titles", TEXTS, "title of each topic in page order (null where none is "
+               "printed)", nullable=False),
+        Column("section_count", INT, "number of sections over all topics", nullable=False),
+        Column("listing_count", INT, "number of listing entries on the page", nullable=False),
+        *FETCH_COLUMNS,
+        Column("etag", TEXT, "HTTP `ETag` of the response"),
+        Column("last_modified", TEXT, "HTTP `Last-Modified` of the response, as sent"),
+    ),
+    key=lambda row: (row["record_no"],),
+    group=lambda row: (row["record_no"],),
+)
+
+SECTIONS = Table(
+    name="sections",
+    description="One row per section of every topic of every article (a newer fetch of a "
+    "record replaces all its sections).",
+    key_doc="`record_no`, `topic_index`, `section_index`",
+    columns=(
+        Column("record_no", INT, "the article's `record_no`", nullable=False),
+        Column("topic_index", INT, "position of the topic on the page, from 0", nullable=False),
+        Column("topic_title", TEXT, "title of the topic (null where none is printed)"),
+        Column("topic_authors", TEXTS, "people on the topic's author line", nullable=False),
+        Column("topic_standfirst", TEXT, "teaser printed under the topic's title"),
+        Column("section_index", INT, "position of the section within its topic, from 0",
+               nullable=False),
+        Column("heading", TEXT, "heading as printed; null for text before the first heading"),
+        Column("kind", TEXT, "canonical kind: what_happened, background, what_it_means, "
+               "in_the_news, issues_at_large, in_perspective or other", nullable=False),
+        Column("text", TEXT, "the section's paragraphs, separated by a blank line",
+               nullable=False),
+    ),
+    key=lambda row: (row["record_no"], row["topic_index"], row["section_index"]),
+    group=lambda row: (row["record_no"],),
+)
+
+
+def _listing_key(row: Row) -> SortKey:
+    if row["cwa_no"] is not None:
+        return (0, row["cwa_no"], "", "")
+    return (1, 0, _text_key(row["url"]), _text_key(row["title"]))
+
+
+LISTINGS = Table(
+    name="listings",
+    description="One row per listed CWA number (or per listed entry without one), from the "
+    "`PREVIOUS COMMENTS` blocks and landing pages; the latest sighting wins.",
+    key_doc="`cwa_no`; for entries without one, `url` and `title`",
+    columns=(
+        Column("cwa_no", INT, "CWA number of the listed piece (`CWA # 1931` -> 1931)"),
+        Column("month", DATE, "first day of the printed month"),
+        Column("title", TEXT, "title as printed (often cut at a colon)"),
+        Column("authors", TEXTS, "people or teams named in the entry", nullable=False),
+        Column("author_bio", TEXT, "text after `|` on the entry's author line"),
+        Column("url", TEXT, "the entry's link, absolute"),
+        Column("record_no", INT, "`recordNo` in the entry's link"),
+        Column("seen_on_record_no", INT, "`record_no` of the page listing it (null for a "
+               "landing page without one)"),
+        Column("seen_on_url", TEXT, "URL of the page listing it", nullable=False),
+        Column("fetched_at", TIMESTAMP, "when that page was fetched (UTC)", nullable=False),
+    ),
+    key=_listing_key,
+    group=_listing_key,
+)
+
+AUTHORS = Table(
+    name="authors",
+    description="One row per person (never a team) credited on an article or named in a "
+    "listing entry; rebuilt from `articles` and `listings` at every write.",
+    key_doc="`name`",
+    columns=(
+        Column("name", TEXT, "the person's name as first spelled", nullable=False),
+        Column("record_nos", INTS, "records crediting the person: article authors, and "
+               "listing entries linking to a record", nullable=False),
+        Column("bios", TEXTS, "distinct bios seen: `About the author` of their single-author "
+               "articles and `Name | bio` of listing entries", nullable=False),
+    ),
+    key=lambda row: (row["name"],),
+    group=lambda row: (row["name"],),
+)
+
+QUARANTINE = Table(
+    name="quarantine",
+    description="Pages that could not be turned into a valid record, with the reason (latest "
+    "fetch of a URL wins).",
+    key_doc="`url`",
+    columns=(
+        Column("url", TEXT, "URL of the page", nullable=False),
+        Column("reason", TEXT, "why the page was quarantined", nullable=False),
+        Column("record_no", INT, "`recordNo` from the URL, when known"),
+        *FETCH_COLUMNS,
+    ),
+    key=lambda row: (row["url"],),
+    group=lambda row: (row["url"],),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, SECTIONS, LISTINGS, AUTHORS, QUARANTINE)}
+# Tables filled from items; `authors` is derived from `articles` and `listings`.
+ITEM_TABLES: tuple[str, ...] = ("articles", "sections", "listings", "quarantine")
+
+
+def _fetch_values(item: PageItem) -> Row:
+    return {
+        "fetched_at": item.fetched_at,
+        "content_sha256": item.content_sha256,
+        "extractor_version": item.extractor_version,
+    }
+
+
+def article_rows(item: PageItem) -> list[Row]:
+    """The page's `articles` row; none for a listing-only page without a `record_no`."""
+    r = item.record
+    if r.record_no is None:
+        return []
+    return [{
+        "record_no": r.record_no, "cwa_no": r.cwa_no, "url": r.url, "series": r.series,
+        "series_raw": r.series_raw, "title": r.title, "issue_line_raw": r.issue_line_raw,
+        "issue_numbers": list(r.issue_numbers), "volume": r.volume, "numbers": list(r.numbers),
+        "published": r.published, "published_precision": r.published_precision,
+        "published_raw": r.published_raw, "byline": r.byline, "authors": list(r.authors),
+        "photo_source": r.photo_source, "standfirst": r.standfirst,
+        "about_author": r.about_author, "body_text": r.body_text,
+        "topic_count": len(r.topics), "topic_titles": [t.title for t in r.topics],
+        "section_count": sum(len(t.sections) for t in r.topics),
+        "listing_count": len(r.listing),
+        **_fetch_values(item), "etag": item.etag, "last_modified": item.last_modified,
+    }]
+
+
+def section_rows(item: PageItem) -> list[Row]:
+    """One row per section; none for a page without a `record_no`."""
+    r = item.record
+    if r.record_no is None:
+        return []
+    return [
+        {
+            "record_no": r.record_no, "topic_index": ti, "topic_title": topic.title,
+            "topic_authors": list(topic.authors), "topic_standfirst": topic.standfirst,
+            "section_index": si, "heading": section.heading, "kind": section.kind,
+            "text": section.text,
+        }
+        for ti, topic in enumerate(r.topics)
+        for si, section in enumerate(topic.sections)
+    ]
+
+
+def listing_rows(item: PageItem) -> list[Row]:
+    """One row per listing entry of the page, with where it was seen."""
+    r = item.record
+    return [
+        {
+            "cwa_no": e.cwa_no, "month": e.month, "title": e.title, "authors": list(e.authors),
+            "author_bio": e.author_bio, "url": e.url, "record_no": e.record_no,
+            "seen_on_record_no": r.record_no, "seen_on_url": r.url,
+            "fetched_at": item.fetched_at,
+        }
+        for e in r.listing
+    ]
+
+
+def quarantine_rows(item: QuarantineItem) -> list[Row]:
+    """The quarantined page's row."""
+    return [{
+        "url": item.url, "reason": item.reason, "record_no": item.record_no,
+        "fetched_at": item.fetched_at, "content_sha256": item.content_sha256,
+        "extractor_version": item.extractor_version,
+    }]
+
+
+def item_rows(item: PageItem | QuarantineItem) -> Iterator[tuple[str, Row]]:
+    """Every (table name, row) an item contributes to the item tables."""
+    if isinstance(item, QuarantineItem):
+        for row in quarantine_rows(item):
+            yield "quarantine", row
+        return
+    for name, flatten in (("articles", article_rows), ("sections", section_rows),
+                          ("listings", listing_rows)):
+        for row in flatten(item):
+            yield name, row
+
+
+def is_team(name: str) -> bool:
+    """`GP Team`, `IPRI Team`, any `... Team`: a team, not a person."""
+    words = name.casefold().split()
+    return bool(words) and words[-1] == "team"
+
+
+def author_rows(articles: Iterable[Row], listings: Iterable[Row]) -> list[Row]:
+    """The `authors` table from `articles` rows (`record_no`, `authors`, `about_author`) and
+    `listings` rows (`record_no`, `authors`, `author_bio`), sorted by name."""
+    records: dict[str, set[int]] = {}
+    bios: dict[str, set[str]] = {}
+
+    def credit(names: list[str], record_no: int | None, bio: str | None) -> None:
+        people = [n for n in names if not is_team(n)]
+        for name in people:
+            records.setdefault(name, set())
+            bios.setdefault(name, set())
+            if record_no is not None:
+                records[name].add(record_no)
+        if bio and len(people) == 1 and len(names) == 1:
+            bios[people[0]].add(bio)
+
+    for row in articles:
+        credit(row["authors"], row["record_no"], row["about_author"])
+    for row in listings:
+        credit(row["authors"], row["record_no"], row["author_bio"])
+    return [
+        {"name": name, "record_nos": sorted(records[name]), "bios": sorted(bios[name])}
+        for name in sorted(records)
+    ]
+
+
+def _type_name(data_type: pa.DataType) -> str:
+    if pa.types.is_list(data_type):
+        return f"list<{_type_name(data_type.value_type)}>"
+    if pa.types.is_timestamp(data_type):
+        return f"timestamp[{data_type.unit}, {data_type.tz}]"
+    return {"date32[day]": "date32"}.get(str(data_type), str(data_type))
+
+
+def data_dictionary() -> str:
+    """The data dictionary of every table, as Markdown (the text of docs/data-dictionary.md)."""
+    lines = [
+        "# Data dictionary",
+        "",
+        "Generated from `gpscrape/schema.py` by `gpscrape schema --write docs/data-dictionary.md`;"
+        " do not edit by hand.",
+        "",
+        "Each table is a folder under the output root (`output/` by default) holding Parquet "
+        "files. Integers are `int64` (pandas reads them as `Int64`), dates `date32`, timestamps "
+        "UTC microseconds, lists Arrow lists. Rows are ordered by the key.",
+    ]
+    for table in TABLES.values():
+        lines += ["", f"## `{table.name}`", "", table.description, "",
+                  f"Key: {table.key_doc}.", "",
+                  "| column | type | null | description |", "|---|---|---|---|"]
+        lines += [
+            f"| `{c.name}` | {_type_name(c.type)} | {'yes' if c.nullable else 'no'} "
+            f"| {c.description} |"
+            for c in table.columns
+        ]
+    return "\n".join(lines) + "\n"
