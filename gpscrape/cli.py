@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS: tuple[str, ...] = ("extract", "schema")
+COMMANDS: tuple[str, ...] = ("extract", "schema", "crawl", "backfill")
 
 
 def build_parser() -> argparse.ArgumentParser:

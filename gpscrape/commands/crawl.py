@@ -1,0 +1,162 @@
+"""`gpscrape crawl`: run spider `gp` in-process over the site (or a mirror) and summarise."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from gpscrape import exit_codes
+
+HELP = "Crawl the site (or a mirror) and write its records."
+
+# Stats shown in the summary, as (label, stats key).
+SUMMARY_FIELDS: tuple[tuple[str, str], ...] = (
+    ("pages fetched", "gpscrape/pages"),
+    ("records", "gpscrape/records"),
+    ("listing pages", "gpscrape/listings"),
+    ("missing", "gpscrape/missing"),
+    ("quarantined", "gpscrape/quarantined"),
+    ("failed requests", "gpscrape/failed"),
+    ("filtered out", "gpscrape/filtered"),
+    ("refused by robots/off-site", "gpscrape/skipped"),
+)
+_CLEAN_FINISH = {"finished", "limit_reached"}
+
+
+def output_settings(output: Path) -> dict[str, Any]:
+    """Scrapy settings that send the run's items under `output` (the one place to change)."""
+    output.mkdir(parents=True, exist_ok=True)
+    return {
+        "FEEDS": {
+            str(output / "records.jsonl"): {
+                "format": "jsonlines",
+                "overwrite": True,
+                "item_classes": ["gpscrape.items.PageItem"],
+            },
+            str(output / "quarantine.jsonl"): {
+                "format": "jsonlines",
+                "overwrite": True,
+                "item_classes": ["gpscrape.items.QuarantineItem"],
+            },
+        }
+    }
+
+
+def setting_pair(text: str) -> tuple[str, str]:
+    """argparse type for `-s NAME=VALUE`."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name.strip(), value
+
+
+def since_date(text: str) -> str:
+    """argparse type for `--since`: checked now, handed to the spider as written."""
+    from gpscrape.spiders.gp import parse_since
+
+    try:
+        parse_since(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def non_negative(text: str) -> int:
+    """argparse type for counts and recordNos."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {value}")
+    return value
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options shared by `crawl`, `backfill` and `demo`."""
+    parser.add_argument("--base-url", help="site to crawl (default: setting GPSCRAPE_BASE_URL)")
+    parser.add_argument(
+        "--output", type=Path, default=Path("output"), help="output folder (default: output)"
+    )
+    parser.add_argument("--series", help="keep only this canonical series (case-insensitive)")
+    parser.add_argument(
+        "--since",
+        type=since_date,
+        help="keep records published on or after this date (2024-01-01, '3 months ago')",
+    )
+    parser.add_argument(
+        "-s",
+        dest="settings",
+        metavar="NAME=VALUE",
+        action="append",
+        type=setting_pair,
+        default=[],
+        help="override a Scrapy setting (repeatable)",
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_common_arguments(parser)
+    parser.add_argument("--limit", type=non_negative, help="stop after this many article records")
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_spider(
+        args, {"series": args.series, "since": args.since, "limit": args.limit}, command="crawl"
+    )
+
+
+def run_spider(
+    args: argparse.Namespace,
+    spider_args: dict[str, Any],
+    command: str,
+    defaults: dict[str, Any] | None = None,
+) -> int:
+    """Run spider `gp` with project settings, `defaults`, output and `-s` overrides; summarise.
+
+    Returns the exit code: non-zero when records were quarantined, requests failed for good,
+    or the crawl did not finish cleanly.
+    """
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "gpscrape.settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    settings.setdict(defaults or {}, priority="cmdline")
+    settings.setdict(output_settings(args.output), priority="cmdline")
+    settings.setdict(dict(args.settings), priority="cmdline")
+    kwargs = {k: v for k, v in spider_args.items() if v is not None}
+    if args.base_url:
+        kwargs["base_url"] = args.base_url
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler("gp")
+    started = time.monotonic()
+    process.crawl(crawler, **kwargs)
+    process.start()
+    elapsed = time.monotonic() - started
+    stats = crawler.stats.get_stats()
+    failures = getattr(crawler.spider, "failures", [])
+    print(summary(command, stats, failures, elapsed))
+    return exit_code(stats)
+
+
+def summary(
+    command: str, stats: dict[str, Any], failures: list[tuple[str, str]], elapsed: float
+) -> str:
+    """The end-of-run summary printed by the crawl commands."""
+    counts = ", ".join(f"{stats.get(key, 0)} {label}" for label, key in SUMMARY_FIELDS)
+    lines = [f"gpscrape {command}: {counts}; {elapsed:.1f} s ({stats.get('finish_reason', '?')})"]
+    lines += [f"  failed: {url} ({reason})" for url, reason in failures]
+    return "\n".join(lines)
+
+
+def exit_code(stats: dict[str, Any]) -> int:
+    """CHECKS_FAILED when anything was quarantined, failed or the crawl ended abnormally."""
+    errors = sum(v for k, v in stats.items() if k.startswith("spider_exceptions/"))
+    bad = stats.get("gpscrape/quarantined", 0) + stats.get("gpscrape/failed", 0) + errors
+    if bad or stats.get("finish_reason") not in _CLEAN_FINISH:
+        return exit_codes.CHECKS_FAILED
+    return exit_codes.OK

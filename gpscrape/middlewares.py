@@ -1,0 +1,87 @@
+"""Downloader middlewares: stay on the site, and retry with backoff honouring Retry-After."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+
+from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import task
+
+
+class SiteOnlyMiddleware(OffsiteMiddleware):
+    """OffsiteMiddleware that also checks `dont_filter` requests (retries and their redirects)."""
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        if not request.dont_filter:
+            super().process_request(request)
+            return
+        request.dont_filter = False
+        try:
+            super().process_request(request)
+        finally:
+            request.dont_filter = True
+
+
+def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a `Retry-After` header (delta-seconds or HTTP date), or None."""
+    if value is None:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment is None:
+        return None
+    return max(0.0, moment.timestamp() - (time.time() if now is None else now))
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """RetryMiddleware that waits before each retry: `Retry-After` if sent, else exponential.
+
+    Settings: `GPSCRAPE_RETRY_BACKOFF_BASE` (seconds before the first retry, doubled for each
+    further one) and `GPSCRAPE_RETRY_BACKOFF_MAX` (cap for both the backoff and Retry-After).
+    """
+
+    def __init__(self, settings) -> None:
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("GPSCRAPE_RETRY_BACKOFF_BASE", 1.0)
+        self.backoff_max = settings.getfloat("GPSCRAPE_RETRY_BACKOFF_MAX", 60.0)
+
+    async def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            await self._wait(result, retry_after_seconds(response.headers.get("Retry-After")))
+        return result
+
+    async def process_exception(
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> Request | Response | None:
+        result = super().process_exception(request, exception)
+        if isinstance(result, Request):
+            await self._wait(result, None)
+        return result
+
+    def delay_for(self, retry_times: int, retry_after: float | None) -> float:
+        """Seconds to wait before retry number `retry_times` (1-based)."""
+        if retry_after is not None:
+            return min(retry_after, self.backoff_max)
+        return min(self.backoff_base * 2 ** (retry_times - 1), self.backoff_max)
+
+    async def _wait(self, retry: Request, retry_after: float | None) -> None:
+        delay = self.delay_for(retry.meta.get("retry_times", 1), retry_after)
+        if delay > 0:
+            from twisted.internet import reactor  # imported late: never install one by import
+
+            self.crawler.stats.inc_value("gpscrape/retry_wait_seconds", delay)
+            await maybe_deferred_to_future(task.deferLater(reactor, delay, lambda: None))

@@ -1,0 +1,1 @@
+"""gpscrape's Scrapy spiders (`gp`)."""

@@ -1,0 +1,265 @@
+"""Spider `gp`: discover and fetch every article and listing page of the site, once per record.
+
+Arguments (`-a NAME=VALUE`, or the `gpscrape crawl`/`backfill` options):
+`base_url` (else setting `GPSCRAPE_BASE_URL`), `series` (canonical name, case-insensitive),
+`since` (a date dateparser understands: `2024-01-01`, `3 months ago`), `limit` (max article
+records), and for a backfill `backfill_from`, `backfill_to` and `url_template`
+(else setting `GPSCRAPE_BACKFILL_URL_TEMPLATE`, with `{n}` for the recordNo).
+
+Stats it keeps (all `gpscrape/...`): `pages` (responses parsed), `records` (article records
+yielded), `listings` (listing-only pages yielded), `filtered` (records left out by
+series/since/limit), `missing` (404, or a page with neither article nor listing),
+`quarantined` (pages that failed extraction), `failed` (requests that failed for good),
+`skipped` (requests refused by policy: robots.txt, off-site).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import dateparser
+from scrapy import Request, Spider
+from scrapy.exceptions import CloseSpider, IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from gpscrape import urls
+from gpscrape.extract import EXTRACTOR_VERSION, ExtractError, PageRecord, extract_page
+from gpscrape.items import PageItem, QuarantineItem
+
+# ExtractError reasons that mean "this page holds nothing" rather than "this page is broken".
+_MISSING_REASON = re.compile(r"neither|no article|not an article|no content|empty page", re.I)
+
+
+def parse_since(text: str) -> date:
+    """A `since` argument (`2024-01-01`, `3 months ago`) as a date; ValueError if unreadable."""
+    parsed = dateparser.parse(
+        text, settings={"PREFER_DATES_FROM": "past", "DATE_ORDER": "DMY", "STRICT_PARSING": False}
+    )
+    if parsed is None:
+        raise ValueError(f"cannot read the date {text!r}")
+    return parsed.date()
+
+
+def _positive_int(value: Any, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an integer, not {value!r}") from None
+    if number < 0:
+        raise ValueError(f"{name} must not be negative, not {number}")
+    return number
+
+
+def is_missing(error: ExtractError) -> bool:
+    """True when the extractor found neither an article nor a listing (a page, not a fault)."""
+    return bool(getattr(error, "missing", False)) or bool(_MISSING_REASON.search(error.reason))
+
+
+class GpSpider(Spider):
+    """Crawl (or backfill) the Global Politics site into PageItem / QuarantineItem."""
+
+    name = "gp"
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        series: str | None = None,
+        since: str | None = None,
+        limit: str | int | None = None,
+        backfill_from: str | int | None = None,
+        backfill_to: str | int | None = None,
+        url_template: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self._base_url_arg = base_url
+        self.series = series.strip().casefold() if series else None
+        self.since = parse_since(since) if since else None
+        self.limit = _positive_int(limit, "limit") if limit not in (None, "") else None
+        self.backfill = None
+        if backfill_from not in (None, "") or backfill_to not in (None, ""):
+            first = _positive_int(backfill_from, "backfill_from")
+            last = _positive_int(backfill_to, "backfill_to")
+            if last < first:
+                raise ValueError(f"backfill_to ({last}) is below backfill_from ({first})")
+            self.backfill = (first, last)
+        self._url_template = url_template
+        self.failures: list[tuple[str, str]] = []  # (url, reason) of requests failed for good
+        self._seen_records: set[tuple[str, int]] = set()
+        self._seen_pages: set[str] = set()
+        self._article_records = 0
+        if base_url:
+            self._configure(base_url)
+
+    def _configure(self, base_url: str) -> None:
+        if urlsplit(base_url).scheme not in ("http", "https"):
+            raise ValueError(f"base URL must be http(s): {base_url!r}")
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.allowed_domains = urls.site_domains(self.base_url)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> GpSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if not spider._base_url_arg:
+            spider._configure(crawler.settings.get("GPSCRAPE_BASE_URL"))
+        if spider._url_template is None:
+            spider._url_template = crawler.settings.get("GPSCRAPE_BACKFILL_URL_TEMPLATE")
+        return spider
+
+    # --- requests ---------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        if self.backfill:
+            for n in range(self.backfill[0], self.backfill[1] + 1):
+                url = urljoin(self.base_url, self._url_template.format(n=n))
+                request = self._request_once(url)
+                if request is not None:
+                    yield request
+            return
+        paths = [""] + list(self.settings.getlist("GPSCRAPE_START_PATHS"))
+        for path in paths:
+            request = self._request_once(urljoin(self.base_url, path))
+            if request is not None:
+                yield request
+
+    def _request_once(self, url: str) -> Request | None:
+        """A request for `url` unless its record (or, for other pages, the URL) was seen."""
+        key = urls.record_key(url)
+        if key is not None:
+            if key in self._seen_records:
+                return None
+            self._seen_records.add(key)
+        else:
+            page = urls.page_key(url)
+            if page in self._seen_pages:
+                return None
+            self._seen_pages.add(page)
+        return Request(url, callback=self.parse, errback=self.on_error)
+
+    def _on_site(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
+    def _follow(self, response: Response, record: PageRecord | None) -> Iterator[Request]:
+        if self.backfill:
+            return
+        hrefs: list[str] = []
+        if isinstance(response, TextResponse):
+            hrefs = response.css("a::attr(href)").getall()
+        if record is not None:
+            hrefs += [entry.url for entry in record.listing if entry.url]
+        for href in hrefs:
+            href = href.strip()
+            if not href or href.startswith(("#", "javascript:", "mailto:")):
+                continue
+            url = urljoin(response.url, href)
+            if not self._on_site(url):
+                continue
+            if not (urls.is_article_url(url) or urls.is_listing_url(url)):
+                continue
+            request = self._request_once(url)
+            if request is not None:
+                yield request
+
+    # --- responses --------------------------------------------------------------------
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        stats = self.crawler.stats
+        stats.inc_value("gpscrape/pages")
+        if response.status == 404:
+            stats.inc_value("gpscrape/missing")
+            return
+        record = None
+        try:
+            record = extract_page(response.body, response.url)
+        except ExtractError as error:
+            if is_missing(error):
+                stats.inc_value("gpscrape/missing")
+            else:
+                stats.inc_value("gpscrape/quarantined")
+                yield QuarantineItem(
+                    url=response.url,
+                    reason=error.reason,
+                    fetched_at=datetime.now(UTC),
+                    record_no=urls.record_no_of(response.url),
+                    content_sha256=hashlib.sha256(response.body).hexdigest(),
+                )
+        if record is not None and self._is_new_after_redirect(response):
+            yield from self._emit(record, response)
+        yield from self._follow(response, record)
+
+    def _is_new_after_redirect(self, response: Response) -> bool:
+        """False when a redirect led to a record already fetched under another URL."""
+        if not response.meta.get("redirect_urls"):
+            return True
+        key = urls.record_key(response.url)
+        requested = urls.record_key(response.meta["redirect_urls"][0])
+        if key is None or key == requested:
+            return True
+        if key in self._seen_records:
+            return False
+        self._seen_records.add(key)
+        return True
+
+    def _emit(self, record: PageRecord, response: Response) -> Iterator[PageItem]:
+        stats = self.crawler.stats
+        item = PageItem(
+            record=record,
+            fetched_at=datetime.now(UTC),
+            content_sha256=hashlib.sha256(response.body).hexdigest(),
+            extractor_version=EXTRACTOR_VERSION,
+            etag=_header(response, "ETag"),
+            last_modified=_header(response, "Last-Modified"),
+        )
+        if record.record_no is None:
+            stats.inc_value("gpscrape/listings")
+            yield item
+            return
+        if not self._wanted(record):
+            stats.inc_value("gpscrape/filtered")
+            return
+        self._article_records += 1
+        stats.inc_value("gpscrape/records")
+        yield item
+        if self.limit is not None and self._article_records >= self.limit:
+            raise CloseSpider("limit_reached")
+
+    def _wanted(self, record: PageRecord) -> bool:
+        if self.limit is not None and self._article_records >= self.limit:
+            return False
+        if self.series and (record.series or "").casefold() != self.series:
+            return False
+        return not (self.since and (record.published is None or record.published < self.since))
+
+    def on_error(self, failure: Failure) -> Iterator[QuarantineItem]:
+        """Report a request that failed for good (after retries), or count a policy refusal."""
+        request = failure.request
+        stats = self.crawler.stats
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            stats.inc_value("gpscrape/skipped")
+            return
+        if failure.check(HttpError):
+            reason = f"HTTP {failure.value.response.status}"
+        else:
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        stats.inc_value("gpscrape/failed")
+        self.failures.append((request.url, reason))
+        self.logger.error("Request failed for good: %s (%s)", request.url, reason)
+        yield QuarantineItem(
+            url=request.url,
+            reason=f"request failed: {reason}",
+            fetched_at=datetime.now(UTC),
+            record_no=urls.record_no_of(request.url),
+        )
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value is not None else None

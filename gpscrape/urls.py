@@ -1,0 +1,98 @@
+"""Recognise the site's article and listing URLs and reduce article URLs to one key.
+
+The same record (`recordNo`) is reachable through several scripts and spellings of one URL:
+parameters in any order, `+` or `%20` for spaces, `http` or `https`, and a `url=` value that
+may hold an unescaped `&`. Only `recordNo` identifies a record.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote_plus, urlsplit
+
+from w3lib.url import canonicalize_url, safe_url_string
+
+# Scripts that render one article, as path suffixes (case-insensitive).
+ARTICLE_SCRIPTS: tuple[str, ...] = (
+    "/view_cir_articles.php",
+    "/twtw_view_articles.php",
+    "/africa/africa-weekly.php",
+    "/europe/view_em_comments.php",
+    "/view_ipri_articles.php",
+)
+MAIN_SITE = "globalpolitics.in"
+SISTER_SITE = "conflictreader.org"
+_LISTING_FILES = ("index.php", "index.html", "index.htm")
+_DIGITS = re.compile(r"\d+")
+
+
+def _host(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _query_params(url: str) -> list[tuple[str, str]]:
+    """Key/value pairs of the query, tolerant of `&amp;`, a stray `&` inside a value and `+`."""
+    query = urlsplit(url.strip()).query
+    pairs = []
+    for part in re.split(r"&(?:amp;)?", query):
+        key, _, value = part.partition("=")
+        pairs.append((unquote_plus(key).strip(), unquote_plus(value).strip()))
+    return pairs
+
+
+def record_no_of(url: str) -> int | None:
+    """The `recordNo` of a URL (any case of the name, any position), or None if it has none."""
+    for key, value in _query_params(url):
+        if key.lower() == "recordno":
+            match = _DIGITS.match(value)
+            return int(match.group()) if match else None
+    return None
+
+
+def article_no_of(url: str) -> int | None:
+    """The `ArticleNo` (the CWA number) of a URL, or None."""
+    for key, value in _query_params(url):
+        if key.lower() == "articleno":
+            match = _DIGITS.match(value)
+            return int(match.group()) if match else None
+    return None
+
+
+def is_article_url(url: str) -> bool:
+    """True when the URL is one of the article scripts with a `recordNo`."""
+    path = urlsplit(url.strip()).path.lower()
+    return path.endswith(ARTICLE_SCRIPTS) and record_no_of(url) is not None
+
+
+def record_key(url: str) -> tuple[str, int] | None:
+    """One key per record: `(site, recordNo)`; the sister site numbers its records apart."""
+    if not is_article_url(url):
+        return None
+    site = SISTER_SITE if _host(url) == SISTER_SITE else MAIN_SITE
+    return site, record_no_of(url)
+
+
+def is_listing_url(url: str) -> bool:
+    """True for a section landing page: a directory path (`/europe/`) or its index file."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or parts.query:
+        return False
+    path = parts.path or "/"
+    return path.endswith("/") or path.lower().rsplit("/", 1)[-1] in _LISTING_FILES
+
+
+def page_key(url: str) -> str:
+    """A scheme-free canonical form of any URL, for de-duplicating non-article pages."""
+    canonical = canonicalize_url(safe_url_string(url.strip()), keep_fragments=False)
+    parts = urlsplit(canonical)
+    path = parts.path or "/"
+    return f"{_host(canonical)}:{parts.port or ''}{path}?{parts.query}"
+
+
+def site_domains(base_url: str) -> list[str]:
+    """Domains a crawl of `base_url` may visit: its host, plus the sister site for the real one."""
+    host = _host(base_url)
+    if not host:
+        raise ValueError(f"base URL has no host: {base_url!r}")
+    return [host, SISTER_SITE] if host == MAIN_SITE else [host]
