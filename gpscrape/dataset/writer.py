@@ -1,0 +1,271 @@
+"""`DatasetWriter`: stream items into sorted runs, then merge and publish a new version.
+
+    with DatasetWriter(Path("output")) as writer:
+        for item in items:          # PageItem or QuarantineItem, already validated
+            writer.add(item)
+        result = writer.publish()
+
+Memory holds a few hundred rows per table plus the keys of the rows written in this run.
+Merging is an idempotent upsert: rows of the previous version whose record (or listing entry,
+or URL) the run fetched again are replaced by the newest fetch; the others are kept. Every
+table is written sorted by its key, so the same input gives the same files. Publishing swaps
+one symlink, so readers see the previous complete dataset or the new one, never a mix; a
+killed run leaves staging that the next writer removes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import pyarrow.parquet as pq
+
+from gpscrape.dataset import layout
+from gpscrape.dataset.runs import SEQ, merge, read_rows, staged_schema, write_rows
+from gpscrape.items import PageItem, QuarantineItem
+from gpscrape.schema import (
+    AUTHORS,
+    ITEM_TABLES,
+    TABLES,
+    Row,
+    SortKey,
+    Table,
+    author_rows,
+    item_rows,
+)
+
+BATCH_ROWS = 500  # rows per staged run and per row group of the published files
+FAN_IN = 16  # runs merged at once
+
+Checkpoint = Callable[[str], None]
+
+
+class DatasetBusyError(RuntimeError):
+    """Another writer holds the output directory."""
+
+
+@dataclass(slots=True)
+class PublishResult:
+    """What a publish wrote."""
+
+    version: str
+    rows: dict[str, int]
+    items: int
+    replaced: int  # items whose record, entry or URL an earlier item of the run also gave
+    quarantined: int
+
+
+@dataclass(slots=True)
+class _TableStage:
+    """New rows of one table in this run: the unsorted buffer, the sorted runs, the claims."""
+
+    table: Table
+    directory: Path
+    buffer: list[Row] = field(default_factory=list)
+    runs: list[Path] = field(default_factory=list)
+    latest: dict[SortKey, int] = field(default_factory=dict)  # group -> newest item's seq
+
+    def sort_key(self, row: Row) -> tuple[SortKey, int]:
+        return self.table.key(row), row[SEQ]
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        self.buffer.sort(key=self.sort_key)
+        self._write_run(iter(self.buffer))
+        self.buffer = []
+
+    def _write_run(self, rows: Iterator[Row]) -> None:
+        path = self.directory / f"run-{len(self.runs):06d}-{os.urandom(4).hex()}.parquet"
+        write_rows(path, staged_schema(self.table.schema), rows, batch_rows=128)
+        self.runs.append(path)
+
+    def is_latest(self, row: Row) -> bool:
+        return self.latest.get(self.table.group(row)) == row[SEQ]
+
+    def merged_runs(self) -> Iterator[Row]:
+        """Every surviving new row, sorted; merges at most FAN_IN runs at a time."""
+        while len(self.runs) > FAN_IN:
+            batch, self.runs = self.runs[:FAN_IN], self.runs[FAN_IN:]
+            self._write_run(self._merge(batch))
+            for path in batch:
+                path.unlink()
+        return self._merge(self.runs)
+
+    def _merge(self, runs: list[Path]) -> Iterator[Row]:
+        rows = merge((read_rows(p) for p in runs), key=self.sort_key)
+        return (row for row in rows if self.is_latest(row))
+
+
+class DatasetWriter:
+    """Writes one run's items into a new published version of the dataset under `output`.
+
+    `checkpoint(name)`, when given, is called at each step of publishing ("run_staged",
+    "staged", "version_written", "links_ready", "swapped", "cleaned") so tests can stop the
+    process there.
+    """
+
+    def __init__(self, output: Path, *, checkpoint: Checkpoint | None = None) -> None:
+        self.output = Path(output)
+        self._checkpoint = checkpoint or (lambda name: None)
+        self._lock: IO[bytes] | None = None
+        self._stages: dict[str, _TableStage] = {}
+        self._seq = 0
+        self._replaced = 0
+        self._quarantined = 0
+
+    # --- life cycle -------------------------------------------------------------------------
+    def open(self) -> DatasetWriter:
+        """Take the output's lock, remove what killed runs left, start staging."""
+        self.output.mkdir(parents=True, exist_ok=True)
+        lock = layout.lock_path(self.output).open("ab")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise DatasetBusyError(f"another writer is using {self.output}") from None
+        self._lock = lock
+        shutil.rmtree(layout.staging_dir(self.output), ignore_errors=True)
+        _remove_unpublished_versions(self.output)
+        run_dir = layout.staging_dir(self.output) / layout.new_version_name()
+        self._stages = {name: _TableStage(TABLES[name], run_dir / name) for name in ITEM_TABLES}
+        return self
+
+    def close(self) -> None:
+        """Drop unpublished staging and release the lock."""
+        shutil.rmtree(layout.staging_dir(self.output), ignore_errors=True)
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def __enter__(self) -> DatasetWriter:
+        return self.open()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- adding rows ------------------------------------------------------------------------
+    def add(self, item: PageItem | QuarantineItem) -> None:
+        """Stage the rows of one validated item; a later item for the same key wins."""
+        if self._lock is None:
+            raise RuntimeError("DatasetWriter.add() before open()")
+        self._seq += 1
+        if isinstance(item, QuarantineItem):
+            self._quarantined += 1
+        elif item.record.record_no is not None:
+            record = (item.record.record_no,)
+            self._replaced += record in self._stages["articles"].latest
+            # A newer fetch replaces all the record's sections, even when it has none.
+            self._stages["sections"].latest[record] = self._seq
+        for name, row in item_rows(item):
+            stage = self._stages[name]
+            stage.latest[stage.table.group(row)] = self._seq
+            stage.buffer.append({**row, SEQ: self._seq})
+            if len(stage.buffer) >= BATCH_ROWS:
+                stage.flush()
+                self._checkpoint("run_staged")
+
+    # --- publishing -------------------------------------------------------------------------
+    def publish(self) -> PublishResult:
+        """Merge the staged rows with the published version and publish the result."""
+        for stage in self._stages.values():
+            stage.flush()
+        self._checkpoint("staged")
+        previous = layout.current_version(self.output)
+        version = layout.new_version_name()
+        versions = layout.versions_dir(self.output)
+        tmp_dir = versions / f"{version}{layout.TMP_SUFFIX}"
+        rows = {name: self._write_table(stage, previous, tmp_dir)
+                for name, stage in self._stages.items()}
+        rows[AUTHORS.name] = self._write_authors(tmp_dir)
+        final_dir = versions / version
+        os.replace(tmp_dir, final_dir)
+        layout.fsync_dir(versions)
+        self._checkpoint("version_written")
+        for name in TABLES:
+            link = self.output / name
+            target = f"{layout.current_link(self.output).name}/{name}"
+            if link.exists() and not link.is_symlink():
+                raise FileExistsError(f"{link} exists and is not a gpscrape table link")
+            if not link.is_symlink() or os.readlink(link) != target:
+                layout.replace_symlink(link, target)
+        self._checkpoint("links_ready")
+        layout.replace_symlink(layout.current_link(self.output), f"{versions.name}/{version}")
+        self._checkpoint("swapped")
+        _remove_old_versions(self.output, keep={version, previous})
+        shutil.rmtree(layout.staging_dir(self.output), ignore_errors=True)
+        self._checkpoint("cleaned")
+        return PublishResult(version=version, rows=rows, items=self._seq,
+                             replaced=self._replaced, quarantined=self._quarantined)
+
+    def _write_table(self, stage: _TableStage, previous: str | None, out_dir: Path) -> int:
+        table = stage.table
+        old_file = (layout.table_file(layout.versions_dir(self.output) / previous, table.name)
+                    if previous else None)
+        path = layout.table_file(out_dir, table.name)
+        if (old_file is not None and old_file.exists() and not stage.latest
+                and pq.read_schema(old_file).equals(table.schema)):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.link(old_file, path)  # nothing new: the published file is reused as it is
+            return _row_count(path)
+        kept: Iterator[Row] = iter(())
+        if old_file is not None and old_file.exists():
+            kept = (row for row in read_rows(old_file)
+                    if table.group(row) not in stage.latest)
+        rows = _last_per_key(merge([kept, stage.merged_runs()], key=table.key), table.key)
+        count = write_rows(path, table.schema, (_without_seq(r) for r in rows), BATCH_ROWS)
+        layout.fsync_file(path)
+        return count
+
+    def _write_authors(self, out_dir: Path) -> int:
+        articles = read_rows(layout.table_file(out_dir, "articles"),
+                             columns=["record_no", "authors", "about_author"])
+        listings = read_rows(layout.table_file(out_dir, "listings"),
+                             columns=["record_no", "authors", "author_bio"])
+        path = layout.table_file(out_dir, AUTHORS.name)
+        count = write_rows(path, AUTHORS.schema, author_rows(articles, listings), BATCH_ROWS)
+        layout.fsync_file(path)
+        return count
+
+
+def _without_seq(row: Row) -> Row:
+    row.pop(SEQ, None)
+    return row
+
+
+def _last_per_key(rows: Iterator[Row], key: Callable[[Row], SortKey]) -> Iterator[Row]:
+    """Of consecutive rows with one key, keep the last (the newest, rows being sorted)."""
+    pending: Row | None = None
+    for row in rows:
+        if pending is not None and key(pending) != key(row):
+            yield pending
+        pending = row
+    if pending is not None:
+        yield pending
+
+
+def _row_count(path: Path) -> int:
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+def _remove_unpublished_versions(output: Path) -> None:
+    """Remove versions a killed run wrote but never published (newer than the current one)."""
+    current = layout.current_version(output)
+    versions = layout.versions_dir(output)
+    if not versions.is_dir():
+        return
+    for path in versions.iterdir():
+        if path.name.endswith(layout.TMP_SUFFIX) or current is None or path.name > current:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _remove_old_versions(output: Path, keep: set[str | None]) -> None:
+    """Remove every version but the current and the one before (readers may still hold it)."""
+    for path in layout.versions_dir(output).iterdir():
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
