@@ -1,0 +1,231 @@
+"""Crawl policy against a tiny hand-made site on loopback: robots.txt, off-site redirects,
+retries with Retry-After, permanent failures, `-s` overrides and the User-Agent.
+
+The crawl runs in a subprocess (Twisted's reactor cannot restart in one pytest process);
+the site runs in a thread of the test process and logs every request it receives.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from gpscrape import exit_codes
+from gpscrape.middlewares import BackoffRetryMiddleware, retry_after_seconds
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = [
+    "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "DOWNLOAD_TIMEOUT=3",
+    "-s", "RETRY_TIMES=2", "-s", "GPSCRAPE_RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=WARNING",
+]  # fmt: skip
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: str = "<html><body></body></html>"
+    headers: dict[str, str] = field(default_factory=dict)
+    times: int | None = None  # serve this many times, then fall through to `then`
+    then: Reply | None = None
+
+
+@dataclass
+class Hit:
+    path: str
+    user_agent: str
+    at: float
+
+
+class Site:
+    """A loopback HTTP server answering from a path -> Reply table, logging each request."""
+
+    def __init__(self, routes: dict[str, Reply]) -> None:
+        self.routes = routes
+        self.hits: list[Hit] = []
+        self._served: dict[str, int] = {}
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                site.hits.append(Hit(self.path, self.headers.get("User-Agent", ""), time.time()))
+                reply = site.reply_for(self.path)
+                data = reply.body.encode()
+                self.send_response(reply.status)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def reply_for(self, path: str) -> Reply:
+        reply = self.routes.get(path, Reply(404, "not here"))
+        count = self._served.get(path, 0)
+        self._served[path] = count + 1
+        while reply.times is not None and count >= reply.times and reply.then is not None:
+            count -= reply.times
+            reply = reply.then
+        return reply
+
+    def paths(self) -> list[str]:
+        return [hit.path for hit in self.hits]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def links(*hrefs: str) -> str:
+    return "<html><body>" + "".join(f'<a href="{h}">x</a>' for h in hrefs) + "</body></html>"
+
+
+@pytest.fixture
+def make_site() -> Iterator:
+    sites: list[Site] = []
+
+    def make(routes: dict[str, Reply]) -> Site:
+        sites.append(Site(routes))
+        return sites[-1]
+
+    yield make
+    for site in sites:
+        site.close()
+
+
+def crawl(site: Site, tmp_path: Path, *extra: str, env: dict[str, str] | None = None):
+    command = [sys.executable, "-m", "gpscrape", "crawl", "--base-url", site.base_url]
+    command += ["--output", str(tmp_path / "out"), *FAST, *extra]
+    result = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=60, env=env
+    )
+    quarantine = tmp_path / "out" / "quarantine.jsonl"
+    lines = quarantine.read_text().splitlines() if quarantine.exists() else []
+    rows = [json.loads(line) for line in lines]
+    return result, rows
+
+
+def test_robots_disallow_is_obeyed(make_site, tmp_path: Path) -> None:
+    site = make_site(
+        {
+            "/robots.txt": Reply(body="User-agent: *\nDisallow: /TWTW_view_articles.php\n"),
+            "/": Reply(
+                body=links("view_cir_articles.php?recordNo=1", "TWTW_view_articles.php?recordNo=2")
+            ),
+        }
+    )
+    result, _ = crawl(site, tmp_path)
+    assert "/view_cir_articles.php?recordNo=1" in site.paths(), result.stderr
+    assert not [p for p in site.paths() if p.startswith("/TWTW_view_articles.php")]
+    assert "1 refused by robots/off-site" in result.stdout
+
+
+def test_redirect_to_another_host_is_not_followed(make_site, tmp_path: Path) -> None:
+    elsewhere = make_site({"/view_cir_articles.php?recordNo=3": Reply(body=links())})
+    away = f"http://localhost:{elsewhere.server.server_address[1]}/view_cir_articles.php?recordNo=3"
+    site = make_site(
+        {
+            "/": Reply(body=links("view_cir_articles.php?recordNo=3", away)),
+            "/view_cir_articles.php?recordNo=3": Reply(302, headers={"Location": away}),
+        }
+    )
+    result, _ = crawl(site, tmp_path)
+    assert "/view_cir_articles.php?recordNo=3" in site.paths(), result.stderr
+    assert elsewhere.paths() == []
+
+
+def test_each_record_fetched_once_whatever_its_url(make_site, tmp_path: Path) -> None:
+    variants = [
+        "view_cir_articles.php?url=Conflict%20Weekly&recordNo=5",
+        "TWTW_view_articles.php?recordNo=5&url=The+World+This+Week",
+        "http://127.0.0.1:{port}/europe/view_em_comments.php?url=NIAS%20Europe%20Studies&recordNo=5",
+        "view_cir_articles.php?recordNo=6",
+    ]
+    site = make_site({})
+    port = site.server.server_address[1]
+    page = Reply(body=links(*(v.format(port=port) for v in variants)))
+    site.routes.update(
+        {
+            "/": page,
+            "/europe/": page,
+            "/view_cir_articles.php?url=Conflict%20Weekly&recordNo=5": page,
+            "/view_cir_articles.php?recordNo=6": page,
+        }
+    )
+    crawl(site, tmp_path)
+    article_hits = [p for p in site.paths() if "recordNo=" in p]
+    assert article_hits == sorted(set(article_hits), key=article_hits.index)
+    assert sorted("recordNo=5" in p for p in article_hits) == [False, True]
+
+
+def test_retry_after_is_honoured_and_permanent_failures_reported(make_site, tmp_path: Path) -> None:
+    site = make_site(
+        {
+            "/": Reply(
+                body=links("view_cir_articles.php?recordNo=7", "view_cir_articles.php?recordNo=8")
+            ),
+            "/view_cir_articles.php?recordNo=7": Reply(
+                503, headers={"Retry-After": "1"}, times=1, then=Reply(body=links())
+            ),
+            "/view_cir_articles.php?recordNo=8": Reply(500),
+        }
+    )
+    result, rows = crawl(site, tmp_path)
+    seven = [h.at for h in site.hits if h.path.endswith("recordNo=7")]
+    assert len(seven) == 2 and seven[1] - seven[0] >= 0.9
+    assert len([p for p in site.paths() if p.endswith("recordNo=8")]) == 3  # 1 + RETRY_TIMES
+    failed = [r for r in rows if r["url"].endswith("recordNo=8")]
+    assert len(failed) == 1 and failed[0]["reason"] == "request failed: HTTP 500"
+    assert failed[0]["record_no"] == 8
+    assert "1 failed requests" in result.stdout
+    assert result.returncode == exit_codes.CHECKS_FAILED
+
+
+def test_settings_overrides_and_user_agent(make_site, tmp_path: Path) -> None:
+    site = make_site({"/": Reply(body=links())})
+    env = {"PATH": "", "GPSCRAPE_CONTACT": "https://example.org/contact"}
+    result, _ = crawl(site, tmp_path, "-s", "GPSCRAPE_START_PATHS=africa/,asia/", env=env)
+    assert {"/", "/africa/", "/asia/"} <= set(site.paths()), result.stderr
+    assert "/europe/" not in site.paths()
+    assert {h.user_agent for h in site.hits} == {"gpscrape/0.1.0 (+https://example.org/contact)"}
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        (b"3", 3.0),
+        ("0", 0.0),
+        ("Wed, 21 Oct 2015 07:28:10 GMT", 10.0),
+        ("soon", None),
+        (None, None),
+    ],
+)
+def test_retry_after_seconds(header: bytes | str | None, seconds: float | None) -> None:
+    now = 1445412480.0  # 2015-10-21 07:28:00 UTC
+    assert retry_after_seconds(header, now=now) == seconds
+
+
+def test_backoff_doubles_and_is_capped() -> None:
+    from scrapy.settings import Settings
+
+    middleware = BackoffRetryMiddleware(
+        Settings({"GPSCRAPE_RETRY_BACKOFF_BASE": 0.5, "GPSCRAPE_RETRY_BACKOFF_MAX": 3})
+    )
+    assert [middleware.delay_for(k, None) for k in (1, 2, 3, 4)] == [0.5, 1.0, 2.0, 3.0]
+    assert middleware.delay_for(1, 120.0) == 3.0
+    assert middleware.delay_for(2, 0.0) == 0.0
