@@ -75,6 +75,14 @@ def non_negative(text: str) -> int:
     return value
 
 
+def positive(text: str) -> int:
+    """argparse type for `--limit`."""
+    value = non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared by `crawl`, `backfill` and `demo`."""
     parser.add_argument("--base-url", help="site to crawl (default: setting GPSCRAPE_BASE_URL)")
@@ -100,7 +108,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common_arguments(parser)
-    parser.add_argument("--limit", type=non_negative, help="stop after this many article records")
+    parser.add_argument("--limit", type=positive, help="stop after this many article records")
 
 
 def run(args: argparse.Namespace) -> int:

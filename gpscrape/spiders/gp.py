@@ -47,7 +47,7 @@ def parse_since(text: str) -> date:
     return parsed.date()
 
 
-def _positive_int(value: Any, name: str) -> int:
+def _count(value: Any, name: str) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -82,11 +82,13 @@ class GpSpider(Spider):
         self._base_url_arg = base_url
         self.series = series.strip().casefold() if series else None
         self.since = parse_since(since) if since else None
-        self.limit = _positive_int(limit, "limit") if limit not in (None, "") else None
+        self.limit = _count(limit, "limit") if limit not in (None, "") else None
+        if self.limit == 0:
+            raise ValueError("limit must be at least 1")
         self.backfill = None
         if backfill_from not in (None, "") or backfill_to not in (None, ""):
-            first = _positive_int(backfill_from, "backfill_from")
-            last = _positive_int(backfill_to, "backfill_to")
+            first = _count(backfill_from, "backfill_from")
+            last = _count(backfill_to, "backfill_to")
             if last < first:
                 raise ValueError(f"backfill_to ({last}) is below backfill_from ({first})")
             self.backfill = (first, last)
@@ -190,6 +192,7 @@ class GpSpider(Spider):
                     fetched_at=datetime.now(UTC),
                     record_no=urls.record_no_of(response.url),
                     content_sha256=hashlib.sha256(response.body).hexdigest(),
+                    extractor_version=EXTRACTOR_VERSION,
                 )
         if record is not None and self._is_new_after_redirect(response):
             yield from self._emit(record, response)
