@@ -32,6 +32,11 @@ TEXTS = pa.list_(TEXT)
 
 DESCRIPTION = b"description"
 
+# Allowed values of the coded columns (the data contract's vocabularies).
+SECTION_KINDS = ("what_happened", "background", "what_it_means", "in_the_news",
+                 "issues_at_large", "in_perspective", "other")
+PRECISIONS = ("day", "month", "year")
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -118,7 +123,8 @@ ARTICLES = Table(
                nullable=False),
         Column("published", DATE, "publication date (first day of the month or year when "
                "only those are printed)"),
-        Column("published_precision", TEXT, "precision of `published`: day, month or year"),
+        Column("published_precision", TEXT, "precision of `published`: "
+               f"{', '.join(PRECISIONS)}"),
         Column("published_raw", TEXT, "the date as printed"),
         Column("byline", TEXT, "byline as printed: a team or a person"),
         Column("authors", TEXTS, "people credited as authors, in order, teams excluded",
@@ -155,8 +161,7 @@ SECTIONS = Table(
         Column("section_index", INT, "position of the section within its topic, from 0",
                nullable=False),
         Column("heading", TEXT, "heading as printed; null for text before the first heading"),
-        Column("kind", TEXT, "canonical kind: what_happened, background, what_it_means, "
-               "in_the_news, issues_at_large, in_perspective or other", nullable=False),
+        Column("kind", TEXT, f"canonical kind: {', '.join(SECTION_KINDS)}", nullable=False),
         Column("text", TEXT, "the section's paragraphs, separated by a blank line",
                nullable=False),
     ),

@@ -1,0 +1,53 @@
+"""Write items to the Parquet tables under the output root, published when the spider closes."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from gpscrape.dataset import DatasetWriter
+from gpscrape.items import PageItem, QuarantineItem
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_SETTING = "GPSCRAPE_OUTPUT"
+DEFAULT_OUTPUT = "output"
+
+
+class ParquetPipeline:
+    """Scrapy pipeline: stages every item with a `DatasetWriter`, publishes on close."""
+
+    def __init__(self, output: Path, stats: Any = None) -> None:
+        self.output = output
+        self.stats = stats
+        self.writer: DatasetWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ParquetPipeline:
+        output = crawler.settings.get(OUTPUT_SETTING) or DEFAULT_OUTPUT
+        return cls(Path(output), crawler.stats)
+
+    def open_spider(self, spider: Any = None) -> None:
+        self.writer = DatasetWriter(self.output).open()
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not isinstance(item, PageItem | QuarantineItem):
+            raise TypeError(f"ParquetPipeline cannot write a {type(item).__name__}")
+        assert self.writer is not None, "open_spider was not called"
+        self.writer.add(item)
+        return item
+
+    def close_spider(self, spider: Any = None) -> None:
+        if self.writer is None:
+            return
+        try:
+            result = self.writer.publish()
+        finally:
+            self.writer.close()
+            self.writer = None
+        logger.info("published dataset version %s under %s: %s", result.version, self.output,
+                    ", ".join(f"{n} {c} rows" for n, c in result.rows.items()))
+        if self.stats is not None:
+            for name, count in result.rows.items():
+                self.stats.set_value(f"gpscrape/parquet/{name}_rows", count)
