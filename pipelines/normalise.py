@@ -48,10 +48,10 @@ def as_date(value: Any) -> Any:
 
 
 def _value(name: str, value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return _dataclass(value)
     if name in DATE_FIELDS:
         return as_date(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return _dataclass(value)
     if isinstance(value, str):
         text = paragraphs(value) if name in PARAGRAPH_FIELDS else line(value)
         return text if text or name in REQUIRED_TEXT else None
