@@ -61,6 +61,8 @@ class Table:
 
     `key(row)` orders the rows and is unique within the table. `group(row)` names the unit
     that a newer fetch replaces: every row of a record for `sections`, the row itself elsewhere.
+    `rank(row)`, when given, chooses between rows of one group within a run (highest wins)
+    instead of the order of arrival, so that the choice does not depend on crawl order.
     """
 
     name: str
@@ -69,6 +71,7 @@ class Table:
     columns: tuple[Column, ...]
     key: Callable[[Row], SortKey]
     group: Callable[[Row], SortKey]
+    rank: Callable[[Row], SortKey] | None = None
 
     @cached_property
     def schema(self) -> pa.Schema:
@@ -95,6 +98,10 @@ def _pandas_metadata(columns: Iterable[Column]) -> dict[bytes, bytes]:
 
 def _text_key(value: str | None) -> str:
     return value or ""
+
+
+def _sort_int(value: int | None) -> int:
+    return -1 if value is None else value
 
 
 FETCH_COLUMNS = (
@@ -179,7 +186,8 @@ def _listing_key(row: Row) -> SortKey:
 LISTINGS = Table(
     name="listings",
     description="One row per listed CWA number (or per listed entry without one), from the "
-    "`PREVIOUS COMMENTS` blocks and landing pages; the latest sighting wins.",
+    "`PREVIOUS COMMENTS` blocks and landing pages. A run replaces earlier runs' rows; within "
+    "a run the sighting on the page with the highest `record_no` wins.",
     key_doc="`cwa_no`; for entries without one, `url` and `title`",
     columns=(
         Column("cwa_no", INT, "CWA number of the listed piece (`CWA # 1931` -> 1931)"),
@@ -196,6 +204,7 @@ LISTINGS = Table(
     ),
     key=_listing_key,
     group=_listing_key,
+    rank=lambda row: (_sort_int(row["seen_on_record_no"]), row["seen_on_url"]),
 )
 
 AUTHORS = Table(

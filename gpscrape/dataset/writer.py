@@ -68,7 +68,8 @@ class _TableStage:
     directory: Path
     buffer: list[Row] = field(default_factory=list)
     runs: list[Path] = field(default_factory=list)
-    latest: dict[SortKey, int] = field(default_factory=dict)  # group -> newest item's seq
+    # group -> the winning row's (rank, seq): the newest item's unless the table ranks rows
+    latest: dict[SortKey, tuple[SortKey, int]] = field(default_factory=dict)
 
     def sort_key(self, row: Row) -> tuple[SortKey, int]:
         return self.table.key(row), row[SEQ]
@@ -85,8 +86,16 @@ class _TableStage:
         write_rows(path, staged_schema(self.table.schema), rows, batch_rows=128)
         self.runs.append(path)
 
+    def rank(self, row: Row) -> SortKey:
+        return self.table.rank(row) if self.table.rank else ()
+
+    def claim(self, group: SortKey, token: tuple[SortKey, int]) -> None:
+        """Let the row (or item) with `token` replace `group` unless a better one did."""
+        if group not in self.latest or token > self.latest[group]:
+            self.latest[group] = token
+
     def is_latest(self, row: Row) -> bool:
-        return self.latest.get(self.table.group(row)) == row[SEQ]
+        return self.latest.get(self.table.group(row)) == (self.rank(row), row[SEQ])
 
     def merged_runs(self) -> Iterator[Row]:
         """Every surviving new row, sorted; merges at most FAN_IN runs at a time."""
@@ -161,10 +170,10 @@ class DatasetWriter:
             record = (item.record.record_no,)
             self._replaced += record in self._stages["articles"].latest
             # A newer fetch replaces all the record's sections, even when it has none.
-            self._stages["sections"].latest[record] = self._seq
+            self._stages["sections"].claim(record, ((), self._seq))
         for name, row in item_rows(item):
             stage = self._stages[name]
-            stage.latest[stage.table.group(row)] = self._seq
+            stage.claim(stage.table.group(row), (stage.rank(row), self._seq))
             stage.buffer.append({**row, SEQ: self._seq})
             if len(stage.buffer) >= BATCH_ROWS:
                 stage.flush()
