@@ -1,13 +1,198 @@
-"""`extract_page`: the extractor's entry point."""
+"""`extract_page`: HTML and URL in, page record out.
+
+Steps: render the page to blocks; take the listing out; drop the chrome (keeping `Photo
+Source`); read the header; cut the body at `About the author` or the page's end marks; split the
+body into topics and sections; assemble the record.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from gpscrape.extract.blocks import Block, parse_blocks
+from gpscrape.extract.dates import ParsedDate
 from gpscrape.extract.errors import ExtractError
+from gpscrape.extract.header import Header, parse_header, url_label
+from gpscrape.extract.issue_line import parse_counter_line, parse_issue_line
+from gpscrape.extract.listing import find_listing
+from gpscrape.extract.names import people, split_names, unique_people
 from gpscrape.extract.record import PageRecord
+from gpscrape.extract.sections import segment
+from gpscrape.extract.url_keys import article_no_in, record_no_in
+from gpscrape.extract.vocab import (
+    ABOUT_AUTHOR,
+    CHROME,
+    CWA_COMMENTARY,
+    PHOTO_SOURCE,
+    heading_key,
+    heading_kind,
+    label_series,
+)
 
 EXTRACTOR_VERSION = "0.1.0"
+_END_MARKS = ("print", "bookmark", "print bookmark", "print | bookmark")
+
+
+@dataclass(slots=True)
+class Cleaned:
+    """The article's blocks without chrome, and what the chrome told us."""
+
+    blocks: list[Block] = field(default_factory=list)
+    photo_source: str | None = None
+    seen_photo_source: bool = False
+    top: int = 0  # first block after the page-top chrome
+    cwa_template: bool = False
+    end_marks: list[int] = field(default_factory=list)  # where `Print Bookmark` stood
 
 
 def extract_page(html: bytes | str, url: str) -> PageRecord:
     """Turn one page into its page record, or raise `ExtractError` with the reason."""
-    raise ExtractError("extractor under construction")
+    blocks = parse_blocks(html)
+    if not blocks:
+        raise ExtractError("no text on the page")
+    listing = find_listing(blocks, url)
+    article = blocks[: listing.start] + blocks[listing.end:] if listing else blocks
+    cleaned = _strip_chrome(article)
+    record_no = record_no_in(url)
+    record = PageRecord(record_no=record_no, cwa_no=article_no_in(url), url=url,
+                        photo_source=cleaned.photo_source,
+                        listing=listing.entries if listing else [])
+    kept = cleaned.blocks
+    top = _header_top(kept, cleaned, url)
+    header = parse_header(kept, top, url, cleaned.cwa_template)
+    if not _is_article(header, kept) or (record_no is None and listing):
+        if listing:
+            return record
+        raise ExtractError("no article and no listing entries found on the page")
+    end = _body_end(kept, header.body_start, cleaned.end_marks)
+    about, end = _about_author(kept, header.body_start, end)
+    byline_people = people(split_names(header.byline)) if header.byline else []
+    body = segment(kept[header.body_start:end], byline_people)
+    _fill_header(record, header)
+    record.about_author = about
+    record.standfirst = header.standfirst or body.standfirst
+    record.topics = body.topics
+    topic_people = [name for topic in body.topics for name in topic.authors]
+    record.authors = unique_people(byline_people + people(header.contributors)
+                                   + people(topic_people))
+    record.body_text = "\n\n".join(
+        text
+        for topic in body.topics
+        for text in [topic.standfirst or ""] + [s.text for s in topic.sections]
+        if text
+    )
+    return record
+
+
+def _strip_chrome(blocks: list[Block]) -> Cleaned:
+    cleaned = Cleaned()
+    content_seen = False
+    for block in blocks:
+        text = block.text
+        photo = PHOTO_SOURCE.match(text)
+        if photo:
+            if not cleaned.seen_photo_source:
+                cleaned.seen_photo_source = True
+                cleaned.photo_source = text[photo.end():].strip() or None
+            if not content_seen:
+                cleaned.top = len(cleaned.blocks)
+            continue
+        if CHROME.match(text):
+            if heading_key(text) in _END_MARKS:
+                cleaned.end_marks.append(len(cleaned.blocks))
+            elif not content_seen:
+                cleaned.top = len(cleaned.blocks)
+            continue
+        if text.lower().strip() == CWA_COMMENTARY.lower():
+            if not content_seen:
+                cleaned.cwa_template = True
+                cleaned.top = len(cleaned.blocks)
+            continue
+        if heading_kind(text) or parse_issue_line(text) or parse_counter_line(text):
+            content_seen = True
+        cleaned.blocks.append(block)
+    return cleaned
+
+
+def _header_top(blocks: list[Block], cleaned: Cleaned, url: str) -> int:
+    """Where the header starts: the first series label (or link-echoing label) before the
+    article's first heading, else the first block after the page-top chrome."""
+    if cleaned.cwa_template:
+        return cleaned.top
+    echoed = (url_label(url) or "").lower()
+    limit = next((i for i, b in enumerate(blocks) if heading_kind(b.text)), len(blocks))
+    for i in range(min(limit, 60)):
+        block = blocks[i]
+        if block.linked:
+            continue
+        if label_series(block.text) or (echoed and block.text.lower() == echoed):
+            if i < cleaned.top and not _near_top_chrome(i, cleaned.top, blocks):
+                continue
+            return i
+    return cleaned.top
+
+
+def _near_top_chrome(i: int, top: int, blocks: list[Block]) -> bool:
+    """A label before the page-top chrome counts only when nothing but labels lie between."""
+    return all(label_series(b.text) or b.text.lower() == blocks[i].text.lower()
+               for b in blocks[i:top])
+
+
+def _is_article(header: Header, blocks: list[Block]) -> bool:
+    """An article shows something only the site's articles print."""
+    return bool(
+        header.issue or header.counter_kind or header.byline or header.label
+        or header.series_raw
+        or any(heading_kind(b.text) for b in blocks[header.body_start:])
+    )
+
+
+def _body_end(blocks: list[Block], start: int, end_marks: list[int]) -> int:
+    marks = [m for m in end_marks if m > start]
+    return marks[0] if marks else len(blocks)
+
+
+def _about_author(blocks: list[Block], start: int, end: int) -> tuple[str | None, int]:
+    """The `About the author` text, and the new end of the body."""
+    for i in range(start, end):
+        match = ABOUT_AUTHOR.match(blocks[i].text)
+        if match and len(blocks[i].text) < 400:
+            rest = blocks[i].text[match.end():].strip()
+            bio = rest or (blocks[i + 1].text if i + 1 < end else None)
+            return bio or None, i
+    return None, end
+
+
+def _fill_header(record: PageRecord, header: Header) -> None:
+    record.series_raw = header.series_raw
+    record.title = header.title
+    record.byline = header.byline
+    issue = header.issue
+    label = header.label
+    if issue is not None:
+        record.issue_line_raw = issue.raw
+        record.issue_numbers = issue.issue_numbers
+        record.volume = issue.volume
+        record.numbers = issue.numbers
+    if not record.issue_numbers and label and label[1] is not None:
+        record.issue_numbers = [label[1]]
+    if issue is not None and issue.series:
+        record.series = issue.series
+    elif label is not None and label[0] != CWA_COMMENTARY:
+        record.series = label[0]
+    elif header.template_cwa or (label and label[0] == CWA_COMMENTARY):
+        record.series = CWA_COMMENTARY
+    if record.cwa_no is None and header.counter_kind == "CWA":
+        record.cwa_no = header.counter_no
+    dated = _first_date(
+        issue.date if issue else None, header.issue_date, header.byline_date,
+        header.counter_date,
+    )
+    if dated is not None:
+        record.published = dated.value
+        record.published_precision = dated.precision if dated.value else None
+        record.published_raw = dated.raw
+
+
+def _first_date(*candidates: ParsedDate | None) -> ParsedDate | None:
+    return next((c for c in candidates if c is not None), None)

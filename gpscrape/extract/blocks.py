@@ -1,0 +1,175 @@
+"""Any markup -> an ordered list of text blocks.
+
+This is the only module that knows HTML tags. A block is one line of rendered text: a new
+block starts wherever a browser would start a new line (a block-level element begins or ends,
+or a `<br>`). Each block records tag-free hints that the segmentation uses: whether all its
+text is emphasised (bold or a heading element), the emphasised text it starts with, and the
+link it carries. Parsing is one lxml parse plus one XPath call over the text nodes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.html
+from lxml import etree
+from w3lib.encoding import html_to_unicode
+
+from gpscrape.extract.errors import ExtractError
+
+# Elements whose start or end breaks the line.
+BLOCK_TAGS = frozenset(
+    """address article aside blockquote body center dd details dialog dir div dl dt fieldset
+    figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 header hgroup hr html
+    legend li main menu nav ol p pre section summary table tbody td tfoot th thead title tr
+    ul caption option""".split()
+)
+EMPHASIS_TAGS = frozenset(["b", "strong", "h1", "h2", "h3", "h4", "h5", "h6", "th"])
+# Never rendered, or never article content.
+SKIP_TAGS = ("script", "style", "noscript", "template", "head", "svg", "select", "button",
+             "iframe", "object", "textarea")
+# Navigation containers recognised by their class or id (kept out of the article).
+_CHROME_ATTR = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|menu|menubar|breadcrumbs?|cookie|share|footer)(?:$|[\s_-])", re.I
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SPACE = re.compile(r"[\s\u00a0\u200b\u2002-\u200a\u3000\ufeff]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TAG = re.compile(rb"<\s*[a-zA-Z!/]")
+_LISTING_MARK = re.compile(r"CWA\s*#\s*\d|PREVIOUS\s+COMMENTS", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+@dataclass(slots=True)
+class Block:
+    """One rendered line of text and its markup hints."""
+
+    text: str  # whitespace collapsed, trimmed
+    emphasised: bool = False  # all of the text is bold or inside a heading element
+    lead: str = ""  # the emphasised text the block starts with ("" if none)
+    href: str | None = None  # the first link inside the block
+    linked: bool = False  # all of the text is inside links (a menu item, a listing title)
+
+
+def decode(html: bytes | str) -> str:
+    """Bytes to text, honouring a BOM or a declared charset, never failing on bad bytes."""
+    if isinstance(html, str):
+        return html
+    if not html.strip():
+        raise ExtractError("empty page")
+    if b"\x00" in html[:2048] and not html.startswith((b"\xff\xfe", b"\xfe\xff")):
+        html = html.replace(b"\x00", b"")
+    if not _TAG.search(html[:65536]):
+        raise ExtractError("not HTML: no markup found")
+    _encoding, text = html_to_unicode(None, html)
+    return text
+
+
+def parse_blocks(html: bytes | str) -> list[Block]:
+    """Render a page to its ordered text blocks."""
+    text = _CONTROL.sub("", decode(html))
+    if not text.strip():
+        raise ExtractError("empty page")
+    if "<" not in text[:65536]:
+        raise ExtractError("not HTML: no markup found")
+    text = _XML_DECL.sub("", text, count=1)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as error:
+        raise ExtractError(f"not parseable as HTML: {error}") from error
+    _drop_chrome(root)
+    return _collect(root)
+
+
+def _drop_chrome(root: etree._Element) -> None:
+    etree.strip_elements(root, *SKIP_TAGS, etree.Comment, etree.ProcessingInstruction,
+                         with_tail=False)
+    doomed = [
+        el
+        for el in root.xpath("//nav | //footer | //*[@class or @id or @style or @hidden]")
+        if el.get("hidden") is not None
+        or _HIDDEN_STYLE.search(el.get("style") or "")
+        or (el.tag in ("nav", "footer") and not _holds_listing(el))
+        or (el.tag in ("div", "ul", "ol", "header", "span", "table", "section")
+            and _CHROME_ATTR.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+            and not _holds_listing(el))
+    ]
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def _holds_listing(el: etree._Element) -> bool:
+    """Navigation-looking containers that hold listing entries are kept."""
+    return _LISTING_MARK.search(el.text_content()) is not None
+
+
+def _collect(root: etree._Element) -> list[Block]:
+    blocks: list[Block] = []
+    parts: list[str] = []
+    plain = False  # some text of the current block is not emphasised
+    unlinked = False  # some text of the current block is outside links
+    lead: list[str] = []
+    lead_open = True
+    href: str | None = None
+    current = None  # the block container of the previous text node
+    for node in root.xpath("//body//text()"):
+        if node.is_tail:
+            owner = node.getparent()
+            start = owner.getparent()
+            newline = owner.tag in BLOCK_TAGS or owner.tag == "br"
+        else:
+            start = node.getparent()
+            newline = False
+        container, emph, link = _context(start)
+        if container is not current or newline:
+            if parts:
+                _flush(blocks, parts, plain, lead, href, unlinked)
+            parts, plain, lead, lead_open, href, unlinked = [], False, [], True, None, False
+            current = container
+        if not node.strip():
+            parts.append(" ")
+            continue
+        parts.append(node)
+        if emph:
+            if lead_open:
+                lead.append(node)
+        else:
+            plain = True
+            lead_open = False
+        if link is None:
+            unlinked = True
+        elif href is None:
+            href = link
+    if parts:
+        _flush(blocks, parts, plain, lead, href, unlinked)
+    return blocks
+
+
+def _context(el: etree._Element) -> tuple[etree._Element, bool, str | None]:
+    """The block container of an element, and whether emphasis or a link lies on the way."""
+    emph = False
+    link = None
+    while el is not None:
+        tag = el.tag
+        if tag in EMPHASIS_TAGS:
+            emph = True
+        elif tag == "a" and link is None:
+            link = el.get("href")
+        if tag in BLOCK_TAGS:
+            return el, emph, link
+        el = el.getparent()
+    return el, emph, link
+
+
+def _flush(blocks: list[Block], parts: list[str], plain: bool, lead: list[str],
+           href: str | None, unlinked: bool) -> None:
+    text = squash("".join(parts))
+    if text:
+        blocks.append(Block(text, not plain, squash("".join(lead)), href, not unlinked))
+
+
+def squash(text: str) -> str:
+    """Collapse every run of whitespace (non-breaking spaces included) to one space; trim."""
+    return _SPACE.sub(" ", text).strip()

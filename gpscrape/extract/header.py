@@ -1,0 +1,188 @@
+"""The page header: label, title, issue line, byline, contributors, date, CWA line.
+
+Works on the article's blocks with the chrome already removed. The header runs from the
+series label to the first block that is none of the header's kinds of line; `parse_header`
+returns what it read and where the body starts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote_plus
+
+from gpscrape.extract.blocks import Block
+from gpscrape.extract.dates import ParsedDate, find_date, parse_date
+from gpscrape.extract.issue_line import IssueLine, parse_counter_line, parse_issue_line
+from gpscrape.extract.lines import is_title_like
+from gpscrape.extract.names import is_author_line, split_names
+from gpscrape.extract.vocab import CWA_COMMENTARY, heading_key, heading_kind, label_series
+
+_AFFILIATION = re.compile(
+    r"\b(?:NIAS|ISSSP|Programme|Program|University|Institute|Centre|Center|Department|"
+    r"School|Professor|Scholar|Research|Fellow|Associate|Student|College|Faculty|Studies)\b",
+    re.I,
+)
+_URL_LABEL = re.compile(r"[?&]url=([^&#]*)", re.I)
+_DATE_TAIL = re.compile(r"^(?P<who>.*?)[\s,]+(?P<date>\S.*)$")
+
+
+@dataclass(slots=True)
+class Header:
+    """What the header says, and the index of the first body block."""
+
+    series_raw: str | None = None
+    label: tuple[str, int | None] | None = None  # (canonical series, label issue number)
+    title: str | None = None
+    template_cwa: bool = False
+    issue: IssueLine | None = None
+    issue_date: ParsedDate | None = None
+    counter_kind: str | None = None
+    counter_no: int | None = None
+    counter_date: ParsedDate | None = None
+    byline: str | None = None
+    byline_date: ParsedDate | None = None
+    contributors: list[str] = field(default_factory=list)
+    standfirst: str | None = None
+    body_start: int = 0
+
+
+def url_label(url: str) -> str | None:
+    """The link's `url=` value, decoded (what the label line usually echoes)."""
+    match = _URL_LABEL.search(url)
+    return unquote_plus(match.group(1)).strip() if match else None
+
+
+def parse_header(blocks: list[Block], top: int, url: str, cwa_label: bool) -> Header:
+    """Read the header starting at block `top` (the first block after the top chrome)."""
+    header = Header(template_cwa=cwa_label)
+    i = top
+    if cwa_label:
+        i = _cwa_preamble(blocks, i, header)
+    i = _label_and_title(blocks, i, url, header)
+    header.body_start = _header_lines(blocks, i, header)
+    if header.series_raw is None and cwa_label:
+        header.series_raw = CWA_COMMENTARY
+    return header
+
+
+def _cwa_preamble(blocks: list[Block], i: int, header: Header) -> int:
+    """CWA Commentary template: teaser above `Print Bookmark`, then `CWA # N, date`."""
+    for j in range(i, min(i + 6, len(blocks))):
+        counter = parse_counter_line(blocks[j].text)
+        if counter is not None:
+            teaser = [b.text for b in blocks[i:j]]
+            if teaser:
+                header.standfirst = teaser[0]
+            _take_counter(header, counter)
+            return j + 1
+    return i
+
+
+def _label_and_title(blocks: list[Block], i: int, url: str, header: Header) -> int:
+    echoed = (url_label(url) or "").lower()
+    first = None
+    while i < len(blocks):
+        text = blocks[i].text
+        known = label_series(text)
+        is_label = known is not None or (echoed and text.lower() == echoed)
+        if first is not None and text.lower() == first.lower():
+            i += 1  # the label printed twice
+            continue
+        if first is None and is_label and _has_title_after(blocks, i):
+            first = text
+            header.series_raw = text
+            header.label = known
+            i += 1
+            continue
+        break
+    if i < len(blocks) and is_title_like(blocks[i]) and not _is_header_line(blocks[i].text):
+        header.title = blocks[i].text
+        i += 1
+    return i
+
+
+def _has_title_after(blocks: list[Block], i: int) -> bool:
+    """A label is followed by itself again or by a title (not by a byline or a heading)."""
+    if i + 1 >= len(blocks):
+        return False
+    nxt = blocks[i + 1]
+    if nxt.text.lower() == blocks[i].text.lower():
+        return True
+    return (is_title_like(nxt) and not is_author_line(nxt.text)
+            and not _is_header_line(nxt.text) and heading_kind(nxt.text) is None)
+
+
+def _is_header_line(text: str) -> bool:
+    return bool(parse_issue_line(text) or parse_counter_line(text) or parse_date(text))
+
+
+def _header_lines(blocks: list[Block], i: int, header: Header) -> int:
+    """Consume issue line, dates, byline, contributors and affiliations; return body start."""
+    last = None  # kind of the previous header line
+    while i < len(blocks):
+        text = blocks[i].text
+        if heading_kind(text) or heading_key(text) == "":
+            break
+        if header.series_raw and text.lower() == header.series_raw.lower():
+            last = "label"
+        elif header.title and text == header.title and last is not None:
+            last = "title"
+        elif (issue := parse_issue_line(text)) is not None:
+            _take_issue(header, issue)
+            last = "issue"
+        elif (counter := parse_counter_line(text)) is not None:
+            _take_counter(header, counter)
+            last = "counter"
+        elif (dated := parse_date(text)) is not None and last in ("issue", "byline", "people"):
+            if last == "issue" and header.issue_date is None:
+                header.issue_date = dated
+            elif header.byline_date is None and last != "issue":
+                header.byline_date = dated
+            last = "date"
+        elif _byline(text, header) if header.byline is None else False:
+            last = "byline"
+        elif header.byline is not None and is_author_line(text) and last != "other":
+            header.contributors.extend(split_names(text))
+            last = "people"
+        elif (last in ("byline", "people", "affiliation") and len(text) < 200
+              and _AFFILIATION.search(text) and not text.endswith(".")):
+            last = "affiliation"
+        else:
+            break
+        i += 1
+    return i
+
+
+def _byline(text: str, header: Header) -> bool:
+    """A byline: people or a team, possibly followed by a date on the same line."""
+    if is_author_line(text):
+        header.byline = text
+        return True
+    match = _DATE_TAIL.match(text)
+    if match:
+        found = find_date(match.group("date"))
+        tail = match.group("date").rstrip(". ")
+        if (found and found[1].start() == 0 and found[1].end() == len(tail)
+                and is_author_line(match.group("who"))):
+            header.byline = match.group("who").strip()
+            header.byline_date = found[0]
+            return True
+    return False
+
+
+def _take_issue(header: Header, issue: IssueLine) -> None:
+    """Keep the fullest issue line (`#312` is followed by `#312 Vol 7, No 21, 25 May 2025`)."""
+    if header.issue is None or _richness(issue) > _richness(header.issue):
+        header.issue = issue
+
+
+def _richness(issue: IssueLine) -> int:
+    return sum(1 for v in (issue.issue_numbers, issue.volume, issue.numbers, issue.date) if v)
+
+
+def _take_counter(header: Header, counter) -> None:
+    if header.counter_kind is None:
+        header.counter_kind = counter.kind
+        header.counter_no = counter.number
+        header.counter_date = counter.date

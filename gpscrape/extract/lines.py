@@ -1,0 +1,110 @@
+"""Tag-free judgements about one block of text: is it a heading, a title, a paragraph?"""
+
+from __future__ import annotations
+
+import re
+
+from gpscrape.extract.blocks import Block
+from gpscrape.extract.names import is_person
+from gpscrape.extract.vocab import (
+    HEADING_KINDS,
+    KNOWN_HEADINGS,
+    TOPIC_LABELS,
+    heading_key,
+    heading_kind,
+)
+
+_NUMBERED = re.compile(r"^(?:\d{1,2}|[IVX]{1,4})[.)]\s+\S")
+_ROMAN = re.compile(r"^(?:I{1,3}|IV|V|VI{1,3}|IX|X)\s+[A-Z][^.]*$")
+_DIALOGUE = re.compile(r"^[A-Z][\w.'’\- ]{1,50}?:\s+\S")
+# `What happened? The EU on…` / `In the news: …`: an analytic heading opening a paragraph.
+_INLINE = re.compile(
+    r"^(?P<head>(?:" + "|".join(
+        re.escape(k).replace(r"\ ", r"\s+") for k in sorted(HEADING_KINDS, key=len, reverse=True)
+    ) + r")\s*[?:.\u2013\u2014-]?)\s+(?P<rest>\S.*)$",
+    re.I,
+)
+_TERMINAL = (".", ",", ";", "!", "\"", "”", "’", "'")
+
+HEADING_MAX = 160
+TITLE_MAX = 260
+
+
+def analytic_inline(block: Block) -> tuple[str, str, str] | None:
+    """(heading, kind, rest) when a paragraph opens with an analytic heading, else None."""
+    match = _INLINE.match(block.text)
+    if match is None:
+        return None
+    head = match.group("head").strip()
+    kind = heading_kind(head)
+    if kind is None:
+        return None
+    explicit = head.endswith(("?", ":")) or (block.lead and heading_kind(block.lead))
+    if not explicit:
+        return None
+    return head, kind, match.group("rest").strip()
+
+
+def is_label(block: Block) -> bool:
+    """`IN FOCUS`, `Report Review`, `Cover Story`: labels above topics, not content."""
+    return heading_key(block.text) in TOPIC_LABELS
+
+
+def is_dialogue(text: str) -> bool:
+    """`Amb Pankaj Saran: answer` (an interview line), not a heading or a `Region: title`."""
+    match = _DIALOGUE.match(text)
+    if match is None:
+        return False
+    speaker, _, said = text.partition(":")
+    said = said.strip()
+    return is_person(speaker.strip()) and (len(said) > 60 or said.endswith((".", "?")))
+
+
+def other_heading(block: Block, following: Block | None, strict: bool) -> bool:
+    """Whether a block that is not an analytic heading is still a heading (kind `other`).
+
+    `strict` (pages with analytic headings) admits only emphasised, numbered, roman-numeral
+    and known headings; otherwise a short question or a short line standing before a longer
+    paragraph counts too.
+    """
+    text = block.text
+    if len(text) > HEADING_MAX or is_dialogue(text):
+        return False
+    key = heading_key(text)
+    if key in KNOWN_HEADINGS:
+        return True
+    ends_sentence = text.endswith(_TERMINAL) and not text.endswith("...")
+    if block.emphasised and not ends_sentence and len(text) > 1:
+        return True
+    if _NUMBERED.match(text) and (block.emphasised or len(text) < 120) and not ends_sentence:
+        return True
+    if _ROMAN.match(text) and len(text) < 80:
+        return True
+    if strict:
+        return False
+    if text.endswith("?") and len(text) < 200:
+        return True
+    return (
+        not ends_sentence
+        and not text.endswith(":")
+        and 1 <= len(text.split()) <= 16
+        and text[:1].isupper()
+        and following is not None
+        and is_paragraph(following)
+    )
+
+
+def is_paragraph(block: Block) -> bool:
+    """Running text: long, or ending like a sentence."""
+    text = block.text
+    return len(text) > HEADING_MAX or (text.endswith(_TERMINAL) and len(text.split()) >= 4)
+
+
+def is_title_like(block: Block) -> bool:
+    """A short line that could be a (sub-)article title."""
+    text = block.text
+    if len(text) > TITLE_MAX or is_dialogue(text):
+        return False
+    if heading_kind(text) or analytic_inline(block):
+        return False
+    return not text.endswith((".", ";", ",")) or text.endswith("...")

@@ -1,0 +1,131 @@
+"""`PREVIOUS COMMENTS` entries and landing-page listings: `Month YYYY | CWA # N`, author, title."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from gpscrape.extract.blocks import Block
+from gpscrape.extract.dates import parse_date
+from gpscrape.extract.names import split_names
+from gpscrape.extract.record import ListingEntry
+from gpscrape.extract.url_keys import record_no_in
+from gpscrape.extract.vocab import PREVIOUS_COMMENTS, label_series
+
+ENTRY_LINE = re.compile(
+    r"^(?:(?P<month>[A-Za-z]{3,9}\.?,?\s+\d{4})\s*[|,\-–]?\s*)?CWA\s*#\s*(?P<n>\d+)\.?$", re.I
+)
+_ENTRY_GAP = 4  # at most this many lines between two entries of one listing
+
+
+@dataclass(slots=True)
+class Listing:
+    """The listing entries of a page and the block indexes they occupy."""
+
+    entries: list[ListingEntry]
+    start: int  # first block index of the listing (its `PREVIOUS COMMENTS` line if any)
+    end: int  # one past the last block index
+
+
+def find_listing(blocks: list[Block], page_url: str) -> Listing | None:
+    """The page's listing, or None when it has no `Month YYYY | CWA # N` entries."""
+    marks = [i for i, b in enumerate(blocks) if ENTRY_LINE.match(b.text)]
+    if not marks:
+        return None
+    header = next((i for i, b in enumerate(blocks) if PREVIOUS_COMMENTS.match(b.text)), None)
+    if header is not None:
+        after = [i for i in marks if i > header]
+        marks = _contiguous(after) if after else _contiguous(marks)
+    else:
+        marks = _longest_run(marks)
+    labelled = sum(1 for i in marks if i >= 2 and label_series(blocks[i - 2].text))
+    before = labelled * 2 >= len(marks)
+    entries: list[ListingEntry] = []
+    first, last = marks[0], marks[0]
+    stops = set(marks)
+    for i in marks:
+        entry, span = (_entry_before(blocks, i, stops, page_url) if before
+                       else _entry_after(blocks, i, stops, page_url))
+        entries.append(entry)
+        first, last = min(first, span[0]), max(last, span[1])
+    start = header if header is not None and header < first else first
+    return Listing(entries, start, last)
+
+
+def _contiguous(marks: list[int]) -> list[int]:
+    run = [marks[0]]
+    for i in marks[1:]:
+        if i - run[-1] > _ENTRY_GAP:
+            break
+        run.append(i)
+    return run
+
+
+def _longest_run(marks: list[int]) -> list[int]:
+    runs: list[list[int]] = [[marks[0]]]
+    for i in marks[1:]:
+        if i - runs[-1][-1] > _ENTRY_GAP:
+            runs.append([])
+        runs[-1].append(i)
+    return max(runs, key=len)
+
+
+def _entry_after(blocks: list[Block], i: int, stops: set[int], page_url: str):
+    """`Month | CWA # N` / author / title (the PREVIOUS COMMENTS form)."""
+    entry = _entry_head(blocks[i])
+    following = [j for j in (i + 1, i + 2) if j < len(blocks) and j not in stops]
+    if len(following) == 2 and following[0] == i + 1:
+        author, title = blocks[following[0]], blocks[following[1]]
+        _fill_author(entry, author.text)
+        _fill_title(entry, title, page_url)
+        end = i + 3
+    elif following and following[0] == i + 1:
+        _fill_title(entry, blocks[i + 1], page_url)
+        end = i + 2
+    else:
+        end = i + 1
+    if entry.url is None:
+        _fill_link(entry, blocks[i], page_url)
+    return entry, (i, end)
+
+
+def _entry_before(blocks: list[Block], i: int, stops: set[int], page_url: str):
+    """label / title / `Month | CWA # N` / author (the /europe/ landing form)."""
+    entry = _entry_head(blocks[i])
+    start = i
+    if i >= 1 and i - 1 not in stops:
+        _fill_title(entry, blocks[i - 1], page_url)
+        start = i - 2 if i >= 2 and label_series(blocks[i - 2].text) else i - 1
+    end = i + 1
+    nxt = i + 1
+    if (nxt < len(blocks) and nxt not in stops and not label_series(blocks[nxt].text)):
+        _fill_author(entry, blocks[nxt].text)
+        end = nxt + 1
+    if entry.url is None:
+        _fill_link(entry, blocks[i], page_url)
+    return entry, (start, end)
+
+
+def _entry_head(block: Block) -> ListingEntry:
+    match = ENTRY_LINE.match(block.text)
+    assert match is not None
+    month = parse_date(match.group("month")) if match.group("month") else None
+    return ListingEntry(month=month.value if month else None, cwa_no=int(match.group("n")))
+
+
+def _fill_author(entry: ListingEntry, text: str) -> None:
+    name, bar, bio = text.partition("|")
+    entry.authors = split_names(name)
+    entry.author_bio = bio.strip() or None if bar else None
+
+
+def _fill_title(entry: ListingEntry, block: Block, page_url: str) -> None:
+    entry.title = block.text
+    _fill_link(entry, block, page_url)
+
+
+def _fill_link(entry: ListingEntry, block: Block, page_url: str) -> None:
+    if block.href and not block.href.lower().startswith(("javascript:", "mailto:", "#")):
+        entry.url = urljoin(page_url, block.href.strip())
+        entry.record_no = record_no_in(entry.url)

@@ -1,0 +1,91 @@
+"""Author lines: is a line a list of people, split it, and keep each person once."""
+
+from __future__ import annotations
+
+import re
+
+from gpscrape.extract.vocab import is_team
+
+_BY = re.compile(r"^(?:written\s+)?by\s*:?\s+", re.I)
+_SPLIT = re.compile(r"\s*(?:,\s*(?:and|&)\s+|,\s*|\s+and\s+|\s*&\s*)", re.I)
+_TOKEN = re.compile(r"^(?:[A-Z][A-Za-z'’\-]*\.?|[A-Z]{1,3}\.?|(?:[A-Z]\.){1,3})$")
+_PARTICLES = frozenset({"de", "da", "van", "von", "bin", "binti", "al", "el", "ul", "ur", "le",
+                        "la", "du", "der", "dos", "das", "di"})
+# Words that occur in titles and headings but not in the site's author names.
+_NOT_NAME = frozenset(
+    """the a an of in on at to for from with and or by is are was were be has have will what
+    why how who when where which this that these those its it new news war peace week weekly
+    monitor studies team report review focus story cover about summit talks crisis deal
+    elections election president minister prime government us uk eu un nato china india
+    russia ukraine israel gaza iran pakistan africa europe asia america japan global
+    politics conflict security economy trade background introduction perspective issues
+    large happened mean takeaways conclusion analysis interview part day month year national
+    institute advanced studies research associate programme university centre department
+    school professor assistant scholar photo source print bookmark comments previous
+    initiative india's world""".split()
+)
+
+
+def strip_by(line: str) -> str:
+    """`By Avishka Ashok` -> `Avishka Ashok`."""
+    return _BY.sub("", line.strip())
+
+
+def has_by(line: str) -> bool:
+    """Whether the line opens with `By`."""
+    return bool(_BY.match(line.strip()))
+
+
+def split_names(line: str) -> list[str]:
+    """`A, B, and C.` / `A & B` / `By X and Y` -> the names, trimmed, in order."""
+    text = strip_by(line).strip().rstrip(".;").strip()
+    return [part.strip(" .;") for part in _SPLIT.split(text) if part.strip(" .;")]
+
+
+def is_person(name: str) -> bool:
+    """A plausible person's name: 1-6 capitalised words or initials, no title words."""
+    tokens = name.split()
+    if not 1 <= len(tokens) <= 6 or len(name) > 60:
+        return False
+    real = 0
+    for token in tokens:
+        if token.lower() in _PARTICLES:
+            continue
+        if not _TOKEN.match(token) or token.lower().strip(".") in _NOT_NAME:
+            return False
+        real += 1
+    return real >= 2
+
+
+def is_author_line(line: str) -> bool:
+    """A line of people or teams only: `Rishika Yadav`, `By X and Y`, `GP Team`, `A, B & C.`."""
+    text = line.strip()
+    if not text or len(text) > 400 or text.endswith((":", "?")):
+        return False
+    names = split_names(text)
+    return bool(names) and all(is_person(n) or is_team(n) for n in names)
+
+
+def people(names: list[str]) -> list[str]:
+    """The names that are people (teams dropped), each person once."""
+    return unique_people([n for n in names if not is_team(n)])
+
+
+def unique_people(names: list[str]) -> list[str]:
+    """Keep the first spelling of each person; a trailing initial or dots do not make another."""
+    kept: list[str] = []
+    keys: set[str] = set()
+    for name in names:
+        key = person_key(name)
+        if key and key not in keys:
+            keys.add(key)
+            kept.append(name)
+    return kept
+
+
+def person_key(name: str) -> str:
+    """`Vani Vyshnavi J` and `Vani Vyshnavi` -> the same key; `D. Suba` and `D Suba` too."""
+    tokens = re.sub(r"[.\s]+", " ", name).strip().lower().split()
+    if len(tokens) > 2 and len(tokens[-1]) == 1:
+        tokens = tokens[:-1]
+    return " ".join(tokens)

@@ -1,0 +1,236 @@
+"""The body: topics (sub-articles) and their sections.
+
+The body's blocks become items, each a heading (with its kind) or a paragraph. Topics start at
+sub-article heads: on pages with analytic headings, at the first analytic heading and wherever
+the analytic sequence starts again (`What happened?` after `What does it mean?`), taking the
+title, author and teaser lines printed just before it; on other pages, at a title followed by an
+author line. Text before the first topic is the page's standfirst.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gpscrape.extract.blocks import Block
+from gpscrape.extract.lines import (
+    analytic_inline,
+    is_label,
+    is_title_like,
+    other_heading,
+)
+from gpscrape.extract.names import has_by, is_author_line, split_names
+from gpscrape.extract.record import Section, Topic
+from gpscrape.extract.vocab import KIND_ORDER, heading_kind
+
+_TERMINAL = (".", ",", ";", "!", "?", "\"", "”")
+
+
+@dataclass(slots=True)
+class Item:
+    """One body block, judged: a heading (with kind) or a paragraph."""
+
+    text: str
+    heading: bool
+    kind: str = "other"
+    block: Block | None = None
+
+
+@dataclass(slots=True)
+class Head:
+    """The lines that open a topic."""
+
+    start: int  # index of the head's first item
+    titles: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    standfirst: str | None = None
+
+
+@dataclass(slots=True)
+class Body:
+    """The segmented body."""
+
+    standfirst: str | None
+    topics: list[Topic]
+
+
+def segment(blocks: list[Block], byline_people: list[str]) -> Body:
+    """Split body blocks into the page standfirst and its topics."""
+    items = _items([b for b in blocks if not is_label(b)])
+    if not items:
+        return Body(None, [])
+    if any(it.heading and it.kind != "other" for it in items):
+        heads = [_analytic_head(items, s) for s in _analytic_starts(items)]
+    else:
+        heads = [_titled_head(items, t) for t in _titled_starts(items)]
+    first = heads[0].start if heads else len(items)
+    pre = items[:first]
+    standfirst = None
+    topics: list[Topic] = []
+    if pre and not pre[0].heading and len(items) > 1:
+        standfirst, pre = pre[0].text, pre[1:]
+    if pre or not heads:
+        topics.append(_topic(pre, Head(0), byline_people))
+    ends = [h.start for h in heads[1:]] + [len(items)]
+    for head, end in zip(heads, ends, strict=True):
+        body = items[_after_head(head):end]
+        if topics and not head.titles and not head.authors and not topics[-1].title:
+            topics[-1].sections.extend(_sections(body))
+        else:
+            topics.append(_topic(body, head, byline_people))
+    return Body(standfirst, [t for t in topics if t.sections or t.title or t.standfirst])
+
+
+def _items(blocks: list[Block]) -> list[Item]:
+    strict = any(heading_kind(b.text) or analytic_inline(b) for b in blocks)
+    items: list[Item] = []
+    for i, block in enumerate(blocks):
+        kind = heading_kind(block.text)
+        if kind:
+            items.append(Item(block.text, True, kind, block))
+            continue
+        inline = analytic_inline(block)
+        if inline:
+            head, kind, rest = inline
+            items.append(Item(head, True, kind, block))
+            items.append(Item(rest, False, block=block))
+            continue
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if not is_author_line(block.text) and other_heading(block, following, strict):
+            items.append(Item(block.text, True, "other", block))
+        else:
+            items.append(Item(block.text, False, block=block))
+    return items
+
+
+def _analytic_starts(items: list[Item]) -> list[int]:
+    """Indexes of analytic headings that open a topic."""
+    starts: list[int] = []
+    previous = None
+    for i, it in enumerate(items):
+        if not it.heading or it.kind == "other":
+            continue
+        order = KIND_ORDER[it.kind]
+        if previous is None or order <= previous:
+            starts.append(i)
+        previous = order
+    return starts
+
+
+def _titled_starts(items: list[Item]) -> list[int]:
+    """Without analytic headings, a topic opens where a title is followed by its author
+    (directly, or after a one-paragraph teaser). Returns the title indexes."""
+    starts: list[int] = []
+    for i in range(len(items) - 1):
+        if not _titleish(items[i]) or _author(items[i]):
+            continue
+        nxt = items[i + 1]
+        if _author(nxt) or (
+            i + 2 < len(items) and _teaser(nxt) and _author(items[i + 2])
+        ):
+            starts.append(i)
+    return starts
+
+
+def _titled_head(items: list[Item], t: int) -> Head:
+    """The head of a topic whose title is item `t`."""
+    head = Head(t)
+    k = t + 1
+    if _author(items[k]):
+        head.authors = split_names(items[k].text)
+    else:
+        head.standfirst = items[k].text
+        head.authors = split_names(items[k + 1].text)
+    return _titles(items, t, head)
+
+
+def _analytic_head(items: list[Item], at: int) -> Head:
+    """Walk back from a topic's first analytic heading over its author, teaser and title."""
+    head = Head(at)
+    j = at - 1
+    if j >= 0 and _author(items[j]):
+        head.authors = split_names(items[j].text)
+        head.start = j
+        j -= 1
+        if j >= 1 and _teaser(items[j]) and _titleish(items[j - 1]):
+            head.standfirst = items[j].text
+            head.start = j
+            j -= 1
+    elif j >= 1 and _teaser(items[j]) and _author(items[j - 1]):
+        head.standfirst = items[j].text
+        head.authors = split_names(items[j - 1].text)
+        head.start = j - 1
+        j -= 2
+    return _titles(items, j, head)
+
+
+def _titles(items: list[Item], j: int, head: Head) -> Head:
+    """Take one title line (two when printed over two lines) ending at item `j`."""
+    if j >= 0 and _titleish(items[j]) and not (head.authors == [] and _author(items[j])):
+        titles = [items[j].text]
+        k = j - 1
+        if k >= 0 and _titleish(items[k]) and _continues(items[k].text, items[j].text):
+            titles.insert(0, items[k].text)
+        head.titles = titles
+        head.start = j - len(titles) + 1
+    return head
+
+
+def _continues(first: str, second: str) -> bool:
+    """Whether `second` continues a title printed over two lines."""
+    return first.endswith((":", "-", "–", ",")) or second[:1].islower()
+
+
+def _after_head(head: Head) -> int:
+    """Index of the first item after the head's own lines."""
+    count = len(head.titles) + (1 if head.authors else 0) + (1 if head.standfirst else 0)
+    return head.start + count
+
+
+def _titleish(it: Item) -> bool:
+    if it.heading and it.kind != "other":
+        return False
+    block = it.block or Block(it.text)
+    return is_title_like(block) and not it.text.endswith(_TERMINAL[:3])
+
+
+def _author(it: Item) -> bool:
+    return (not it.heading or it.kind == "other") and (
+        is_author_line(it.text) or (has_by(it.text) and len(it.text) < 120))
+
+
+def _teaser(it: Item) -> bool:
+    return not it.heading and not is_author_line(it.text)
+
+
+def _topic(items: list[Item], head: Head, byline_people: list[str]) -> Topic:
+    standfirst = head.standfirst
+    rest = items
+    if standfirst is None and head.titles:
+        lead = 0
+        while lead < len(rest) and not rest[lead].heading:
+            lead += 1
+        if lead >= 1 and len(rest) > 1:
+            standfirst = rest[0].text
+            rest = rest[1:]
+    title = " ".join(head.titles) if head.titles else None
+    authors = head.authors if (head.titles or head.authors) else list(byline_people)
+    return Topic(title=title, authors=authors, standfirst=standfirst, sections=_sections(rest))
+
+
+def _sections(items: list[Item]) -> list[Section]:
+    sections: list[Section] = []
+    heading: str | None = None
+    kind = "other"
+    texts: list[str] = []
+    started = False
+    for it in items:
+        if it.heading:
+            if started:
+                sections.append(Section(heading, kind, "\n\n".join(texts)))
+            heading, kind, texts, started = it.text, it.kind, [], True
+        else:
+            texts.append(it.text)
+            started = True
+    if started:
+        sections.append(Section(heading, kind, "\n\n".join(texts)))
+    return sections

@@ -1,0 +1,127 @@
+"""The site's vocabularies as named data: series, labels, headings, chrome lines, teams.
+
+Every text rule the extractor keys on lives here, once; the logic modules only consult it.
+"""
+
+from __future__ import annotations
+
+import re
+
+TWTW = "The World This Week"
+CONFLICT_WEEKLY = "Conflict Weekly"
+AFRICA_WEEKLY = "NIAS Africa Weekly"
+EUROPE_MONITOR = "NIAS Europe Monitor"
+EUROPE_STUDIES = "NIAS Europe Studies"
+STIR = "STIR"
+CWA_COMMENTARY = "CWA Commentary"
+
+# Printed series labels (case-insensitive, full line) -> canonical series. A trailing number
+# ("Conflict Weekly 89") is the issue number printed in the label.
+LABELS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), series)
+    for pattern, series in (
+        (r"(?:NIAS\s+)?(?:The\s+)?World\s+This\s+Week(?:\s+(?P<n>\d+))?|TWTW", TWTW),
+        (r"(?:NIAS[\s-]+)?(?:IPRI\s+)?Conflict\s+Weekly(?:\s+(?P<n>\d+))?", CONFLICT_WEEKLY),
+        (r"(?:NIAS\s+)?Africa\s+Weekly(?:\s+(?P<n>\d+))?", AFRICA_WEEKLY),
+        (r"NIAS\s+Europe\s+Monitor", EUROPE_MONITOR),
+        (r"NIAS\s+Europe\s+Studies", EUROPE_STUDIES),
+        (r"(?:NIAS\s+)?Fortnightly\s+on\s+Science,?\s+Technology\s*(?:&|and)\s*International"
+         r"\s+Relations(?:\s*\(STIR\))?|STIR", STIR),
+        (r"CWA\s+Commentary", CWA_COMMENTARY),
+    )
+)
+
+# Series names that open an issue line, longest first.
+ISSUE_LINE_SERIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), series)
+    for pattern, series in (
+        (r"(?:NIAS\s+)?(?:The\s+)?World\s+This\s+Week|TWTW", TWTW),
+        (r"(?:NIAS[\s-]+)?(?:IPRI\s+)?Conflict\s+Weekly", CONFLICT_WEEKLY),
+        (r"(?:NIAS\s+)?Africa\s+Weekly", AFRICA_WEEKLY),
+        (r"(?:NIAS\s+)?Fortnightly\s+on\s+Science,?\s+Technology\s*(?:&|and)\s*International"
+         r"\s+Relations\s*(?:\(STIR\))?|STIR", STIR),
+        (r"NIAS\s+Europe\s+Monitor", EUROPE_MONITOR),
+    )
+)
+
+# Analytic headings -> kind. Keys are normalised with `heading_key`.
+HEADING_KINDS: dict[str, str] = {
+    "what happened": "what_happened",
+    "what has happened": "what_happened",
+    "what is the background": "background",
+    "what's the background": "background",
+    "what does it mean": "what_it_means",
+    "what does this mean": "what_it_means",
+    "in the news": "in_the_news",
+    "issues at large": "issues_at_large",
+    "in perspective": "in_perspective",
+}
+# Kinds in the order a topic prints them; a kind that does not come later than the previous
+# one starts a new topic.
+KIND_ORDER = {
+    "what_happened": 0, "background": 1, "what_it_means": 2,
+    "in_the_news": 0, "issues_at_large": 1, "in_perspective": 2,
+}
+# Headings that are not analytic but are always headings (kind `other`).
+KNOWN_HEADINGS = frozenset(
+    {"introduction", "a brief background", "background", "conclusion", "conclusions",
+     "the background", "analysis", "key takeaways", "takeaways"}
+)
+# Labels above topics that are not content.
+TOPIC_LABELS = frozenset({"in focus", "report review", "cover story", "cwa commentary"})
+ABOUT_AUTHOR = re.compile(r"^about\s+the\s+authors?\b\s*[:.\-–]?\s*", re.I)
+PREVIOUS_COMMENTS = re.compile(r"^previous\s+comments\s*:?$", re.I)
+PHOTO_SOURCE = re.compile(r"^photo\s*source\s*:?\s*", re.I)
+
+# Chrome lines: dropped wherever they occur (matched against the whole line).
+CHROME = re.compile(
+    r"""^(?:
+      NIAS\s+Course\s+on\s+Global\s+Politics
+    | National\s+Institute\s+of\s+Advanced\s+Studies(?:\s*\(NIAS\))?,?
+    | Indian\s+Institute\s+of\s+Science\s+Campus,?\s*Bangal(?:o|u)re\.?
+    | .{0,40}subscribe\s+to\s+(?:GP|Conflict\s+Weekly|IPRI)?\s*alerts.*
+    | For\s+any\s+further\s+information.*
+    | Print(?:\s*\|?\s*Bookmark)?
+    | Bookmark
+    | Share
+    | An\s+initiative\s+(?:by|of)\s+NIAS.*
+    | IPRI\s+Comments
+    | International\s+Peace\s+Research\s+Initiative(?:\s*\(IPRI\))?
+    | Conflict\s+Resolution\s+and\s+Peace\s+Research\s+Programme
+    | !\[\]\(\)\s*\|?
+    | [|\s]+
+    )$""",
+    re.I | re.X,
+)
+# Initiative text glued onto an issue line.
+GLUED_INITIATIVE = re.compile(r"\s*An\s+initiative\s+(?:by|of)\s+.*$", re.I)
+
+TEAM = re.compile(r"^(?:GP|IPRI|STIR|NIAS(?:\s+\w+)?|Global\s+Politics|CWA|[A-Z][\w-]*)\s+Team$",
+                  re.I)
+
+_KEY_JUNK = re.compile(r"[\s?:.\u00a0]+")
+
+
+def heading_key(text: str) -> str:
+    """Case, spacing and punctuation folded (`What is the background ?` -> `what is the …`)."""
+    return _KEY_JUNK.sub(" ", text.lower()).strip()
+
+
+def heading_kind(text: str) -> str | None:
+    """The analytic kind of a heading line, or None when it is not an analytic heading."""
+    return HEADING_KINDS.get(heading_key(text))
+
+
+def label_series(text: str) -> tuple[str, int | None] | None:
+    """A printed label -> (canonical series, issue number in the label); None if unknown."""
+    for pattern, series in LABELS:
+        match = pattern.fullmatch(text.strip())
+        if match:
+            number = match.groupdict().get("n")
+            return series, int(number) if number else None
+    return None
+
+
+def is_team(name: str) -> bool:
+    """`GP Team`, `NIAS Africa Team`, `Global Politics Team`: teams are not people."""
+    return bool(TEAM.match(name.strip()))
