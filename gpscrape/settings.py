@@ -31,6 +31,17 @@ GPSCRAPE_BACKFILL_URL_TEMPLATE = "view_cir_articles.php?recordNo={n}"
 # MAX; a `Retry-After` header (seconds or HTTP date) wins, also capped at MAX.
 GPSCRAPE_RETRY_BACKOFF_BASE = 1.0
 GPSCRAPE_RETRY_BACKOFF_MAX = 60.0
+# GPSCRAPE_OUTPUT: the output root where the Parquet tables are published (env
+# GPSCRAPE_OUTPUT also works; the commands' `--output` wins).
+GPSCRAPE_OUTPUT = os.environ.get("GPSCRAPE_OUTPUT", "output")
+
+# normalise -> validate (or quarantine) -> dedupe -> Parquet tables under GPSCRAPE_OUTPUT.
+ITEM_PIPELINES = {
+    "pipelines.normalise.NormalisePipeline": 100,
+    "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.dedupe.DedupePipeline": 300,
+    "pipelines.parquet.ParquetPipeline": 900,
+}
 
 USER_AGENT = f"gpscrape/{__version__} (+{GPSCRAPE_CONTACT})"
 

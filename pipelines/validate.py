@@ -172,5 +172,6 @@ class ValidatePipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         checked = validate_item(item)
         if checked is not item and self.stats is not None:
+            self.stats.inc_value("gpscrape/quarantined")  # the run's total, as the spider's
             self.stats.inc_value("gpscrape/validate/quarantined")
         return checked

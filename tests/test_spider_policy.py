@@ -7,7 +7,6 @@ the site runs in a thread of the test process and logs every request it receives
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import threading
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from gpscrape import exit_codes
@@ -114,9 +114,8 @@ def crawl(site: Site, tmp_path: Path, *extra: str, env: dict[str, str] | None = 
     result = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=60, env=env
     )
-    quarantine = tmp_path / "out" / "quarantine.jsonl"
-    lines = quarantine.read_text().splitlines() if quarantine.exists() else []
-    rows = [json.loads(line) for line in lines]
+    quarantine = tmp_path / "out" / "quarantine"
+    rows = pd.read_parquet(quarantine).to_dict("records") if quarantine.exists() else []
     return result, rows
 
 

@@ -26,23 +26,10 @@ SUMMARY_FIELDS: tuple[tuple[str, str], ...] = (
 _CLEAN_FINISH = {"finished", "limit_reached"}
 
 
-def output_settings(output: Path) -> dict[str, Any]:
-    """Scrapy settings that send the run's items under `output` (the one place to change)."""
-    output.mkdir(parents=True, exist_ok=True)
-    return {
-        "FEEDS": {
-            str(output / "records.jsonl"): {
-                "format": "jsonlines",
-                "overwrite": True,
-                "item_classes": ["gpscrape.items.PageItem"],
-            },
-            str(output / "quarantine.jsonl"): {
-                "format": "jsonlines",
-                "overwrite": True,
-                "item_classes": ["gpscrape.items.QuarantineItem"],
-            },
-        }
-    }
+def output_settings(output: Path | None) -> dict[str, Any]:
+    """Scrapy settings that send the run's items under `output` (the one place to change):
+    the Parquet tables, published when the crawl ends; None keeps setting GPSCRAPE_OUTPUT."""
+    return {} if output is None else {"GPSCRAPE_OUTPUT": str(output)}
 
 
 def setting_pair(text: str) -> tuple[str, str]:
@@ -87,7 +74,9 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared by `crawl`, `backfill` and `demo`."""
     parser.add_argument("--base-url", help="site to crawl (default: setting GPSCRAPE_BASE_URL)")
     parser.add_argument(
-        "--output", type=Path, default=Path("output"), help="output folder (default: output)"
+        "--output",
+        type=Path,
+        help="output folder for the Parquet tables (default: setting GPSCRAPE_OUTPUT, output)",
     )
     parser.add_argument("--series", help="keep only this canonical series (case-insensitive)")
     parser.add_argument(
