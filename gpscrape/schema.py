@@ -18,6 +18,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from gpscrape.extract.names import person_key
+from gpscrape.extract.vocab import is_team
 from gpscrape.items import PageItem, QuarantineItem
 
 Row = dict[str, Any]
@@ -323,36 +325,38 @@ def item_rows(item: PageItem | QuarantineItem) -> Iterator[tuple[str, Row]]:
             yield name, row
 
 
-def is_team(name: str) -> bool:
-    """`GP Team`, `IPRI Team`, any `... Team`: a team, not a person."""
-    words = name.casefold().split()
-    return bool(words) and words[-1] == "team"
-
-
 def author_rows(articles: Iterable[Row], listings: Iterable[Row]) -> list[Row]:
     """The `authors` table from `articles` rows (`record_no`, `authors`, `about_author`) and
-    `listings` rows (`record_no`, `authors`, `author_bio`), sorted by name."""
+    `listings` rows (`record_no`, `authors`, `author_bio`), sorted by name.
+
+    Teams are left out. Spellings of one person (`Vani Vyshnavi`, `Vani Vyshnavi J`) make one
+    row under the first spelling met, articles in `record_no` order first, then listings.
+    """
+    names: dict[str, str] = {}  # person key -> first spelling
     records: dict[str, set[int]] = {}
     bios: dict[str, set[str]] = {}
 
-    def credit(names: list[str], record_no: int | None, bio: str | None) -> None:
-        people = [n for n in names if not is_team(n)]
+    def credit(credited: list[str], record_no: int | None, bio: str | None) -> None:
+        people = [n for n in credited if not is_team(n)]
         for name in people:
-            records.setdefault(name, set())
-            bios.setdefault(name, set())
+            key = person_key(name)
+            names.setdefault(key, name)
+            records.setdefault(key, set())
+            bios.setdefault(key, set())
             if record_no is not None:
-                records[name].add(record_no)
-        if bio and len(people) == 1 and len(names) == 1:
-            bios[people[0]].add(bio)
+                records[key].add(record_no)
+        if bio and len(people) == 1 and len(credited) == 1:
+            bios[person_key(people[0])].add(bio)
 
     for row in articles:
         credit(row["authors"], row["record_no"], row["about_author"])
     for row in listings:
         credit(row["authors"], row["record_no"], row["author_bio"])
-    return [
-        {"name": name, "record_nos": sorted(records[name]), "bios": sorted(bios[name])}
-        for name in sorted(records)
-    ]
+    return sorted(
+        ({"name": names[k], "record_nos": sorted(records[k]), "bios": sorted(bios[k])}
+         for k in names),
+        key=lambda row: row["name"],
+    )
 
 
 def _type_name(data_type: pa.DataType) -> str:
