@@ -123,6 +123,8 @@ def _collect(root: etree._Element) -> list[Block]:
             start = node.getparent()
             newline = False
         container, emph, link = _context(start)
+        if not node.is_tail and start is not container:
+            newline = _after_break(start, container)
         if container is not current or newline:
             if parts:
                 _flush(blocks, parts, plain, lead, href, unlinked)
@@ -145,6 +147,16 @@ def _collect(root: etree._Element) -> list[Block]:
     if parts:
         _flush(blocks, parts, plain, lead, href, unlinked)
     return blocks
+
+
+def _after_break(el: etree._Element, container: etree._Element) -> bool:
+    """Whether an inline element's text follows a bare `<br>` or block inside its container."""
+    while el is not container and el is not None:
+        prev = el.getprevious()
+        if prev is not None:
+            return (prev.tag == "br" or prev.tag in BLOCK_TAGS) and not (prev.tail or "").strip()
+        el = el.getparent()
+    return False
 
 
 def _context(el: etree._Element) -> tuple[etree._Element, bool, str | None]:

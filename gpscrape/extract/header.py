@@ -24,7 +24,6 @@ _AFFILIATION = re.compile(
     re.I,
 )
 _URL_LABEL = re.compile(r"[?&]url=([^&#]*)", re.I)
-_DATE_TAIL = re.compile(r"^(?P<who>.*?)[\s,]+(?P<date>\S.*)$")
 
 
 @dataclass(slots=True)
@@ -159,14 +158,13 @@ def _byline(text: str, header: Header) -> bool:
     if is_author_line(text):
         header.byline = text
         return True
-    match = _DATE_TAIL.match(text)
-    if match:
-        found = find_date(match.group("date"))
-        tail = match.group("date").rstrip(". ")
-        if (found and found[1].start() == 0 and found[1].end() == len(tail)
-                and is_author_line(match.group("who"))):
-            header.byline = match.group("who").strip()
-            header.byline_date = found[0]
+    found = find_date(text)
+    if found is not None:
+        dated, match = found
+        who = text[: match.start()].strip(" ,|-–")
+        if who and not text[match.end():].strip(" .") and is_author_line(who):
+            header.byline = who
+            header.byline_date = dated
             return True
     return False
 

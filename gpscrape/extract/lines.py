@@ -24,6 +24,7 @@ _INLINE = re.compile(
     ) + r")\s*[?:.\u2013\u2014-]?)\s+(?P<rest>\S.*)$",
     re.I,
 )
+_SPEAKER = re.compile(r"[A-Z][A-Za-z.'’\-]{1,20}")  # `STIR`, `Sarma`: a one-word speaker
 _TERMINAL = (".", ",", ";", "!", "\"", "”", "’", "'")
 
 HEADING_MAX = 160
@@ -56,8 +57,10 @@ def is_dialogue(text: str) -> bool:
     if match is None:
         return False
     speaker, _, said = text.partition(":")
-    said = said.strip()
-    return is_person(speaker.strip()) and (len(said) > 60 or said.endswith((".", "?")))
+    speaker, said = speaker.strip(), said.strip()
+    if is_person(speaker):
+        return len(said) > 60 or said.endswith((".", "?"))
+    return bool(_SPEAKER.fullmatch(speaker)) and len(said) > 15 and said.endswith((".", "?"))
 
 
 def other_heading(block: Block, following: Block | None, strict: bool) -> bool:

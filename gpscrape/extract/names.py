@@ -49,7 +49,7 @@ def is_person(name: str) -> bool:
         return False
     real = 0
     for token in tokens:
-        if token.lower() in _PARTICLES:
+        if token in _PARTICLES:
             continue
         if not _TOKEN.match(token) or token.lower().strip(".") in _NOT_NAME:
             return False

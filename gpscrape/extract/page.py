@@ -67,7 +67,7 @@ def extract_page(html: bytes | str, url: str) -> PageRecord:
     end = _body_end(kept, header.body_start, cleaned.end_marks)
     about, end = _about_author(kept, header.body_start, end)
     byline_people = people(split_names(header.byline)) if header.byline else []
-    body = segment(kept[header.body_start:end], byline_people)
+    body = segment(kept[header.body_start:end], byline_people, header.title)
     _fill_header(record, header)
     record.about_author = about
     record.standfirst = header.standfirst or body.standfirst

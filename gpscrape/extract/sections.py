@@ -53,15 +53,22 @@ class Body:
     topics: list[Topic]
 
 
-def segment(blocks: list[Block], byline_people: list[str]) -> Body:
+def segment(blocks: list[Block], byline_people: list[str], page_title: str | None) -> Body:
     """Split body blocks into the page standfirst and its topics."""
-    items = _items([b for b in blocks if not is_label(b)])
+    items = _items(_without_repeats([b for b in blocks if not is_label(b)]))
     if not items:
         return Body(None, [])
-    if any(it.heading and it.kind != "other" for it in items):
-        heads = [_analytic_head(items, s) for s in _analytic_starts(items)]
-    else:
-        heads = [_titled_head(items, t) for t in _titled_starts(items)]
+    heads = [_analytic_head(items, s) for s in _analytic_starts(items)]
+    taken = {i for h in heads for i in range(h.start, _after_head(h) + 1)}
+    for t in _titled_starts(items):
+        head = _titled_head(items, t)
+        if not taken.intersection(range(head.start, _after_head(head) + 1)):
+            heads.append(head)
+    heads.sort(key=lambda h: h.start)
+    if not taken:
+        opening = _opening_title(items, page_title)
+        if opening is not None and (not heads or heads[0].start > len(opening.titles)):
+            heads.insert(0, opening)
     first = heads[0].start if heads else len(items)
     pre = items[:first]
     standfirst = None
@@ -71,13 +78,18 @@ def segment(blocks: list[Block], byline_people: list[str]) -> Body:
     if pre or not heads:
         topics.append(_topic(pre, Head(0), byline_people))
     ends = [h.start for h in heads[1:]] + [len(items)]
-    for head, end in zip(heads, ends, strict=True):
+    for head, end in zip(heads, ends, strict=False):
         body = items[_after_head(head):end]
         if topics and not head.titles and not head.authors and not topics[-1].title:
             topics[-1].sections.extend(_sections(body))
         else:
             topics.append(_topic(body, head, byline_people))
     return Body(standfirst, [t for t in topics if t.sections or t.title or t.standfirst])
+
+
+def _without_repeats(blocks: list[Block]) -> list[Block]:
+    """A paragraph printed twice in a row (a repeated teaser) is kept once."""
+    return [b for i, b in enumerate(blocks) if i == 0 or b.text != blocks[i - 1].text]
 
 
 def _items(blocks: list[Block]) -> list[Item]:
@@ -114,6 +126,18 @@ def _analytic_starts(items: list[Item]) -> list[int]:
             starts.append(i)
         previous = order
     return starts
+
+
+def _opening_title(items: list[Item], page_title: str | None) -> Head | None:
+    """A title printed at the top of the body: the page title again, or a title printed over
+    two lines (`The Davos Summit 2026:` / `Five Major Takeaways…`)."""
+    if len(items) < 2 or not _titleish(items[0]):
+        return None
+    if page_title and items[0].text == page_title:
+        return Head(0, [items[0].text])
+    if _titleish(items[1]) and items[0].text.endswith(":") and not _author(items[1]):
+        return Head(0, [items[0].text, items[1].text])
+    return None
 
 
 def _titled_starts(items: list[Item]) -> list[int]:
