@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS: tuple[str, ...] = ("extract", "schema", "crawl", "backfill")
+COMMANDS: tuple[str, ...] = ("extract", "schema", "crawl", "backfill", "fixtures")
 
 
 def build_parser() -> argparse.ArgumentParser:
