@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,6 +13,7 @@ from scrapy.utils.test import get_crawler
 
 from gpscrape.extract.record import PageRecord
 from gpscrape.items import PageItem, QuarantineItem
+from gpscrape.schema import SECTION_KINDS
 from pipelines.chain import process
 from pipelines.dedupe import DedupePipeline
 from pipelines.normalise import NormalisePipeline, normalise_record, paragraphs
@@ -166,3 +169,27 @@ def test_chain_normalises_validates_and_publishes(tmp_path):
     quarantine = pd.read_parquet(tmp_path / "quarantine")
     assert list(quarantine["record_no"]) == [7]
     assert "volume is 'x'" in quarantine["reason"][0]
+
+
+# --- the fixture corpus ---------------------------------------------------------------------
+FIXTURES = sorted((Path(__file__).parent / "fixtures" / "pages").glob("*/expected.json"))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.parent.name)
+def test_fixture_records_are_valid_and_already_normal(path):
+    record = PageRecord.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    item = _item(record)
+    assert validate_item(item) is item
+    assert normalise_record(record) == record
+
+
+def test_fixture_corpus_through_the_chain(tmp_path):
+    records = [PageRecord.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in FIXTURES]
+    result = process([_item(r) for r in records], tmp_path)
+    latest = {r.record_no: r for r in records if r.record_no is not None}
+    assert result.rows["quarantine"] == 0
+    assert result.rows["articles"] == len(latest)
+    assert result.rows["sections"] == sum(len(t.sections) for r in latest.values()
+                                          for t in r.topics)
+    sections = pd.read_parquet(tmp_path / "sections")
+    assert set(sections["kind"]) <= set(SECTION_KINDS)
