@@ -1,0 +1,62 @@
+"""A local, generated globalpolitics.in for tests, the demo and benchmarks (never imported by
+product code).
+
+API (stable; spiders and tests code against it)::
+
+    from gpscrape.mirror import FaultPlan, MirrorServer, MirrorSite
+
+    site = MirrorSite.generate(records=2000, seed=0, index_pages=True, missing_rate=0.03,
+                               disallow=("/admin/",))
+    site.record_nos()                 # existing recordNos, ascending (from 150; gaps answer 404)
+    site.missing_record_nos()         # recordNos inside the range that answer 404
+    site.article_targets(n)           # root-relative URLs linked for record n; [0] is canonical
+    site.article_urls(n, base_url)    # the same, absolute
+    site.expected(n, base_url, url=None)  # the PageRecord the extractor must produce for `url`
+                                      # (default canonical); only `url`/`series_raw` vary by URL
+    site.add_records(k)               # append k records; returns their recordNos
+    site.respond("/path?query", base_url) -> Page(status, body, content_type, record_no, ...)
+    site.render(n, base_url, label=None)  # one article's HTML
+
+    with MirrorServer(site, port=0, latency=0.0, faults=FaultPlan(...)) as srv:
+        srv.base_url                  # "http://127.0.0.1:PORT/"
+        srv.article_urls(n); srv.expected(n); srv.url("/robots.txt")
+        srv.requests                  # [RequestRecord(method, target, status, time, ...)]
+        srv.article_requests()        # [(record_no, absolute url)] of article-script requests
+        srv.count(status=None); srv.clear_log(); srv.faulty_records()
+
+The site (see docs of each module):
+- Article scripts: `/view_cir_articles.php`, `/TWTW_view_articles.php`, `/africa/africa-weekly.php`,
+  `/europe/view_em_comments.php`, with `url=<label>&recordNo=N` and, on some records (all CWA
+  Commentary ones), `ArticleNo=<CWA #>`; any order, `+` or `%20`, the STIR label's raw `&`.
+  Every article script serves every existing recordNo; the label line echoes the request's
+  `url=` value (the canonical label when absent). Unknown recordNos and paths answer 404.
+- Each record is linked under one or two URLs (`article_targets`); all of them carry `ArticleNo`
+  or none does, so every field but `url`/`series_raw` is the same whichever URL is fetched.
+- Every article has a PREVIOUS COMMENTS sidebar linking the next record, the previous one and
+  earlier ones (3-40 entries), so every record is reachable from the newest one, and from any
+  record via next/previous links. Links are root-relative or absolute (`base_url`).
+- `index_pages=True`: `/` (latest 20 and one archive link per series), `/archive.php?series=KEY
+  &page=P` (50 per page, newest first, `Older` link) and `/europe/` (the Europe Monitor listing).
+  `index_pages=False`: those answer 404 and the menu links are `#`; discovery relies on seeds
+  and PREVIOUS COMMENTS.
+- `/robots.txt`: `User-agent: *` and one `Disallow:` per `disallow` path.
+- Article pages carry `ETag` and `Last-Modified`; `If-None-Match` / `If-Modified-Since` get 304.
+  `Last-Modified` is a logical clock: 2026-02-01 plus one hour per `add_records` that changed
+  the page (new records, and the previous newest record whose sidebar gains a link).
+- Faults (`FaultPlan`) apply to article pages only, chosen per recordNo from the plan's seed.
+"""
+
+from gpscrape.mirror.faults import KINDS as FAULT_KINDS
+from gpscrape.mirror.faults import TRANSIENT_KINDS, FaultPlan
+from gpscrape.mirror.server import MirrorServer, RequestRecord
+from gpscrape.mirror.site import MirrorSite, Page
+
+__all__ = [
+    "FAULT_KINDS",
+    "TRANSIENT_KINDS",
+    "FaultPlan",
+    "MirrorServer",
+    "MirrorSite",
+    "Page",
+    "RequestRecord",
+]
