@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS: tuple[str, ...] = ("extract", "schema", "crawl", "backfill", "fixtures")
+COMMANDS: tuple[str, ...] = ("extract", "schema", "crawl", "backfill", "fixtures", "mirror")
 
 
 def build_parser() -> argparse.ArgumentParser:
