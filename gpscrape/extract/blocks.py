@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import lxml.html
 from lxml import etree
 from w3lib.encoding import html_to_unicode
 
@@ -34,10 +33,11 @@ _CHROME_ATTR = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|menu|menubar|breadcrumbs?|cookie|share|footer)(?:$|[\s_-])", re.I
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_SPACE = re.compile(r"[\s\u00a0\u200b\u2002-\u200a\u3000\ufeff]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(rb"<\s*[a-zA-Z!/]")
 _LISTING_MARK = re.compile(r"CWA\s*#\s*\d|PREVIOUS\s+COMMENTS", re.I)
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+_TEXT_NODES = etree.XPath("//body//text()")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
@@ -75,9 +75,11 @@ def parse_blocks(html: bytes | str) -> list[Block]:
         raise ExtractError("not HTML: no markup found")
     text = _XML_DECL.sub("", text, count=1)
     try:
-        root = lxml.html.document_fromstring(text)
+        root = etree.fromstring(text, _PARSER)
     except (etree.ParserError, ValueError) as error:
         raise ExtractError(f"not parseable as HTML: {error}") from error
+    if root is None:
+        raise ExtractError("not parseable as HTML: no document")
     _drop_chrome(root)
     return _collect(root)
 
@@ -96,13 +98,26 @@ def _drop_chrome(root: etree._Element) -> None:
             and not _holds_listing(el))
     ]
     for el in doomed:
-        if el.getparent() is not None:
-            el.drop_tree()
+        _drop(el)
+
+
+def _drop(el: etree._Element) -> None:
+    """Remove an element and its content, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def _holds_listing(el: etree._Element) -> bool:
     """Navigation-looking containers that hold listing entries are kept."""
-    return _LISTING_MARK.search(el.text_content()) is not None
+    return _LISTING_MARK.search("".join(el.itertext())) is not None
 
 
 def _collect(root: etree._Element) -> list[Block]:
@@ -114,25 +129,30 @@ def _collect(root: etree._Element) -> list[Block]:
     lead_open = True
     href: str | None = None
     current = None  # the block container of the previous text node
-    for node in root.xpath("//body//text()"):
+    contexts: dict[etree._Element, tuple] = {}
+    for node in _TEXT_NODES(root):
+        if not node.strip():
+            if parts:
+                parts.append(" ")
+            continue
         if node.is_tail:
             owner = node.getparent()
             start = owner.getparent()
-            newline = owner.tag in BLOCK_TAGS or owner.tag == "br"
+            newline = owner.tag == "br" or owner.tag in BLOCK_TAGS
         else:
             start = node.getparent()
             newline = False
-        container, emph, link = _context(start)
-        if not node.is_tail and start is not container:
+        context = contexts.get(start)
+        if context is None:
+            context = contexts[start] = _context(start)
+        container, emph, link = context
+        if not newline and not node.is_tail and start is not container:
             newline = _after_break(start, container)
         if container is not current or newline:
             if parts:
                 _flush(blocks, parts, plain, lead, href, unlinked)
             parts, plain, lead, lead_open, href, unlinked = [], False, [], True, None, False
             current = container
-        if not node.strip():
-            parts.append(" ")
-            continue
         parts.append(node)
         if emph:
             if lead_open:
@@ -179,9 +199,12 @@ def _flush(blocks: list[Block], parts: list[str], plain: bool, lead: list[str],
            href: str | None, unlinked: bool) -> None:
     text = squash("".join(parts))
     if text:
-        blocks.append(Block(text, not plain, squash("".join(lead)), href, not unlinked))
+        blocks.append(Block(text, not plain, squash("".join(lead)) if lead else "", href,
+                            not unlinked))
 
 
 def squash(text: str) -> str:
     """Collapse every run of whitespace (non-breaking spaces included) to one space; trim."""
-    return _SPACE.sub(" ", text).strip()
+    if "\u200b" in text or "\ufeff" in text:
+        text = text.replace("\u200b", " ").replace("\ufeff", " ")
+    return " ".join(text.split())

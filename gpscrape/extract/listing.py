@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urljoin
 
 from gpscrape.extract.blocks import Block
-from gpscrape.extract.dates import parse_date
+from gpscrape.extract.dates import MONTHS, parse_date
 from gpscrape.extract.names import split_names
 from gpscrape.extract.record import ListingEntry
 from gpscrape.extract.url_keys import record_no_in
@@ -30,7 +31,7 @@ class Listing:
 
 def find_listing(blocks: list[Block], page_url: str) -> Listing | None:
     """The page's listing, or None when it has no `Month YYYY | CWA # N` entries."""
-    marks = [i for i, b in enumerate(blocks) if ENTRY_LINE.match(b.text)]
+    marks = [i for i, b in enumerate(blocks) if "#" in b.text and ENTRY_LINE.match(b.text)]
     if not marks:
         return None
     header = next((i for i, b in enumerate(blocks) if PREVIOUS_COMMENTS.match(b.text)), None)
@@ -110,8 +111,19 @@ def _entry_before(blocks: list[Block], i: int, stops: set[int], page_url: str):
 def _entry_head(block: Block) -> ListingEntry:
     match = ENTRY_LINE.match(block.text)
     assert match is not None
-    month = parse_date(match.group("month")) if match.group("month") else None
-    return ListingEntry(month=month.value if month else None, cwa_no=int(match.group("n")))
+    return ListingEntry(month=_month(match.group("month")), cwa_no=int(match.group("n")))
+
+
+def _month(text: str | None) -> date | None:
+    """`December 2025` -> 2025-12-01."""
+    if not text:
+        return None
+    name, _, year = text.replace(",", " ").rpartition(" ")
+    number = MONTHS.get(name.strip().rstrip(".").lower())
+    if number is None:
+        parsed = parse_date(text)
+        return parsed.value if parsed else None
+    return date(int(year), number, 1)
 
 
 def _fill_author(entry: ListingEntry, text: str) -> None:

@@ -108,7 +108,8 @@ def _strip_chrome(blocks: list[Block]) -> Cleaned:
                 cleaned.cwa_template = True
                 cleaned.top = len(cleaned.blocks)
             continue
-        if heading_kind(text) or parse_issue_line(text) or parse_counter_line(text):
+        if not content_seen and (heading_kind(text) or parse_issue_line(text)
+                                 or parse_counter_line(text)):
             content_seen = True
         cleaned.blocks.append(block)
     return cleaned

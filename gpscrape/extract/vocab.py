@@ -56,6 +56,7 @@ HEADING_KINDS: dict[str, str] = {
     "issues at large": "issues_at_large",
     "in perspective": "in_perspective",
 }
+_LONGEST_HEADING = 2 * max(map(len, HEADING_KINDS))
 # Kinds in the order a topic prints them; a kind that does not come later than the previous
 # one starts a new topic.
 KIND_ORDER = {
@@ -109,11 +110,15 @@ def heading_key(text: str) -> str:
 
 def heading_kind(text: str) -> str | None:
     """The analytic kind of a heading line, or None when it is not an analytic heading."""
+    if len(text) > _LONGEST_HEADING:
+        return None
     return HEADING_KINDS.get(heading_key(text))
 
 
 def label_series(text: str) -> tuple[str, int | None] | None:
     """A printed label -> (canonical series, issue number in the label); None if unknown."""
+    if len(text) > 120:
+        return None
     for pattern, series in LABELS:
         match = pattern.fullmatch(text.strip())
         if match:
