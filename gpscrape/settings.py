@@ -22,6 +22,10 @@ GPSCRAPE_BASE_URL = "https://globalpolitics.in/"
 # GPSCRAPE_START_PATHS: pages, relative to the base URL, where discovery starts besides the
 # base URL itself (landing pages). Discovery never depends on any one of them existing.
 GPSCRAPE_START_PATHS = ["europe/"]
+# GPSCRAPE_SEEDS: article URLs (relative to the base URL) or bare recordNos (fetched through
+# GPSCRAPE_BACKFILL_URL_TEMPLATE) where discovery also starts; each article's PREVIOUS COMMENTS
+# leads on to others. Default: the newest recordNo observed on the real site (Jan 2026).
+GPSCRAPE_SEEDS = ["1946"]
 # GPSCRAPE_CONTACT: the contact URL sent in the User-Agent (env GPSCRAPE_CONTACT also works).
 GPSCRAPE_CONTACT = os.environ.get("GPSCRAPE_CONTACT", "https://github.com/gpscrape/gpscrape")
 # GPSCRAPE_BACKFILL_URL_TEMPLATE: the article URL tried for each recordNo `{n}` in a backfill,

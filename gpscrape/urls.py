@@ -22,7 +22,7 @@ ARTICLE_SCRIPTS: tuple[str, ...] = (
 )
 MAIN_SITE = "globalpolitics.in"
 SISTER_SITE = "conflictreader.org"
-_LISTING_FILES = ("index.php", "index.html", "index.htm")
+_PAGE_SUFFIXES = (".php", ".html", ".htm")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -74,12 +74,15 @@ def record_key(url: str) -> tuple[str, int] | None:
 
 
 def is_listing_url(url: str) -> bool:
-    """True for a section landing page: a directory path (`/europe/`) or its index file."""
+    """True for a page that may list articles: a directory (`/europe/`) or a script or HTML
+    page (`/archive.php?series=cw&page=2`) other than an article script."""
     parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or parts.query:
+    if parts.scheme not in ("http", "https") or is_article_url(url):
         return False
-    path = parts.path or "/"
-    return path.endswith("/") or path.lower().rsplit("/", 1)[-1] in _LISTING_FILES
+    path = (parts.path or "/").lower()
+    if path.rstrip("/").endswith(ARTICLE_SCRIPTS):
+        return False
+    return path.endswith("/") or path.endswith(_PAGE_SUFFIXES)
 
 
 def page_key(url: str) -> str:

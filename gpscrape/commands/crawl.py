@@ -21,7 +21,7 @@ SUMMARY_FIELDS: tuple[tuple[str, str], ...] = (
     ("quarantined", "gpscrape/quarantined"),
     ("failed requests", "gpscrape/failed"),
     ("filtered out", "gpscrape/filtered"),
-    ("refused by robots/off-site", "gpscrape/skipped"),
+    ("refused by robots.txt", "gpscrape/robots_refused"),
 )
 _CLEAN_FINISH = {"finished", "limit_reached"}
 
@@ -98,12 +98,20 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common_arguments(parser)
     parser.add_argument("--limit", type=positive, help="stop after this many article records")
+    parser.add_argument(
+        "--seed",
+        dest="seeds",
+        action="append",
+        help="also start from this article URL (relative to the base URL) or recordNo "
+        "(repeatable; replaces setting GPSCRAPE_SEEDS)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    return run_spider(
-        args, {"series": args.series, "since": args.since, "limit": args.limit}, command="crawl"
-    )
+    spider_args = {"series": args.series, "since": args.since, "limit": args.limit}
+    if args.seeds:
+        spider_args["seeds"] = args.seeds
+    return run_spider(args, spider_args, command="crawl")
 
 
 def run_spider(
@@ -136,18 +144,41 @@ def run_spider(
     elapsed = time.monotonic() - started
     stats = crawler.stats.get_stats()
     failures = getattr(crawler.spider, "failures", [])
-    print(summary(command, stats, failures, elapsed))
+    missing = getattr(crawler.spider, "missing", [])
+    print(summary(command, stats, failures, missing, elapsed))
     return exit_code(stats)
 
 
 def summary(
-    command: str, stats: dict[str, Any], failures: list[tuple[str, str]], elapsed: float
+    command: str,
+    stats: dict[str, Any],
+    failures: list[tuple[str, str]],
+    missing: list[tuple[str, str]],
+    elapsed: float,
 ) -> str:
-    """The end-of-run summary printed by the crawl commands."""
+    """The end-of-run summary printed by the crawl commands: counts, failures, missing pages."""
+    from gpscrape.urls import record_no_of
+
     counts = ", ".join(f"{stats.get(key, 0)} {label}" for label, key in SUMMARY_FIELDS)
     lines = [f"gpscrape {command}: {counts}; {elapsed:.1f} s ({stats.get('finish_reason', '?')})"]
     lines += [f"  failed: {url} ({reason})" for url, reason in failures]
+    numbers = sorted({n for url, _ in missing if (n := record_no_of(url)) is not None})
+    if numbers:
+        lines.append(f"  missing recordNos: {compact_ranges(numbers)}")
+    others = [(url, reason) for url, reason in missing if record_no_of(url) is None]
+    lines += [f"  missing: {url} ({reason})" for url, reason in others]
     return "\n".join(lines)
+
+
+def compact_ranges(numbers: list[int]) -> str:
+    """`[3, 4, 5, 9]` -> `3-5, 9` (input sorted, without duplicates)."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def exit_code(stats: dict[str, Any]) -> int:

@@ -3,14 +3,21 @@
 Arguments (`-a NAME=VALUE`, or the `gpscrape crawl`/`backfill` options):
 `base_url` (else setting `GPSCRAPE_BASE_URL`), `series` (canonical name, case-insensitive),
 `since` (a date dateparser understands: `2024-01-01`, `3 months ago`), `limit` (max article
-records), and for a backfill `backfill_from`, `backfill_to` and `url_template`
-(else setting `GPSCRAPE_BACKFILL_URL_TEMPLATE`, with `{n}` for the recordNo).
+records), `seeds` (comma-separated article URLs, relative to the base URL, or bare recordNos;
+else setting `GPSCRAPE_SEEDS`), and for a backfill `backfill_from`, `backfill_to` and
+`url_template` (else setting `GPSCRAPE_BACKFILL_URL_TEMPLATE`, with `{n}` for the recordNo).
+
+A crawl starts from the base URL, the landing pages `GPSCRAPE_START_PATHS` and the seeds, and
+follows every on-site link to an article script or a listing page; none of them needs to exist.
+Each record (recordNo) is requested once, under the first URL met. A backfill requests exactly
+the recordNos of its range and follows no links.
 
 Stats it keeps (all `gpscrape/...`): `pages` (responses parsed), `records` (article records
 yielded), `listings` (listing-only pages yielded), `filtered` (records left out by
 series/since/limit), `missing` (404, or a page with neither article nor listing),
-`quarantined` (pages that failed extraction), `failed` (requests that failed for good),
-`skipped` (requests refused by policy: robots.txt, off-site).
+`quarantined` (pages that failed extraction), `failed` (requests that failed for good, after
+retries, or redirected off the site or in a loop), `robots_refused` (forbidden by robots.txt).
+The spider's `failures` and `missing` lists hold `(url, reason)` for the run summary.
 """
 
 from __future__ import annotations
@@ -33,8 +40,10 @@ from gpscrape import urls
 from gpscrape.extract import EXTRACTOR_VERSION, ExtractError, PageRecord, extract_page
 from gpscrape.items import PageItem, QuarantineItem
 
-# ExtractError reasons that mean "this page holds nothing" rather than "this page is broken".
-_MISSING_REASON = re.compile(r"neither|no article|not an article|no content|empty page", re.I)
+# The ExtractError reason of a well-formed page with neither an article nor a listing (the
+# extractor's wording); other reasons (empty, not HTML) mean the page itself is broken.
+_MISSING_REASON = re.compile(r"\bno article\b", re.I)
+_ROBOTS_REFUSAL = "Forbidden by robots.txt"
 
 
 def parse_since(text: str) -> date:
@@ -59,7 +68,7 @@ def _count(value: Any, name: str) -> int:
 
 def is_missing(error: ExtractError) -> bool:
     """True when the extractor found neither an article nor a listing (a page, not a fault)."""
-    return bool(getattr(error, "missing", False)) or bool(_MISSING_REASON.search(error.reason))
+    return bool(_MISSING_REASON.search(error.reason))
 
 
 class GpSpider(Spider):
@@ -76,6 +85,7 @@ class GpSpider(Spider):
         backfill_from: str | int | None = None,
         backfill_to: str | int | None = None,
         url_template: str | None = None,
+        seeds: str | list[str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -93,7 +103,9 @@ class GpSpider(Spider):
                 raise ValueError(f"backfill_to ({last}) is below backfill_from ({first})")
             self.backfill = (first, last)
         self._url_template = url_template
+        self._seeds = seeds.split(",") if isinstance(seeds, str) else seeds
         self.failures: list[tuple[str, str]] = []  # (url, reason) of requests failed for good
+        self.missing: list[tuple[str, str]] = []  # (url, reason) of pages counted as missing
         self._seen_records: set[tuple[str, int]] = set()
         self._seen_pages: set[str] = set()
         self._article_records = 0
@@ -113,23 +125,30 @@ class GpSpider(Spider):
             spider._configure(crawler.settings.get("GPSCRAPE_BASE_URL"))
         if spider._url_template is None:
             spider._url_template = crawler.settings.get("GPSCRAPE_BACKFILL_URL_TEMPLATE")
+        if spider._seeds is None:
+            spider._seeds = crawler.settings.getlist("GPSCRAPE_SEEDS")
         return spider
 
     # --- requests ---------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
         if self.backfill:
-            for n in range(self.backfill[0], self.backfill[1] + 1):
-                url = urljoin(self.base_url, self._url_template.format(n=n))
-                request = self._request_once(url)
-                if request is not None:
-                    yield request
-            return
-        paths = [""] + list(self.settings.getlist("GPSCRAPE_START_PATHS"))
-        for path in paths:
-            request = self._request_once(urljoin(self.base_url, path))
+            urls_ = [self._record_url(n) for n in range(self.backfill[0], self.backfill[1] + 1)]
+        else:
+            paths = ["", *self.settings.getlist("GPSCRAPE_START_PATHS")]
+            urls_ = [urljoin(self.base_url, path) for path in paths]
+            urls_ += [self._seed_url(seed) for seed in self._seeds if seed.strip()]
+        for url in urls_:
+            request = self._request_once(url)
             if request is not None:
                 yield request
+
+    def _record_url(self, record_no: int) -> str:
+        return urljoin(self.base_url, self._url_template.format(n=record_no))
+
+    def _seed_url(self, seed: str) -> str:
+        seed = seed.strip()
+        return self._record_url(int(seed)) if seed.isdigit() else urljoin(self.base_url, seed)
 
     def _request_once(self, url: str) -> Request | None:
         """A request for `url` unless its record (or, for other pages, the URL) was seen."""
@@ -176,14 +195,14 @@ class GpSpider(Spider):
         stats = self.crawler.stats
         stats.inc_value("gpscrape/pages")
         if response.status == 404:
-            stats.inc_value("gpscrape/missing")
+            self._count_missing(response.url, "HTTP 404")
             return
         record = None
         try:
             record = extract_page(response.body, response.url)
         except ExtractError as error:
             if is_missing(error):
-                stats.inc_value("gpscrape/missing")
+                self._count_missing(response.url, error.reason)
             else:
                 stats.inc_value("gpscrape/quarantined")
                 yield QuarantineItem(
@@ -197,6 +216,10 @@ class GpSpider(Spider):
         if record is not None and self._is_new_after_redirect(response):
             yield from self._emit(record, response)
         yield from self._follow(response, record)
+
+    def _count_missing(self, url: str, reason: str) -> None:
+        self.crawler.stats.inc_value("gpscrape/missing")
+        self.missing.append((url, reason))
 
     def _is_new_after_redirect(self, response: Response) -> bool:
         """False when a redirect led to a record already fetched under another URL."""
@@ -242,16 +265,20 @@ class GpSpider(Spider):
         return not (self.since and (record.published is None or record.published < self.since))
 
     def on_error(self, failure: Failure) -> Iterator[QuarantineItem]:
-        """Report a request that failed for good (after retries), or count a policy refusal."""
+        """Report a request that failed for good (after retries), or count a robots.txt refusal."""
         request = failure.request
         stats = self.crawler.stats
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            stats.inc_value("gpscrape/skipped")
-            return
         if failure.check(HttpError):
             reason = f"HTTP {failure.value.response.status}"
+        elif failure.check(IgnoreRequest):
+            reason = failure.getErrorMessage()
+            if reason == _ROBOTS_REFUSAL:
+                stats.inc_value("gpscrape/robots_refused")
+                return
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        if request.meta.get("redirect_urls"):
+            reason += f" (redirected from {request.meta['redirect_urls'][0]})"
         stats.inc_value("gpscrape/failed")
         self.failures.append((request.url, reason))
         self.logger.error("Request failed for good: %s (%s)", request.url, reason)
