@@ -176,6 +176,8 @@ def _after_break(el: etree._Element, container: etree._Element) -> bool:
         if prev is not None:
             return (prev.tag == "br" or prev.tag in BLOCK_TAGS) and not (prev.tail or "").strip()
         el = el.getparent()
+        if el is not None and (el.text or "").strip():
+            return False
     return False
 
 

@@ -34,6 +34,7 @@ DATE_IN_TEXT = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+_YEAR_IN = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")  # dateparser only sees dated strings
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ def _parser():
 
 
 def _dateparser(raw: str) -> ParsedDate | None:
-    if len(raw) > 60 or not any(ch.isdigit() for ch in raw):
+    if len(raw) > 60 or not _YEAR_IN.search(raw):
         return None
     try:
         data = _parser().get_date_data(raw)
