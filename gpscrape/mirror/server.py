@@ -7,7 +7,7 @@ import struct
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -129,72 +129,72 @@ class MirrorServer:
         target = handler.path
         if target.startswith(MOVED):
             back = unquote(target.partition("?to=")[2]) or "/"
-            self._send(handler, 302, b"", head, {"Location": self.url(back)})
-            self._record(RequestRecord(handler.command, target, 302, time.time()))
-            return
-        parsed = parse_target(target)
-        result = self.site.respond(target, self.base_url)
-        fault = None
-        if parsed.is_article and result.status == 200 and result.record_no is not None:
-            fault = self.faults.active(result.record_no, self._attempt(target))
-        if self.latency:
-            time.sleep(self.latency)
-        status = self._apply(handler, head, target, result, fault)
-        self._record(RequestRecord(handler.command, target, status, time.time(),
-                                   result.record_no, fault))
+            reply, record_no, fault = Reply(302, {"Location": self.url(back)}), None, None
+        else:
+            result = self.site.respond(target, self.base_url)
+            record_no, fault = result.record_no, None
+            if parse_target(target).is_article and result.status == 200 and record_no is not None:
+                fault = self.faults.active(record_no, self._attempt(target))
+            reply = self._reply(handler, target, result, fault)
+            if self.latency:
+                time.sleep(self.latency)
+            if fault == f.SLOW:
+                time.sleep(self.faults.slow_seconds)
+        status = None if reply.action == f.RESET else reply.status
+        self._record(RequestRecord(handler.command, target, status, time.time(), record_no, fault))
+        reply.send(handler, head)
 
-    def _apply(self, handler: _Handler, head: bool, target: str, result: Page,
-               fault: str | None) -> int | None:
+    def _reply(self, handler: _Handler, target: str, result: Page, fault: str | None) -> Reply:
         plan = self.faults
         if fault == f.RESET:
-            handler.reset()
-            return None
+            return Reply(0, action=f.RESET)
         if fault in (f.HTTP_500, f.HTTP_503, f.HTTP_429):
             extra = {} if fault == f.HTTP_500 else {"Retry-After": str(plan.retry_after)}
             body = f"<html><body><h1>Error {fault}</h1></body></html>\n".encode()
-            self._send(handler, int(fault), body, head, extra)
-            return int(fault)
+            return Reply(int(fault), extra, body)
         if fault == f.REDIRECT_LOOP:
-            self._send(handler, 302, b"", head, {"Location": self.url(
-                f"{MOVED}?to={quote(target, safe='')}")})
-            return 302
+            return Reply(302, {"Location": self.url(f"{MOVED}?to={quote(target, safe='')}")})
         if fault == f.OFFSITE:
-            location = f"{plan.offsite_url}?recordNo={result.record_no}"
-            self._send(handler, 302, b"", head, {"Location": location})
-            return 302
+            return Reply(302, {"Location": f"{plan.offsite_url}?recordNo={result.record_no}"})
         if fault == f.BROKEN:
-            body = page("Global Politics", "<div class=\"content\"><p>&nbsp;</p>"
-                        "<p>Loading&hellip;</p><table><tr><td>|</td></tr></table></div>",
-                        ("#", "#")).encode()
-            self._send(handler, 200, body, head)
-            return 200
-        if fault == f.SLOW:
-            time.sleep(plan.slow_seconds)
+            junk = ("<div class=\"content\"><p>&nbsp;</p><p>Loading&hellip;</p>"
+                    "<table><tr><td>|</td></tr></table></div>")
+            return Reply(200, {}, page("Global Politics", junk, ("#", "#")).encode())
         headers = {"Content-Type": result.content_type}
         if result.last_modified is not None:
             headers["ETag"] = result.etag
             headers["Last-Modified"] = format_datetime(result.last_modified, usegmt=True)
             if _not_modified(handler, result):
-                self._send(handler, 304, b"", True, headers)
-                return 304
-        if fault == f.TRUNCATE:
-            handler.truncated(result.body, headers)
-            return result.status
-        self._send(handler, result.status, result.body, head, headers)
-        return result.status
+                return Reply(304, headers)
+        action = f.TRUNCATE if fault == f.TRUNCATE else None
+        return Reply(result.status, headers, result.body, action)
 
-    @staticmethod
-    def _send(handler: _Handler, status: int, body: bytes, head: bool,
-              headers: dict[str, str] | None = None) -> None:
-        handler.send_response(status)
-        for name, value in (headers or {}).items():
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What to send back: a status, headers and body, or a broken connection (`action`)."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    action: str | None = None
+
+    def send(self, handler: _Handler, head: bool) -> None:
+        if self.action == f.RESET:
+            handler.reset()
+            return
+        handler.send_response(self.status)
+        headers = {"Content-Type": "text/html; charset=utf-8", **self.headers,
+                   "Content-Length": str(len(self.body))}
+        if self.action == f.TRUNCATE:
+            headers["Connection"] = "close"
+            handler.close_connection = True
+        for name, value in headers.items():
             handler.send_header(name, value)
-        if "Content-Type" not in (headers or {}):
-            handler.send_header("Content-Type", "text/html; charset=utf-8")
-        handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
-        if not head and body:
-            handler.wfile.write(body)
+        if head or self.status == 304:
+            return
+        handler.wfile.write(self.body[: len(self.body) // 2] if self.action else self.body)
 
 
 def _not_modified(handler: BaseHTTPRequestHandler, result: Page) -> bool:
@@ -241,15 +241,3 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.close_connection = True
         self.connection.close()
-
-    def truncated(self, body: bytes, headers: dict[str, str]) -> None:
-        """Announce the whole body, send half of it, then close."""
-        self.send_response(200)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(body[: len(body) // 2])
-        self.wfile.flush()
-        self.close_connection = True
