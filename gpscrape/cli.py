@@ -11,7 +11,9 @@ import argparse
 import importlib
 import sys
 
-COMMANDS: tuple[str, ...] = ("extract", "schema", "crawl", "backfill", "fixtures", "mirror")
+COMMANDS: tuple[str, ...] = (
+    "extract", "schema", "crawl", "backfill", "demo", "fixtures", "mirror",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
