@@ -63,8 +63,9 @@ class Table:
 
     `key(row)` orders the rows and is unique within the table. `group(row)` names the unit
     that a newer fetch replaces: every row of a record for `sections`, the row itself elsewhere.
-    `rank(row)`, when given, chooses between rows of one group within a run (highest wins)
-    instead of the order of arrival, so that the choice does not depend on crawl order.
+    Within a run the row with the highest `rank(row)` wins its group, the newest on a tie
+    (no rank: the newest); ranking by content rather than arrival keeps the result
+    independent of crawl order. A later run replaces the groups it touches.
     """
 
     name: str
@@ -114,7 +115,9 @@ FETCH_COLUMNS = (
 
 ARTICLES = Table(
     name="articles",
-    description="One row per page record with a `record_no` (latest fetch wins).",
+    description="One row per page record with a `record_no`. A run replaces earlier runs' "
+    "rows; when a run fetches a record through several URLs, the greatest URL wins (the "
+    "newest fetch of one URL).",
     key_doc="`record_no`",
     columns=(
         Column("record_no", INT, "`recordNo` from the URL: the site's key for the page",
@@ -154,12 +157,13 @@ ARTICLES = Table(
     ),
     key=lambda row: (row["record_no"],),
     group=lambda row: (row["record_no"],),
+    rank=lambda row: (row["url"],),
 )
 
 SECTIONS = Table(
     name="sections",
-    description="One row per section of every topic of every article (a newer fetch of a "
-    "record replaces all its sections).",
+    description="One row per section of every topic of every article, from the fetch that "
+    "gives the record's `articles` row.",
     key_doc="`record_no`, `topic_index`, `section_index`",
     columns=(
         Column("record_no", INT, "the article's `record_no`", nullable=False),

@@ -1,10 +1,11 @@
-"""Dedupe: one row per `record_no` in a run, the latest fetch winning.
+"""Dedupe: one row per `record_no` in a run.
 
 The same record is often reached through several URLs (scripts, `url=` spellings, http and
-https). Rows cannot be taken back once staged, so the writer keeps the latest item per key
-(`record_no` for articles and sections, `cwa_no` for listings, URL for quarantine) when it
-merges; see `gpscrape.dataset.writer`. This step counts and logs the repeats so a run summary
-can show them; it never drops an item.
+https). Rows cannot be taken back once staged, so the writer picks one item per key when it
+merges (`record_no` for articles and sections, `cwa_no` for listings, URL for quarantine): the
+newest fetch of a URL, and between URLs the one `gpscrape.schema` ranks highest, so the result
+does not depend on crawl order. This step counts and logs the repeats so a run summary can
+show them; it never drops an item.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class RecordSightings:
 
 
 class DedupePipeline:
-    """Scrapy pipeline: counts and logs records fetched more than once (latest wins)."""
+    """Scrapy pipeline: counts and logs records fetched more than once."""
 
     def __init__(self, stats: Any = None) -> None:
         self.stats = stats
@@ -50,7 +51,7 @@ class DedupePipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         earlier = self.sightings.see(item)
         if earlier is not None:
-            logger.info("record %s fetched again from %s (first from %s); the latest wins",
+            logger.info("record %s fetched again from %s (first from %s); one row is kept",
                         item.record.record_no, item.record.url, earlier)
             if self.stats is not None:
                 self.stats.inc_value("gpscrape/dedupe/replaced")

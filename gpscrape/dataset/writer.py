@@ -68,7 +68,7 @@ class _TableStage:
     directory: Path
     buffer: list[Row] = field(default_factory=list)
     runs: list[Path] = field(default_factory=list)
-    # group -> the winning row's (rank, seq): the newest item's unless the table ranks rows
+    # group -> the winning item's (rank, seq): the highest rank, then the newest item
     latest: dict[SortKey, tuple[SortKey, int]] = field(default_factory=dict)
 
     def sort_key(self, row: Row) -> tuple[SortKey, int]:
@@ -95,7 +95,9 @@ class _TableStage:
             self.latest[group] = token
 
     def is_latest(self, row: Row) -> bool:
-        return self.latest.get(self.table.group(row)) == (self.rank(row), row[SEQ])
+        """Whether the row comes from the item that won its group."""
+        winner = self.latest.get(self.table.group(row))
+        return winner is not None and winner[1] == row[SEQ]
 
     def merged_runs(self) -> Iterator[Row]:
         """Every surviving new row, sorted; merges at most FAN_IN runs at a time."""
@@ -166,14 +168,14 @@ class DatasetWriter:
         self._seq += 1
         if isinstance(item, QuarantineItem):
             self._quarantined += 1
-        elif item.record.record_no is not None:
-            record = (item.record.record_no,)
-            self._replaced += record in self._stages["articles"].latest
-            # A newer fetch replaces all the record's sections, even when it has none.
-            self._stages["sections"].claim(record, ((), self._seq))
         for name, row in item_rows(item):
             stage = self._stages[name]
-            stage.claim(stage.table.group(row), (stage.rank(row), self._seq))
+            group, token = stage.table.group(row), (stage.rank(row), self._seq)
+            if name == "articles":
+                self._replaced += group in stage.latest
+                # The winning fetch of a record gives all its sections, even when it has none.
+                self._stages["sections"].claim(group, token)
+            stage.claim(group, token)
             stage.buffer.append({**row, SEQ: self._seq})
             if len(stage.buffer) >= BATCH_ROWS:
                 stage.flush()
