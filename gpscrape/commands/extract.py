@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from gpscrape import exit_codes
+
 HELP = "Extract one saved page and print its page record as JSON."
 
 
@@ -23,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
         record = extract_page(data, args.url)
     except ExtractError as error:
         print(f"gpscrape extract: {error.reason}", file=sys.stderr)
-        return 2
+        return exit_codes.BAD_INPUT
     json.dump(record.to_dict(), sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)
     sys.stdout.write("\n")
     return 0

@@ -15,7 +15,7 @@ from gpscrape.extract.blocks import Block
 from gpscrape.extract.dates import ParsedDate, find_date, parse_date
 from gpscrape.extract.issue_line import IssueLine, parse_counter_line, parse_issue_line
 from gpscrape.extract.lines import is_title_like
-from gpscrape.extract.names import is_author_line, split_names
+from gpscrape.extract.names import has_by, is_author_line, split_names
 from gpscrape.extract.vocab import CWA_COMMENTARY, heading_key, heading_kind, label_series
 
 _AFFILIATION = re.compile(
@@ -81,12 +81,14 @@ def _cwa_preamble(blocks: list[Block], i: int, header: Header) -> int:
 def _label_and_title(blocks: list[Block], i: int, url: str, header: Header) -> int:
     echoed = (url_label(url) or "").lower()
     first = None
+    repeated = False
     while i < len(blocks):
         text = blocks[i].text
         known = label_series(text)
         is_label = known is not None or (echoed and text.lower() == echoed)
         if first is not None and text.lower() == first.lower():
             i += 1  # the label printed twice
+            repeated = True
             continue
         if first is None and is_label and _has_title_after(blocks, i):
             first = text
@@ -95,9 +97,12 @@ def _label_and_title(blocks: list[Block], i: int, url: str, header: Header) -> i
             i += 1
             continue
         break
-    if i < len(blocks) and is_title_like(blocks[i]) and not _is_header_line(blocks[i].text):
+    if (i < len(blocks) and is_title_like(blocks[i]) and not _is_header_line(blocks[i].text)
+            and not (repeated and is_author_line(blocks[i].text))):
         header.title = blocks[i].text
         i += 1
+    elif repeated and first is not None and known is None:
+        header.title = blocks[i - 1].text  # the title is the link's `url=` value, as the label
     return i
 
 
@@ -141,7 +146,8 @@ def _header_lines(blocks: list[Block], i: int, header: Header) -> int:
             last = "date"
         elif _byline(text, header) if header.byline is None else False:
             last = "byline"
-        elif header.byline is not None and is_author_line(text) and last != "other":
+        elif (header.byline is not None and is_author_line(text) and not has_by(text)
+              and last != "other"):
             header.contributors.extend(split_names(text))
             last = "people"
         elif (last in ("byline", "people", "affiliation") and len(text) < 200

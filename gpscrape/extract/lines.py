@@ -36,14 +36,32 @@ def analytic_inline(block: Block) -> tuple[str, str, str] | None:
     match = _INLINE.match(block.text)
     if match is None:
         return None
-    head = match.group("head").strip()
+    head = match.group("head").strip().rstrip(":").strip()
     kind = heading_kind(head)
     if kind is None:
         return None
-    explicit = head.endswith(("?", ":")) or (block.lead and heading_kind(block.lead))
+    explicit = match.group("head").strip().endswith(("?", ":")) or (
+        block.lead and heading_kind(block.lead))
     if not explicit:
         return None
     return head, kind, match.group("rest").strip()
+
+
+def lead_heading(block: Block) -> tuple[str, str] | None:
+    """(heading, rest) when a paragraph opens with an emphasised numbered or known heading
+    (`<b>1. The limits of mediation</b> Critics said…`), else None."""
+    lead = block.lead
+    if not lead or lead == block.text or len(lead) > HEADING_MAX:
+        return None
+    rest = block.text[len(lead):].strip() if block.text.startswith(lead) else ""
+    if not rest:
+        return None
+    key = heading_key(lead)
+    numbered = _NUMBERED.match(lead) and not lead.endswith((".", ","))
+    asked = lead.endswith(("?", ":")) and len(lead.split()) >= 2 and not is_dialogue(block.text)
+    if numbered or key in KNOWN_HEADINGS or asked:
+        return lead.rstrip(":").strip() if lead.endswith(":") else lead, rest
+    return None
 
 
 def is_label(block: Block) -> bool:
@@ -59,7 +77,7 @@ def is_dialogue(text: str) -> bool:
     speaker, _, said = text.partition(":")
     speaker, said = speaker.strip(), said.strip()
     if is_person(speaker):
-        return len(said) > 60 or said.endswith((".", "?"))
+        return len(said) > 200 or said.endswith((".", "?", "!", "\"", "”", "…"))
     return bool(_SPEAKER.fullmatch(speaker)) and len(said) > 15 and said.endswith((".", "?"))
 
 

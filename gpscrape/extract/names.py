@@ -11,6 +11,7 @@ _SPLIT = re.compile(r"\s*(?:,\s*(?:and|&)\s+|,\s*|\s+and\s+|\s*&\s*)", re.I)
 _TOKEN = re.compile(r"^(?:[A-Z][A-Za-z'’\-]*\.?|[A-Z]{1,3}\.?|(?:[A-Z]\.){1,3})$")
 _PARTICLES = frozenset({"de", "da", "van", "von", "bin", "binti", "al", "el", "ul", "ur", "le",
                         "la", "du", "der", "dos", "das", "di"})
+_ROMAN_PARTS = frozenset({"I", "II", "III", "IV", "VI", "VII", "VIII", "IX"})  # `I Russia`
 # Words that occur in titles and headings but not in the site's author names.
 _NOT_NAME = frozenset(
     """the a an of in on at to for from with and or by is are was were be has have will what
@@ -46,6 +47,8 @@ def is_person(name: str) -> bool:
     """A plausible person's name: 1-6 capitalised words or initials, no title words."""
     tokens = name.split()
     if not 1 <= len(tokens) <= 6 or len(name) > 60:
+        return False
+    if tokens[0] in _ROMAN_PARTS:
         return False
     real = 0
     for token in tokens:

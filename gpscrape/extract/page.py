@@ -14,6 +14,7 @@ from gpscrape.extract.dates import ParsedDate
 from gpscrape.extract.errors import ExtractError
 from gpscrape.extract.header import Header, parse_header, url_label
 from gpscrape.extract.issue_line import parse_counter_line, parse_issue_line
+from gpscrape.extract.lines import is_label
 from gpscrape.extract.listing import find_listing
 from gpscrape.extract.names import people, split_names, unique_people
 from gpscrape.extract.record import PageRecord
@@ -107,6 +108,8 @@ def _strip_chrome(blocks: list[Block]) -> Cleaned:
             if not content_seen:
                 cleaned.cwa_template = True
                 cleaned.top = len(cleaned.blocks)
+            continue
+        if is_label(block):
             continue
         if not content_seen and (heading_kind(text) or parse_issue_line(text)
                                  or parse_counter_line(text)):

@@ -16,6 +16,7 @@ from gpscrape.extract.lines import (
     analytic_inline,
     is_label,
     is_title_like,
+    lead_heading,
     other_heading,
 )
 from gpscrape.extract.names import has_by, is_author_line, split_names
@@ -65,6 +66,11 @@ def segment(blocks: list[Block], byline_people: list[str], page_title: str | Non
         if not taken.intersection(range(head.start, _after_head(head) + 1)):
             heads.append(head)
     heads.sort(key=lambda h: h.start)
+    if not heads or heads[0].start > 0:
+        opening_author = _author(items[0]) and not any(h.start == 1 for h in heads)
+        if opening_author:
+            heads.insert(0, Head(0, authors=split_names(items[0].text)))
+            taken.add(0)
     if not taken:
         opening = _opening_title(items, page_title)
         if opening is not None and (not heads or heads[0].start > len(opening.titles)):
@@ -105,6 +111,11 @@ def _items(blocks: list[Block]) -> list[Item]:
             head, kind, rest = inline
             items.append(Item(head, True, kind, block))
             items.append(Item(rest, False, block=block))
+            continue
+        lead = lead_heading(block)
+        if lead:
+            items.append(Item(lead[0], True, "other", block))
+            items.append(Item(lead[1], False, block=block))
             continue
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         if not is_author_line(block.text) and other_heading(block, following, strict):
