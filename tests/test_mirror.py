@@ -201,6 +201,8 @@ def test_unescaped_ampersand_in_the_stir_label_still_resolves(site: MirrorSite) 
            f"&%20International%20Relations&recordNo={number}")
     parsed = parse_target(raw)
     assert parsed.record_no == number and parsed.params["url"] == STIR_LABEL
+    assert parse_target(f"/view_cir_articles.php?recordNo={number}&utm=x&url=A+B").params == {
+        "recordNo": str(number), "url": "A B"}
     page = site.respond(raw)
     assert page.status == 200 and page.record_no == number
     assert escape(STIR_LABEL, quote=False) in page.body.decode()
@@ -248,6 +250,32 @@ def test_added_records_become_reachable_and_change_only_the_old_newest_page() ->
     assert set(added) <= crawl(site, [site.article_targets(site.record_nos()[0])[0]])
     assert site.last_modified(newest) > site.last_modified(site.record_nos()[0])
     assert added[0] in {e.record_no for e in site.expected(newest).listing}
+
+
+# --- against the extractor ---------------------------------------------------------------------
+
+def assert_extracts_as_expected(site: MirrorSite) -> None:
+    from gpscrape.extract import extract_page
+
+    mismatches = []
+    for number in site.record_nos():
+        for url, target in zip(site.article_urls(number, BASE), site.article_targets(number),
+                               strict=True):
+            got = extract_page(site.respond(target, BASE).body, url).to_dict()
+            want = site.expected(number, BASE, url).to_dict()
+            mismatches += [(number, site.entry(number).style, key) for key in want
+                           if got.get(key) != want[key]]
+    assert mismatches == []
+
+
+def test_extractor_reads_every_page_of_a_small_mirror_as_expected(site: MirrorSite) -> None:
+    assert_extracts_as_expected(site)
+
+
+@pytest.mark.long
+@pytest.mark.parametrize("seed", range(5))
+def test_extractor_reads_large_mirrors_as_expected(seed: int) -> None:
+    assert_extracts_as_expected(MirrorSite.generate(records=600, seed=100 + seed))
 
 
 # --- server ------------------------------------------------------------------------------------

@@ -174,7 +174,7 @@ class ArticleBuilder:
         for index, (heading, kind) in enumerate(vocabulary):
             count = self.rng.randint(1, 3)
             paragraphs = self.prose.paragraphs(country, count, ordinals=ordinals and index > 0)
-            inline = index == 0 and self.rng.random() < 0.15
+            inline = index == 0 and kind != "other" and self.rng.random() < 0.15
             self.section(self.heading_text(heading), kind, paragraphs, inline=inline)
 
     def person_variant(self, name: str) -> str:

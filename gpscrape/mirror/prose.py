@@ -50,12 +50,18 @@ class Prose:
     def bio(self, name: str) -> str:
         return f"{name} is {self.pick(w.BIO_ROLES)} {self.pick(w.BIO_PLACES)}."
 
+    @staticmethod
+    def indefinite(word: str) -> str:
+        """`a modest`, `an ambitious`."""
+        return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
     def sentence(self, country: str) -> str:
         r = self.rng
         day = f"{r.randint(1, 28)} {self.pick(w.MONTHS)}"
         templates = (
-            f"On {day}, {self.pick(w.ACTORS)} in {country} {self.pick(w.VERBS_PAST)} a "
-            f"{self.pick(w.ADJECTIVES)} {self.pick(w.NOUNS)} on {self.pick(w.SUBJECTS)}.",
+            f"On {day}, {self.pick(w.ACTORS)} in {country} {self.pick(w.VERBS_PAST)} "
+            f"{self.indefinite(self.pick(w.ADJECTIVES))} {self.pick(w.NOUNS)} on "
+            f"{self.pick(w.SUBJECTS)}.",
             f"The {self.pick(w.NOUNS)} was {self.pick(w.VERBS_PAST)} after weeks of talks in "
             f"{self.pick(w.CITIES)}.",
             f"Officials said the plan would cover {self.pick(w.SUBJECTS)} over the next "
@@ -63,8 +69,8 @@ class Prose:
             f"About {r.randint(3, 71)} per cent of {self.pick(w.GROUPS)} backed the "
             f"{self.pick(w.ADJECTIVES)} {self.pick(w.NOUNS)}, according to a local survey.",
             f"Observers in {self.pick(w.CITIES)} called it {self.pick(w.OUTCOMES)}.",
-            f"{country}\u2019s neighbours watched the move closely, given their own "
-            f"worries about {self.pick(w.SUBJECTS)}.",
+            f"{country[0].upper()}{country[1:]}\u2019s neighbours watched the move closely, given "
+            f"their own worries about {self.pick(w.SUBJECTS)}.",
             f"The \u201c{self.pick(w.ADJECTIVES)} {self.pick(w.NOUNS)}\u201d is expected to cost "
             f"USD {r.randint(2, 900)} million.",
             f'Critics described the decision as "{self.pick(w.OUTCOMES)}" for {country}.',

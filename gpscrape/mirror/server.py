@@ -59,7 +59,7 @@ class MirrorServer:
 
     # --- lifecycle ------------------------------------------------------------------------
     def start(self) -> MirrorServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True,
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True,
                                         name="mirror-server")
         self._thread.start()
         return self

@@ -36,19 +36,20 @@ class Target:
 
 
 def parse_target(target: str) -> Target:
-    """Split `path?query`; a piece without a known `key=` belongs to the previous value.
+    """Split `path?query`; a piece without `=` continues the previous value.
 
     That keeps the STIR label's unescaped `&` inside `url=` and still finds `recordNo`.
+    Parameters other than `url`, `recordNo` and `ArticleNo` are ignored.
     """
     path, _, query = target.partition("?")
     raw: dict[str, str] = {}
     last: str | None = None
     for piece in query.split("&") if query else []:
         key, eq, value = piece.partition("=")
-        name = unquote_plus(key)
-        if eq and name in PARAMS:
-            raw[name] = value
-            last = name
+        if eq:
+            last = unquote_plus(key) if unquote_plus(key) in PARAMS else None
+            if last is not None:
+                raw[last] = value
         elif last is not None:
             raw[last] += "&" + piece
     return Target(unquote_plus(path) or "/", {k: unquote_plus(v) for k, v in raw.items()})
