@@ -29,5 +29,8 @@ fixtures: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+bench: $(STAMP)
+	$(PY) benchmarks/memory_crawl.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

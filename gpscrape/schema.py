@@ -382,6 +382,12 @@ def data_dictionary() -> str:
         "Each table is a folder under the output root (`output/` by default) holding Parquet "
         "files. Integers are `int64` (pandas reads them as `Int64`), dates `date32`, timestamps "
         "UTC microseconds, lists Arrow lists. Rows are ordered by the key.",
+        "",
+        "Every run merges its rows into the published tables by key (an idempotent upsert) and "
+        "publishes all tables at once: `OUTPUT/<table>` links to `.current/<table>`, and "
+        "`.current` is swapped atomically to the new version under `.versions/`. A reader sees "
+        "the previous complete dataset or the new one, never a mix; a killed run changes "
+        "nothing, and the next run removes what it left.",
     ]
     for table in TABLES.values():
         lines += ["", f"## `{table.name}`", "", table.description, "",
