@@ -21,7 +21,7 @@ def _paragraphs_to_divs(root):
 
 
 def _paragraphs_to_breaks(root):
-    """`<p>x</p><p>y</p>` -> `x<br><br>y<br><br>` inside the same parent."""
+    """`<p>x</p><p>y</p>` -> `<br>x<br><br><br>y<br><br>` inside the same parent."""
     for p in list(root.iter("p")):
         parent = p.getparent()
         index = parent.index(p)
@@ -29,9 +29,9 @@ def _paragraphs_to_breaks(root):
         span.text = p.text
         for child in list(p):
             span.append(child)
-        br1, br2 = etree.Element("br"), etree.Element("br")
+        br0, br1, br2 = etree.Element("br"), etree.Element("br"), etree.Element("br")
         br2.tail = p.tail
-        parent[index:index + 1] = [span, br1, br2]
+        parent[index:index + 1] = [br0, span, br1, br2]
 
 
 def _wrap_text_in_spans(root):
