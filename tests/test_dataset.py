@@ -165,6 +165,18 @@ def test_listings_upsert_by_cwa_no(tmp_path):
     assert list(listings["seen_on_record_no"]) == [301, 301]
 
 
+def test_a_url_leaves_quarantine_once_it_gives_a_record(tmp_path):
+    bad = page(101)
+    write(tmp_path, [QuarantineItem(bad.record.url, "no article", START, 101),
+                     QuarantineItem("https://example.test/other", "no article", START)])
+    assert len(read_frame(tmp_path, "quarantine")) == 2
+    write(tmp_path, [page(101)])
+    assert list(read_frame(tmp_path, "quarantine")["url"]) == ["https://example.test/other"]
+    later = START + timedelta(hours=1)
+    write(tmp_path, [page(101), QuarantineItem(bad.record.url, "truncated", later, 101)])
+    assert list(read_frame(tmp_path, "quarantine")["reason"]) == ["no article", "truncated"]
+
+
 def test_authors_are_people_with_records_and_bios(tmp_path):
     write(tmp_path, [page(101, authors=["Ana Roy"], about_author="Ana writes on ports."),
                      page(102, authors=["Ana Roy", "Ben Das"], byline="GP Team",

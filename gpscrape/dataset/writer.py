@@ -168,6 +168,8 @@ class DatasetWriter:
         self._seq += 1
         if isinstance(item, QuarantineItem):
             self._quarantined += 1
+        else:  # a page that now gives a record leaves quarantine (unless quarantined again)
+            self._stages["quarantine"].claim((item.record.url,), ((), self._seq))
         for name, row in item_rows(item):
             stage = self._stages[name]
             group, token = stage.table.group(row), (stage.rank(row), self._seq)
