@@ -4,11 +4,32 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from string import Formatter
 
 from gpscrape.mirror import words as w
 
 ORDINALS: tuple[str, ...] = ("First", "Second", "Third", "Fourth")
 _LOWERABLE = frozenset({"On", "The", "About", "Observers", "Officials", "Critics"})
+SLOT_WORDS: dict[str, tuple[str, ...]] = {
+    "actor": w.ACTORS, "verb": w.VERBS_PAST, "adjective": w.ADJECTIVES, "noun": w.NOUNS,
+    "subject": w.SUBJECTS, "city": w.CITIES, "group": w.GROUPS, "outcome": w.OUTCOMES,
+}
+_SENTENCE_TEMPLATES = (
+    "On {day}, {actor} in {country} {verb} {an_adjective} {noun} on {subject}.",
+    "The {noun} was {verb} after weeks of talks in {city}.",
+    "Officials said the plan would cover {subject} over the next {number} months.",
+    "About {number} per cent of {group} backed the {adjective} {noun}, according to a local "
+    "survey.",
+    "Observers in {city} called it {outcome}.",
+    "{Country}\u2019s neighbours watched the move closely, given their own worries about "
+    "{subject}.",
+    "The \u201c{adjective} {noun}\u201d is expected to cost USD {number} million.",
+    'Critics described the decision as "{outcome}" for {country}.',
+)
+SENTENCES = tuple(
+    (template, tuple(name for _, name, _, _ in Formatter().parse(template) if name))
+    for template in _SENTENCE_TEMPLATES
+)
 
 
 def rng_for(seed: int, *parts: object) -> random.Random:
@@ -34,7 +55,7 @@ class Prose:
         self.rng = rng
 
     def pick(self, options: tuple[str, ...] | list[str]) -> str:
-        return self.rng.choice(options)
+        return options[int(self.rng.random() * len(options))]
 
     def person(self) -> str:
         return f"{self.pick(w.FIRST_NAMES)} {self.pick(w.LAST_NAMES)}"
@@ -56,26 +77,21 @@ class Prose:
         return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
 
     def sentence(self, country: str) -> str:
-        r = self.rng
-        day = f"{r.randint(1, 28)} {self.pick(w.MONTHS)}"
-        templates = (
-            f"On {day}, {self.pick(w.ACTORS)} in {country} {self.pick(w.VERBS_PAST)} "
-            f"{self.indefinite(self.pick(w.ADJECTIVES))} {self.pick(w.NOUNS)} on "
-            f"{self.pick(w.SUBJECTS)}.",
-            f"The {self.pick(w.NOUNS)} was {self.pick(w.VERBS_PAST)} after weeks of talks in "
-            f"{self.pick(w.CITIES)}.",
-            f"Officials said the plan would cover {self.pick(w.SUBJECTS)} over the next "
-            f"{r.randint(2, 18)} months.",
-            f"About {r.randint(3, 71)} per cent of {self.pick(w.GROUPS)} backed the "
-            f"{self.pick(w.ADJECTIVES)} {self.pick(w.NOUNS)}, according to a local survey.",
-            f"Observers in {self.pick(w.CITIES)} called it {self.pick(w.OUTCOMES)}.",
-            f"{country[0].upper()}{country[1:]}\u2019s neighbours watched the move closely, given "
-            f"their own worries about {self.pick(w.SUBJECTS)}.",
-            f"The \u201c{self.pick(w.ADJECTIVES)} {self.pick(w.NOUNS)}\u201d is expected to cost "
-            f"USD {r.randint(2, 900)} million.",
-            f'Critics described the decision as "{self.pick(w.OUTCOMES)}" for {country}.',
-        )
-        return r.choice(templates)
+        template, slots = SENTENCES[int(self.rng.random() * len(SENTENCES))]
+        return template.format(**{slot: self._slot(slot, country) for slot in slots})
+
+    def _slot(self, slot: str, country: str) -> str:
+        if slot == "country":
+            return country
+        if slot == "Country":
+            return country[0].upper() + country[1:]
+        if slot == "day":
+            return f"{self.rng.randint(1, 28)} {self.pick(w.MONTHS)}"
+        if slot == "an_adjective":
+            return self.indefinite(self.pick(w.ADJECTIVES))
+        if slot == "number":
+            return str(self.rng.randint(2, 90))
+        return self.pick(SLOT_WORDS[slot])
 
     def paragraph(self, country: str, ordinal: str | None = None) -> str:
         sentences = [self.sentence(country) for _ in range(self.rng.randint(2, 4))]

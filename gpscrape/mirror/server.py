@@ -223,6 +223,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
     server: _HTTPServer
     server_version = "MirrorHTTP/1.0"
     sys_version = ""

@@ -156,9 +156,8 @@ class MirrorSite:
         rows = []
         for other_index in sorted(chosen, reverse=True):
             other = self.entry(self._numbers[other_index])
-            link_rng = rng_for(self.seed, entry.record_no, "link", other.record_no)
             targets = _targets(other, self.seed)
-            rows.append((other, link_rng.choice(targets), link_rng.random() < 0.3))
+            rows.append((other, targets[int(rng.random() * len(targets))], rng.random() < 0.3))
         return rows
 
     def _links(self, entry: Entry, base_url: str) -> list[Link]:
