@@ -272,6 +272,15 @@ def test_extractor_reads_every_page_of_a_small_mirror_as_expected(site: MirrorSi
     assert_extracts_as_expected(site)
 
 
+def test_extractor_reads_the_europe_landing_as_a_listing() -> None:
+    from gpscrape.extract import extract_page
+
+    site = MirrorSite.generate(records=300, seed=2)
+    got = extract_page(site.respond("/europe/", BASE).body, BASE + "europe/")
+    want = site.expected_europe(BASE)
+    assert want.listing and got == want
+
+
 @pytest.mark.long
 @pytest.mark.parametrize("seed", range(5))
 def test_extractor_reads_large_mirrors_as_expected(seed: int) -> None:

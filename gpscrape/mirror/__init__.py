@@ -11,6 +11,7 @@ API (stable; spiders and tests code against it)::
     site.missing_record_nos()         # recordNos inside the range that answer 404
     site.article_targets(n)           # root-relative URLs linked for record n; [0] is canonical
     site.article_urls(n, base_url)    # the same, absolute
+    site.expected_europe(base_url)    # the listing-only record of the /europe/ landing
     site.expected(n, base_url, url=None)  # the PageRecord the extractor must produce for `url`
                                       # (default canonical); only `url`/`series_raw` vary by URL
     site.add_records(k)               # append k records; returns their recordNos

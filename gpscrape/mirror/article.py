@@ -282,7 +282,12 @@ def _twtw_numbered(b: ArticleBuilder) -> list[str]:
         b.issue(line, list(n), v, list(no))
         if dated:
             b.published(e.day, raw_date)
-    return b.contributors(b.rng.randint(2, 5)) if b.rng.random() < 0.8 else []
+    if b.rng.random() < 0.2:
+        return []
+    contributors = b.contributors(b.rng.randint(2, 5))
+    if b.rng.random() < 0.2:
+        b.meta("International Strategic and Security Studies Programme (ISSSP), NIAS")
+    return contributors
 
 
 def _twtw_single(b: ArticleBuilder, team: str | None) -> None:
@@ -296,8 +301,11 @@ def _twtw_single(b: ArticleBuilder, team: str | None) -> None:
     b.issue(line, list(n), v, list(no))
     b.published(e.day, raw_date)
     people = [] if team else list(e.listing_authors)
-    b.byline(team or people[0], team or people[0], people)
-    b.meta(raw_date)
+    if team and b.rng.random() < 0.5:
+        b.byline(f"{team} {raw_date}", team, [])  # the 2026 pipe block: team and date on one line
+    else:
+        b.byline(team or people[0], team or people[0], people)
+        b.meta(raw_date)
     country = e.subjects[0][0]
     b.topic(None, people)
     vocabulary = WH

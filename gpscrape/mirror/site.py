@@ -136,6 +136,20 @@ class MirrorSite:
         return replace(copy, url=url, series_raw=label or self._canonical_label(entry),
                        listing=listing)
 
+    def expected_europe(self, base_url: str = DEFAULT_BASE) -> PageRecord:
+        """The listing-only record of the `/europe/` landing (index pages only)."""
+        listing = [
+            ListingEntry(month=date(e.day.year, e.day.month, 1), cwa_no=e.cwa,
+                         authors=list(e.listing_authors), title=e.title,
+                         url=base_url.rstrip("/") + target, record_no=e.record_no)
+            for e, target in self._europe_rows()
+        ]
+        return PageRecord(record_no=None, cwa_no=None, url=base_url.rstrip("/") + "/europe/",
+                          listing=listing)
+
+    def _europe_rows(self) -> list[tuple[Entry, str]]:
+        return [self._row(e.record_no) for e in reversed(self.catalog.entries) if e.series == "em"]
+
     def _canonical_label(self, entry: Entry) -> str:
         return parse_target(_targets(entry, self.seed)[0]).params["url"]
 
@@ -218,9 +232,7 @@ class MirrorSite:
             series = sorted({e.series for e in self.catalog.entries})
             return idx.home_page(latest, series, self._nav())
         if path == "/europe/":
-            rows = [self._row(e.record_no) for e in reversed(self.catalog.entries)
-                    if e.series == "em"]
-            return idx.europe_page(rows, self._nav())
+            return idx.europe_page(self._europe_rows(), self._nav())
         if path == idx.ARCHIVE:
             return self._archive(target)
         return None
