@@ -1,30 +1,51 @@
-"""Downloader middlewares: stay on the site, and retry with backoff honouring Retry-After."""
+"""Downloader middlewares: redirects that stay on the site, retries with backoff and Retry-After."""
 
 from __future__ import annotations
 
 import email.utils
 import time
+from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, Spider
-from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task
 
+from gpscrape.urls import is_on_site
 
-class SiteOnlyMiddleware(OffsiteMiddleware):
-    """OffsiteMiddleware that also checks `dont_filter` requests (retries and their redirects)."""
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
-    def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        if not request.dont_filter:
-            super().process_request(request)
-            return
-        request.dont_filter = False
-        try:
-            super().process_request(request)
-        finally:
-            request.dont_filter = True
+
+class _SiteRedirects:
+    """Redirect handling that reports, through the request's errback, what Scrapy would drop
+    silently at scheduling time: a redirect off the site (OffsiteMiddleware) or back to a URL
+    already in the chain (the dupefilter). Redirected requests skip the dupefilter: the spider's
+    seen-set decides what is fetched."""
+
+    crawler: Crawler
+
+    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if redirected.url in chain:
+            raise IgnoreRequest(f"redirect loop back to {redirected.url}")
+        domains = getattr(self.crawler.spider, "allowed_domains", None)
+        if domains and not is_on_site(redirected.url, domains):
+            raise IgnoreRequest(f"redirected off the site to {redirected.url}")
+        result = super()._redirect(redirected, request, reason)  # type: ignore[misc]
+        result.dont_filter = True
+        return result
+
+
+class SiteRedirectMiddleware(_SiteRedirects, RedirectMiddleware):
+    """RedirectMiddleware (3xx) that stays on the site and reports loops."""
+
+
+class SiteMetaRefreshMiddleware(_SiteRedirects, MetaRefreshMiddleware):
+    """MetaRefreshMiddleware that stays on the site and reports loops."""
 
 
 def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:

@@ -73,12 +73,15 @@ DOWNLOAD_WARNSIZE = 1024 * 1024
 HTTPERROR_ALLOWED_CODES = [404]
 
 DOWNLOADER_MIDDLEWARES = {
-    # The stock middlewares skip their checks for `dont_filter` requests (retries, redirects
-    # of retries); these replacements do not, and the retry one honours Retry-After.
-    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
-    "gpscrape.middlewares.SiteOnlyMiddleware": 50,
+    # Retries wait (exponential backoff, or the server's Retry-After).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "gpscrape.middlewares.BackoffRetryMiddleware": 550,
+    # Redirects off the site or in a loop fail through the request's errback instead of being
+    # dropped silently by OffsiteMiddleware or the dupefilter at scheduling time.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "gpscrape.middlewares.SiteMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "gpscrape.middlewares.SiteRedirectMiddleware": 600,
 }
 
 # Off by default, available with -s HTTPCACHE_ENABLED=True.

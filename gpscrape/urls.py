@@ -93,6 +93,12 @@ def page_key(url: str) -> str:
     return f"{_host(canonical)}:{parts.port or ''}{path}?{parts.query}"
 
 
+def is_on_site(url: str, domains: list[str]) -> bool:
+    """True when the URL's host is one of `domains` or a subdomain of one (any port)."""
+    host = (urlsplit(url.strip()).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
 def site_domains(base_url: str) -> list[str]:
     """Domains a crawl of `base_url` may visit: its host, plus the sister site for the real one."""
     host = _host(base_url)

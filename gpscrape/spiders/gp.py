@@ -164,10 +164,6 @@ class GpSpider(Spider):
             self._seen_pages.add(page)
         return Request(url, callback=self.parse, errback=self.on_error)
 
-    def _on_site(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
-
     def _follow(self, response: Response, record: PageRecord | None) -> Iterator[Request]:
         if self.backfill:
             return
@@ -181,7 +177,7 @@ class GpSpider(Spider):
             if not href or href.startswith(("#", "javascript:", "mailto:")):
                 continue
             url = urljoin(response.url, href)
-            if not self._on_site(url):
+            if not urls.is_on_site(url, self.allowed_domains):
                 continue
             if not (urls.is_article_url(url) or urls.is_listing_url(url)):
                 continue
@@ -277,16 +273,15 @@ class GpSpider(Spider):
                 return
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        if request.meta.get("redirect_urls"):
-            reason += f" (redirected from {request.meta['redirect_urls'][0]})"
+        url = request.meta.get("redirect_urls", [request.url])[0]  # as requested, before redirects
         stats.inc_value("gpscrape/failed")
-        self.failures.append((request.url, reason))
-        self.logger.error("Request failed for good: %s (%s)", request.url, reason)
+        self.failures.append((url, reason))
+        self.logger.error("Request failed for good: %s (%s)", url, reason)
         yield QuarantineItem(
-            url=request.url,
+            url=url,
             reason=f"request failed: {reason}",
             fetched_at=datetime.now(UTC),
-            record_no=urls.record_no_of(request.url),
+            record_no=urls.record_no_of(url),
         )
 
 
