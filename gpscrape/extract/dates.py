@@ -96,7 +96,7 @@ def _parser():
 
 
 def _dateparser(raw: str) -> ParsedDate | None:
-    if len(raw) > 60 or not _YEAR_IN.search(raw):
+    if len(raw) > 32 or len(raw.split()) > 5 or not _YEAR_IN.search(raw):
         return None
     try:
         data = _parser().get_date_data(raw)

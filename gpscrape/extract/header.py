@@ -138,7 +138,7 @@ def _header_lines(blocks: list[Block], i: int, header: Header) -> int:
         elif (counter := parse_counter_line(text)) is not None:
             _take_counter(header, counter)
             last = "counter"
-        elif (dated := parse_date(text)) is not None and last in ("issue", "byline", "people"):
+        elif last in ("issue", "byline", "people") and (dated := parse_date(text)) is not None:
             if last == "issue" and header.issue_date is None:
                 header.issue_date = dated
             elif header.byline_date is None and last != "issue":

@@ -138,6 +138,7 @@ def _fill_title(entry: ListingEntry, block: Block, page_url: str) -> None:
 
 
 def _fill_link(entry: ListingEntry, block: Block, page_url: str) -> None:
-    if block.href and not block.href.lower().startswith(("javascript:", "mailto:", "#")):
-        entry.url = urljoin(page_url, block.href.strip())
+    href = (block.href or "").strip()
+    if href and not href.lower().startswith(("javascript:", "mailto:", "#")):
+        entry.url = href if href.startswith(("http://", "https://")) else urljoin(page_url, href)
         entry.record_no = record_no_in(entry.url)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from gpscrape.extract.vocab import is_team
 
+_DIGIT = re.compile(r"\d")
 _BY = re.compile(r"^(?:written\s+)?by\s*:?\s+", re.I)
 _SPLIT = re.compile(r"\s*(?:,\s*(?:and|&)\s+|,\s*|\s+and\s+|\s*&\s*)", re.I)
 _TOKEN = re.compile(r"^(?:[A-Z][A-Za-z'’\-]*\.?|[A-Z]{1,3}\.?|(?:[A-Z]\.){1,3})$")
@@ -43,6 +45,7 @@ def split_names(line: str) -> list[str]:
     return [part.strip(" .;") for part in _SPLIT.split(text) if part.strip(" .;")]
 
 
+@lru_cache(maxsize=8192)
 def is_person(name: str) -> bool:
     """A plausible person's name: 1-6 capitalised words or initials, no title words."""
     tokens = name.split()
@@ -60,10 +63,11 @@ def is_person(name: str) -> bool:
     return real >= 2
 
 
+@lru_cache(maxsize=8192)
 def is_author_line(line: str) -> bool:
     """A line of people or teams only: `Rishika Yadav`, `By X and Y`, `GP Team`, `A, B & C.`."""
     text = line.strip()
-    if not text or len(text) > 400 or text.endswith((":", "?")):
+    if not text or len(text) > 400 or text.endswith((":", "?")) or _DIGIT.search(text):
         return False
     names = split_names(text)
     return bool(names) and all(is_person(n) or is_team(n) for n in names)

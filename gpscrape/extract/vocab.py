@@ -100,12 +100,12 @@ GLUED_INITIATIVE = re.compile(r"\s*An\s+initiative\s+(?:by|of)\s+.*$", re.I)
 TEAM = re.compile(r"^(?:GP|IPRI|STIR|NIAS(?:\s+\w+)?|Global\s+Politics|CWA|[A-Z][\w-]*)\s+Team$",
                   re.I)
 
-_KEY_JUNK = re.compile(r"[\s?:.\u00a0]+")
+_KEY_JUNK = str.maketrans({"?": " ", ":": " ", ".": " "})
 
 
 def heading_key(text: str) -> str:
     """Case, spacing and punctuation folded (`What is the background ?` -> `what is the …`)."""
-    return _KEY_JUNK.sub(" ", text.lower()).strip()
+    return " ".join(text.lower().translate(_KEY_JUNK).split())
 
 
 def heading_kind(text: str) -> str | None:
