@@ -335,7 +335,9 @@ def test_etag_and_last_modified_answer_conditional_requests(site: MirrorSite) ->
         url = srv.article_urls(site.record_nos()[2])[0]
         status, headers, _ = fetch(url)
         etag, modified = headers["ETag"], headers["Last-Modified"]
-        assert fetch(url, {"If-None-Match": etag})[0] == 304
+        assert fetch(url, {"If-None-Match": etag, "User-Agent": "probe"})[0] == 304
+        assert [(r.conditional, r.status) for r in srv.requests] == [(False, 200), (True, 304)]
+        assert srv.requests[-1].user_agent == "probe"
         assert fetch(url, {"If-None-Match": '"other"'})[0] == 200
         assert fetch(url, {"If-Modified-Since": modified})[0] == 304
         earlier = format_datetime(site.last_modified(site.record_nos()[2]).replace(year=2025),

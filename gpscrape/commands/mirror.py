@@ -35,7 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"fault kinds sharing the rate (default: all of {','.join(KINDS)})")
     parser.add_argument("--fault-seed", type=int, default=0, help="seed choosing faulty pages")
     parser.add_argument("--permanent", action="store_true",
-                        help="faults strike every attempt (default: only the first)")
+                        help="transient faults strike every attempt (default: the first ones)")
+    parser.add_argument("--fault-attempts", type=int, default=1,
+                        help="how many first attempts at a URL a transient fault hits (1)")
+    parser.add_argument("--slow-seconds", type=float, default=5.0,
+                        help="how long a slow response waits (5)")
     parser.add_argument("--disallow", action="append", metavar="PATH",
                         help="a robots.txt Disallow path (repeatable; default /admin/)")
     parser.add_argument("--dump", type=Path, metavar="DIR",
@@ -52,8 +56,10 @@ def run(args: argparse.Namespace) -> int:
             disallow=tuple(args.disallow) if args.disallow else ("/admin/",),
         )
         kinds = [k.strip() for k in args.faults.split(",") if k.strip()]
-        faults = FaultPlan.uniform(args.fault_rate, kinds, seed=args.fault_seed,
-                                   permanent=args.permanent) if args.fault_rate else FaultPlan()
+        faults = FaultPlan.uniform(
+            args.fault_rate, kinds, seed=args.fault_seed, permanent=args.permanent,
+            attempts=args.fault_attempts, slow_seconds=args.slow_seconds,
+        ) if args.fault_rate else FaultPlan()
     except ValueError as error:
         print(f"gpscrape mirror: {error}", file=sys.stderr)
         return 2

@@ -21,7 +21,8 @@ API (stable; spiders and tests code against it)::
     with MirrorServer(site, port=0, latency=0.0, faults=FaultPlan(...)) as srv:
         srv.base_url                  # "http://127.0.0.1:PORT/"
         srv.article_urls(n); srv.expected(n); srv.url("/robots.txt")
-        srv.requests                  # [RequestRecord(method, target, status, time, ...)]
+        srv.requests                  # [RequestRecord(method, target, status, time, record_no,
+                                      #   fault, conditional, user_agent)]
         srv.article_requests()        # [(record_no, absolute url)] of article-script requests
         srv.count(status=None); srv.clear_log(); srv.faulty_records()
 

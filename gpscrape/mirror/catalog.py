@@ -125,7 +125,9 @@ class Catalog:
         subjects, title = _subjects_and_title(prose, series, day)
         authors, bio = _listing_author(prose, series, day, rng.random())
         style = "cwa" if series == "cwa" else rng.choice(STYLES)
-        article_no = series == "cwa" or (day < date(2024, 1, 1) and rng.random() < 0.12)
+        roll = rng.random()
+        article_no = (series == "cwa" or (day < date(2024, 1, 1) and roll < 0.12)
+                      or (series == "twtw" and day >= date(2026, 1, 1) and roll < 0.5))
         return Entry(
             record_no=record_no,
             index=index,

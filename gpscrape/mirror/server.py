@@ -33,6 +33,8 @@ class RequestRecord:
     time: float
     record_no: int | None = None
     fault: str | None = None
+    conditional: bool = False  # sent If-None-Match or If-Modified-Since
+    user_agent: str | None = None
 
 
 class MirrorServer:
@@ -141,7 +143,9 @@ class MirrorServer:
             if fault == f.SLOW:
                 time.sleep(self.faults.slow_seconds)
         status = None if reply.action == f.RESET else reply.status
-        self._record(RequestRecord(handler.command, target, status, time.time(), record_no, fault))
+        conditional = any(handler.headers.get(h) for h in ("If-None-Match", "If-Modified-Since"))
+        self._record(RequestRecord(handler.command, target, status, time.time(), record_no, fault,
+                                   conditional, handler.headers.get("User-Agent")))
         reply.send(handler, head)
 
     def _reply(self, handler: _Handler, target: str, result: Page, fault: str | None) -> Reply:

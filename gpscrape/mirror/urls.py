@@ -88,9 +88,13 @@ def article_targets(entry: Entry, seed: int) -> list[str]:
         params = [("url", label), ("recordNo", str(entry.record_no))]
         if entry.article_no_in_url:
             params.insert(0, ("ArticleNo", str(entry.cwa)))
-        plus = number > 0 and rng.random() < 0.5
-        if number > 0 and rng.random() < 0.5:
-            params.reverse()
+        if number == 0 and entry.series == "twtw" and entry.day.year >= 2026:
+            plus = True  # `?ArticleNo=1945&recordNo=1946&url=The+World+This+Week`
+            params = [p for p in params if p[0] != "url"] + [("url", label)]
+        else:
+            plus = number > 0 and rng.random() < 0.5
+            if number > 0 and rng.random() < 0.5:
+                params.reverse()
         target = _target(script, params, plus)
         if target not in targets:
             targets.append(target)
