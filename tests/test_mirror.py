@@ -156,6 +156,39 @@ def test_issue_numbers_and_dates_are_printed_in_the_page(site: MirrorSite) -> No
                 assert escape(first, quote=False) in html
 
 
+def test_a_full_size_mirror_exercises_the_site_notes_variants() -> None:
+    big = MirrorSite.generate(records=2000, seed=0)
+    records = [big.expected(n) for n in big.record_nos()]
+    targets = [t for n in big.record_nos() for t in big.article_targets(n)]
+    found = {
+        "triple issue": any(len(r.issue_numbers) == 3 for r in records),
+        "double issue": any(len(r.issue_numbers) == 2 for r in records),
+        "IPRI counter line": any(r.series == "Conflict Weekly" and r.issue_line_raw is None
+                                 and r.issue_numbers for r in records),
+        "undated TWTW": any(r.series == "The World This Week" and r.published is None
+                            for r in records),
+        "date with comma": any(r.published_raw and "," in r.published_raw for r in records),
+        "STIR trailing period": any(r.series == "STIR" and (r.issue_line_raw or "").endswith(".")
+                                    for r in records),
+        "topic standfirst": any(t.standfirst for r in records for t in r.topics),
+        "interview": any(r.series is None and r.series_raw for r in records),
+        "about the author": any(r.about_author for r in records),
+        "spelling variant": any(a not in r.authors for r in records for t in r.topics
+                                for a in t.authors),
+        "empty photo source": any(r.photo_source is None for r in records),
+        "CWA number": any(r.cwa_no for r in records),
+        "State of Global Politics label": any("State%20of%20Global" in t for t in targets),
+        "ArticleNo in URL": any("ArticleNo=" in t for t in targets),
+        "plus for spaces": any("+" in t for t in targets),
+        "parameters reordered": any(t.split("?")[1].startswith("recordNo") for t in targets),
+        "STIR raw ampersand": any("%20&%20" in t for t in targets),
+    }
+    assert [name for name, seen in found.items() if not seen] == []
+    glued = [r for r in records if r.issue_line_raw and r.record_no is not None
+             and f"{escape(r.issue_line_raw, quote=False)} An initiative" in big.render(r.record_no)]
+    assert glued and all("initiative" not in (r.issue_line_raw or "") for r in glued)
+
+
 # --- URL scheme ----------------------------------------------------------------------------------
 
 def test_same_record_via_two_scripts_differs_only_in_the_label_line() -> None:
