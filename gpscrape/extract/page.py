@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gpscrape.extract.blocks import Block, parse_blocks
-from gpscrape.extract.dates import ParsedDate
+from gpscrape.extract.dates import ParsedDate, parse_date
 from gpscrape.extract.errors import ExtractError
 from gpscrape.extract.header import Header, parse_header, url_label
 from gpscrape.extract.issue_line import parse_counter_line, parse_issue_line
-from gpscrape.extract.lines import is_label
+from gpscrape.extract.lines import is_label, is_title_like
 from gpscrape.extract.listing import find_listing
-from gpscrape.extract.names import people, split_names, unique_people
+from gpscrape.extract.names import is_author_line, people, split_names, unique_people
 from gpscrape.extract.record import PageRecord
 from gpscrape.extract.sections import segment
 from gpscrape.extract.url_keys import article_no_in, record_no_in
@@ -109,8 +109,8 @@ def _strip_chrome(blocks: list[Block]) -> Cleaned:
                 cleaned.cwa_template = True
                 cleaned.top = len(cleaned.blocks)
             continue
-        if is_label(block):
-            continue
+        if is_label(block) or (block.linked and (heading_kind(text) or label_series(text))):
+            continue  # topic labels, and menu links named like headings or series
         if not content_seen and (heading_kind(text) or parse_issue_line(text)
                                  or parse_counter_line(text)):
             content_seen = True
@@ -133,7 +133,25 @@ def _header_top(blocks: list[Block], cleaned: Cleaned, url: str) -> int:
             if i < cleaned.top and not _near_top_chrome(i, cleaned.top, blocks):
                 continue
             return i
+    if cleaned.top == 0 and not cleaned.seen_photo_source:
+        return _top_before_anchor(blocks, limit)
     return cleaned.top
+
+
+def _top_before_anchor(blocks: list[Block], limit: int) -> int:
+    """Without label or page-top chrome: the title is the line above the first issue or CWA
+    line (or the first analytic heading), skipping a byline printed between them."""
+    anchor = next(
+        (i for i, b in enumerate(blocks[:limit])
+         if parse_issue_line(b.text) or parse_counter_line(b.text)),
+        limit,
+    )
+    top = anchor - 1
+    while top > 0 and (is_author_line(blocks[top].text) or parse_date(blocks[top].text)):
+        top -= 1
+    if top < 0 or blocks[top].linked or not is_title_like(blocks[top]):
+        return anchor
+    return top
 
 
 def _near_top_chrome(i: int, top: int, blocks: list[Block]) -> bool:

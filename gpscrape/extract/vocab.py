@@ -90,6 +90,7 @@ CHROME = re.compile(
     | International\s+Peace\s+Research\s+Initiative(?:\s*\(IPRI\))?
     | Conflict\s+Resolution\s+and\s+Peace\s+Research\s+Programme
     | !\[\]\(\)\s*\|?
+    | (?:©|\(c\)|Copyright\b|All\s+rights\s+reserved).{0,200}
     | [|\s]+
     )$""",
     re.I | re.X,
