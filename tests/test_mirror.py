@@ -379,6 +379,33 @@ def test_etag_and_last_modified_answer_conditional_requests(site: MirrorSite) ->
         assert "ETag" not in fetch(srv.url("/robots.txt"))[1]
 
 
+def test_added_records_change_validators_only_where_pages_changed() -> None:
+    site = MirrorSite.generate(records=20, seed=13)
+    oldest, newest = site.record_nos()[0], site.record_nos()[-1]
+    with MirrorServer(site) as srv:
+        before = {n: fetch(srv.article_urls(n)[0])[1] for n in (oldest, newest)}
+        added = site.add_records(3)
+        for number, headers in before.items():
+            status, now, _ = fetch(srv.article_urls(number)[0], {"If-None-Match": headers["ETag"]})
+            assert status == (200 if number == newest else 304)
+            status, _, _ = fetch(srv.article_urls(number)[0],
+                                 {"If-Modified-Since": headers["Last-Modified"]})
+            assert status == (200 if number == newest else 304)
+        assert fetch(srv.article_urls(added[-1])[0])[0] == 200
+
+
+def test_head_requests_get_headers_only(site: MirrorSite) -> None:
+    with MirrorServer(site) as srv:
+        url = srv.article_urls(site.record_nos()[0])[0]
+        conn = http.client.HTTPConnection("127.0.0.1", urlsplit(url).port, timeout=5)
+        conn.request("HEAD", target_of(url))
+        response = conn.getresponse()
+        assert response.status == 200 and response.read() == b""
+        assert int(response.getheader("Content-Length")) == len(fetch(url)[2])
+        conn.close()
+        assert [r.method for r in srv.requests] == ["HEAD", "GET"]
+
+
 def test_latency_is_added_to_each_response() -> None:
     site = MirrorSite.generate(records=5, seed=1)
     with MirrorServer(site, latency=0.2) as srv:
