@@ -30,8 +30,10 @@ SKIP_TAGS = ("script", "style", "noscript", "template", "head", "svg", "select",
              "iframe", "object", "textarea")
 # Navigation containers recognised by their class or id (kept out of the article).
 _CHROME_ATTR = re.compile(
-    r"(?:^|[\s_-])(?:nav|navbar|menu|menubar|breadcrumbs?|cookie|share|footer)(?:$|[\s_-])", re.I
+    r"(?:^|[\s_-])(?:nav|navbar|menu|menubar|breadcrumbs?|cookie|share|footer|screen-reader-text"
+    r"|sr-only|visually-hidden|skip-link)(?:$|[\s_-])", re.I
 )
+_SMALL_FORM = 300  # a form with less text than this is a search box or a subscribe box
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(rb"<\s*[a-zA-Z!/]")
@@ -89,11 +91,12 @@ def _drop_chrome(root: etree._Element) -> None:
                          with_tail=False)
     doomed = [
         el
-        for el in root.xpath("//nav | //footer | //*[@class or @id or @style or @hidden]")
+        for el in root.xpath("//nav | //footer | //form | //*[@class or @id or @style or @hidden]")
         if el.get("hidden") is not None
         or _HIDDEN_STYLE.search(el.get("style") or "")
         or (el.tag in ("nav", "footer") and not _holds_listing(el))
-        or (el.tag in ("div", "ul", "ol", "header", "span", "table", "section")
+        or (el.tag == "form" and len("".join(el.itertext())) < _SMALL_FORM)
+        or (el.tag in ("div", "ul", "ol", "header", "span", "table", "section", "a", "p", "li")
             and _CHROME_ATTR.search(f"{el.get('class') or ''} {el.get('id') or ''}")
             and not _holds_listing(el))
     ]

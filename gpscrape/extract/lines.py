@@ -28,6 +28,7 @@ _SPEAKER = re.compile(r"[A-Z][A-Za-z.'’\-]{1,20}")  # `STIR`, `Sarma`: a one-w
 _TERMINAL = (".", ",", ";", "!", "\"", "”", "’", "'")
 
 HEADING_MAX = 160
+_LABEL_MAX = max(map(len, TOPIC_LABELS)) + 4
 TITLE_MAX = 260
 
 
@@ -66,7 +67,7 @@ def lead_heading(block: Block) -> tuple[str, str] | None:
 
 def is_label(block: Block) -> bool:
     """`IN FOCUS`, `Report Review`, `Cover Story`: labels above topics, not content."""
-    return heading_key(block.text) in TOPIC_LABELS
+    return len(block.text) <= _LABEL_MAX and heading_key(block.text) in TOPIC_LABELS
 
 
 def is_dialogue(text: str) -> bool:

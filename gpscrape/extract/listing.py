@@ -140,5 +140,16 @@ def _fill_title(entry: ListingEntry, block: Block, page_url: str) -> None:
 def _fill_link(entry: ListingEntry, block: Block, page_url: str) -> None:
     href = (block.href or "").strip()
     if href and not href.lower().startswith(("javascript:", "mailto:", "#")):
-        entry.url = href if href.startswith(("http://", "https://")) else urljoin(page_url, href)
+        entry.url = absolute(href, page_url)
         entry.record_no = record_no_in(entry.url)
+
+
+def absolute(href: str, page_url: str) -> str:
+    """A link made absolute against the page URL (with fast paths for the usual forms)."""
+    if href.startswith(("http://", "https://")):
+        return href
+    if href.startswith("/") and not href.startswith("//"):
+        scheme, sep, rest = page_url.partition("://")
+        if sep:
+            return f"{scheme}://{rest.split('/', 1)[0]}{href}"
+    return urljoin(page_url, href)
