@@ -33,6 +33,7 @@ INITIATIVES = ("An initiative by NIAS-IPRI & KAS-India Office",
                "An initiative by NIAS-IPRI and KAS-India Office",
                "An initiative by NIAS-IPRI and India Office of the KAS")
 ROMAN = ("I", "II", "III", "IV", "V")
+TEAM = w.TEAMS["twtw"]
 
 
 def same_person(a: str, b: str) -> bool:
@@ -234,20 +235,20 @@ def _twtw_early(b: ArticleBuilder) -> None:
     roll = b.rng.random()
     if roll < 0.4:
         raw = b.date_text(b.entry.day)
-        b.byline(f"GP Team {raw}", "GP Team", [])
+        b.byline(f"{TEAM} {raw}", TEAM, [])
         b.published(b.entry.day, raw)
     elif roll < 0.7:
-        b.byline("GP Team", "GP Team", [])
+        b.byline(TEAM, TEAM, [])
         raw = b.date_text(b.entry.day)
         b.meta(raw)
         b.published(b.entry.day, raw)
     else:
-        b.byline("GP Team", "GP Team", [])
+        b.byline(TEAM, TEAM, [])
 
 
 def _twtw_numbered(b: ArticleBuilder) -> list[str]:
     e = b.entry
-    b.byline("GP Team", "GP Team", [])
+    b.byline(TEAM, TEAM, [])
     n, v, no = e.issues, e.volume, e.numbers
     raw_date = b.date_text(e.day)
     if len(n) > 1:
@@ -320,7 +321,7 @@ def _twtw_single(b: ArticleBuilder, team: str | None) -> None:
 
 def _conflict_weekly(b: ArticleBuilder) -> None:
     e = b.entry
-    b.byline("IPRI Team", "IPRI Team", [])
+    b.byline(e.listing_authors[0], e.listing_authors[0], [])
     n, v, no = e.issues, e.volume, e.numbers
     raw_date = b.date_text(e.day)
     if e.day < date(2021, 1, 1):
@@ -352,7 +353,7 @@ def _conflict_weekly(b: ArticleBuilder) -> None:
 
 def _africa(b: ArticleBuilder) -> None:
     e = b.entry
-    b.byline("NIAS Africa Team", "NIAS Africa Team", [])
+    b.byline(e.listing_authors[0], e.listing_authors[0], [])
     n, v, no = e.issues, e.volume, e.numbers
     roll = b.rng.random()
     if len(n) == 1:
@@ -394,7 +395,7 @@ def _africa(b: ArticleBuilder) -> None:
 
 def _stir(b: ArticleBuilder) -> None:
     e = b.entry
-    b.byline("STIR Team", "STIR Team", [])
+    b.byline(e.listing_authors[0], e.listing_authors[0], [])
     raw_date = b.date_text(e.day)
     counter = f"Issue {e.numbers[0]}" if b.rng.random() < 0.5 else f"No {e.numbers[0]}"
     line = f"NIAS Fortnightly on Science, Technology & International Relations (STIR), " \

@@ -217,12 +217,11 @@ def _listing_author(
 ) -> tuple[tuple[str, ...], str | None]:
     """The record's author line: a team, or people (these are also the page's byline)."""
     if series == "twtw" and day < date(2025, 1, 1):
-        return ("GP Team",), None
+        return (w.TEAMS["twtw"],), None
     if series == "twtw" and day >= date(2026, 1, 1) and roll < 0.5:
-        return ("Global Politics Team",), None
-    teams = {"cw": "IPRI Team", "africa": "NIAS Africa Team", "stir": "STIR Team"}
-    if series in teams:
-        return (teams[series],), None
+        return (w.TEAMS["twtw_late"],), None
+    if series in ("cw", "africa", "stir"):
+        return (w.TEAMS[series],), None
     if series == "es":
         return tuple(prose.people(prose.rng.randint(4, 7))), None
     if series == "interview":

@@ -12,7 +12,6 @@ AUTHOR = "author"  # a sub-article's author line
 LABEL = "label"  # IN FOCUS, Report Review, Cover Story: not content
 HEADING = "heading"  # a section heading (maybe with trailing spaces)
 PARA = "para"  # a paragraph; `extra` holds a heading printed on the same line
-PARAGRAPH_KINDS = (PARA,)
 
 
 @dataclass(frozen=True, slots=True)
