@@ -1,0 +1,106 @@
+"""The numbers behind the charts and the summary: plain pandas over the published tables.
+
+Each function takes table frames (possibly empty) and returns a small frame; an empty result
+means there is nothing to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from gpscrape.report.data import RunReport
+from gpscrape.schema import SECTION_KINDS
+
+NO_SERIES = "(no series)"
+
+
+def _series(articles: pd.DataFrame) -> pd.Series:
+    return articles["series"].astype("object").where(articles["series"].notna(), NO_SERIES)
+
+
+def _dated(articles: pd.DataFrame) -> pd.DataFrame:
+    """Articles with a publication date, with `series` filled and `published` as datetime."""
+    dated = articles[articles["published"].notna()]
+    return dated.assign(series=_series(dated), published=pd.to_datetime(dated["published"]))
+
+
+def records_per_month(articles: pd.DataFrame) -> pd.DataFrame:
+    """Records per month (rows `YYYY-MM`, every month from first to last) by series (columns)."""
+    dated = _dated(articles)
+    if dated.empty:
+        return pd.DataFrame()
+    months = dated["published"].dt.to_period("M")
+    counts = pd.crosstab(months, dated["series"])
+    every = pd.period_range(counts.index.min(), counts.index.max(), freq="M")
+    counts = counts.reindex(every, fill_value=0)
+    counts.index = counts.index.strftime("%Y-%m")
+    counts.columns.name = None
+    return counts
+
+
+def issues_per_year(articles: pd.DataFrame) -> pd.DataFrame:
+    """Distinct issue numbers per year (rows) by series (columns)."""
+    dated = _dated(articles)[["series", "published", "issue_numbers"]]
+    issues = dated.explode("issue_numbers").dropna(subset=["issue_numbers"])
+    if issues.empty:
+        return pd.DataFrame()
+    issues = issues.assign(year=issues["published"].dt.year)
+    distinct = issues.drop_duplicates(["series", "issue_numbers"])
+    counts = pd.crosstab(distinct["year"], distinct["series"])
+    counts.columns.name = None
+    return counts
+
+
+def top_authors(authors: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The `limit` people on the most records: index name, column `records`."""
+    if authors.empty:
+        return pd.DataFrame()
+    counts = authors.set_index("name")["record_nos"].map(len).rename("records")
+    ranked = counts.reset_index().sort_values(["records", "name"], ascending=[False, True])
+    return ranked.head(limit).set_index("name")[["records"]]
+
+
+def section_kinds_by_series(sections: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Sections per series (rows) and kind (columns, in the vocabulary's order)."""
+    if sections.empty:
+        return pd.DataFrame()
+    series = articles[["record_no"]].assign(series=_series(articles))
+    joined = sections[["record_no", "kind"]].merge(series, on="record_no", how="left")
+    joined["series"] = joined["series"].fillna("(no article row)")
+    counts = pd.crosstab(joined["series"], joined["kind"])
+    kinds = [k for k in SECTION_KINDS if k in counts.columns]
+    counts = counts[kinds + [k for k in counts.columns if k not in kinds]]
+    counts.columns.name = None
+    counts.index.name = None
+    return counts
+
+
+def _filled(values: pd.Series) -> pd.Series:
+    """Whether each value counts as present: not null, a non-empty list, non-blank text."""
+    def present(value: object) -> bool:
+        if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+            return False
+        if isinstance(value, str):
+            return bool(value.strip())
+        if hasattr(value, "__len__"):
+            return len(value) > 0
+        return True
+
+    return values.map(present).astype(bool)
+
+
+def field_coverage(articles: pd.DataFrame) -> pd.DataFrame:
+    """Percentage of rows with each column filled: index column name, column `filled %`."""
+    if articles.empty:
+        return pd.DataFrame()
+    shares = {name: 100.0 * _filled(articles[name]).mean() for name in articles.columns}
+    return pd.DataFrame({"filled %": pd.Series(shares)}).round(1)
+
+
+def run_counts(runs: Sequence[RunReport], last: int) -> pd.DataFrame:
+    """The numeric values of the last `last` runs: rows run ids (oldest first), columns keys."""
+    rows = {run.run_id: run.counts() for run in runs[-last:]}
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    return frame.dropna(axis=1, how="all") if not frame.empty else frame

@@ -1,0 +1,70 @@
+"""The report page: one self-contained HTML file (inline SVG, inline CSS, no scripts)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from html import escape
+
+from gpscrape import __version__
+from gpscrape.report.charts import Chart
+from gpscrape.report.data import ReportData
+
+_BACKTICKS = re.compile(r"`([^`]+)`")
+CSS = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem;
+       padding: 0 1rem; color: #222; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-bottom: 0.3rem; }
+table { border-collapse: collapse; } td, th { padding: 0.2rem 0.8rem; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+tr:nth-child(even) { background: #f3f3f3; }
+figure.chart { margin: 2rem 0; } figure.chart svg { width: 100%; height: auto; }
+figcaption, .meta { color: #555; font-size: 0.9rem; }
+.empty { padding: 1rem; background: #f6f6f6; border: 1px dashed #bbb; }
+.problems { color: #8a1c1c; }
+"""
+
+
+def _counts_table(data: ReportData) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(name)}</td><td>{len(frame)}</td></tr>"
+        for name, frame in data.tables.items()
+    )
+    return f'<table class="counts"><tr><th>table</th><th>rows</th></tr>{rows}</table>'
+
+
+def _chart(chart: Chart) -> str:
+    body = chart.svg if chart.svg is not None else f'<p class="empty">{escape(chart.note)}</p>'
+    return (f'<figure class="chart" id="{escape(chart.key)}">'
+            f"<h2>{_code(chart.title)}</h2>{body}"
+            f"<figcaption>{_code(chart.caption)}</figcaption></figure>")
+
+
+def _code(text: str) -> str:
+    """Escaped text with `name` spans set as code."""
+    return _BACKTICKS.sub(r"<code>\1</code>", escape(text))
+
+
+def render_page(data: ReportData, charts: list[Chart], now: datetime | None = None) -> str:
+    """The whole page as HTML text."""
+    when = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    problems = "".join(f"<li>{escape(p)}</li>" for p in data.problems)
+    notice = ('<p class="empty">The dataset is empty: no table holds a row yet. Run '
+              "<code>gpscrape crawl</code> or <code>gpscrape demo</code> first.</p>"
+              if data.empty else "")
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>gpscrape report: {escape(str(data.output))}</title>",
+        f"<style>{CSS}</style></head><body>",
+        "<h1>gpscrape report</h1>",
+        f'<p class="meta">Dataset <code>{escape(str(data.output))}</code>, generated {when} '
+        f"by gpscrape {escape(__version__)}.</p>",
+        notice,
+        f'<ul class="problems">{problems}</ul>' if problems else "",
+        _counts_table(data),
+        *(_chart(chart) for chart in charts),
+        "</body></html>",
+    ]
+    return "\n".join(part for part in parts if part) + "\n"
