@@ -4,17 +4,22 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test test-long demo fixtures lint bench clean
+.PHONY: setup browser test test-long demo fixtures lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,report]'
 	touch $(STAMP)
 
 setup: $(STAMP)
 
-test: $(STAMP)
+# The report test renders the page in headless Chromium; without it that test skips.
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| echo "chromium could not be installed: the browser test will skip"
+
+test: $(STAMP) browser
 	$(PY) -m pytest -q
 
 test-long: $(STAMP)
