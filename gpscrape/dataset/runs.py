@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 from gpscrape.schema import Row, SortKey
 
 SEQ = "_seq"  # order of arrival of the item a staged row came from
-READ_BATCH = 128
+READ_BATCH = 64
 
 
 def staged_schema(schema: pa.Schema) -> pa.Schema:

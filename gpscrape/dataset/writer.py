@@ -26,7 +26,7 @@ from typing import IO
 import pyarrow.parquet as pq
 
 from gpscrape.dataset import layout
-from gpscrape.dataset.runs import SEQ, merge, read_rows, staged_schema, write_rows
+from gpscrape.dataset.runs import READ_BATCH, SEQ, merge, read_rows, staged_schema, write_rows
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.schema import (
     AUTHORS,
@@ -40,7 +40,7 @@ from gpscrape.schema import (
 )
 
 BATCH_ROWS = 500  # rows per staged run and per row group of the published files
-FAN_IN = 16  # runs merged at once
+FAN_IN = 8  # runs merged at once
 
 Checkpoint = Callable[[str], None]
 
@@ -83,7 +83,7 @@ class _TableStage:
 
     def _write_run(self, rows: Iterator[Row]) -> None:
         path = self.directory / f"run-{len(self.runs):06d}-{os.urandom(4).hex()}.parquet"
-        write_rows(path, staged_schema(self.table.schema), rows, batch_rows=128)
+        write_rows(path, staged_schema(self.table.schema), rows, batch_rows=READ_BATCH)
         self.runs.append(path)
 
     def rank(self, row: Row) -> SortKey:
