@@ -38,6 +38,12 @@ GPSCRAPE_RETRY_BACKOFF_MAX = 60.0
 # GPSCRAPE_OUTPUT: the output root where the Parquet tables are published (env
 # GPSCRAPE_OUTPUT also works; the commands' `--output` wins).
 GPSCRAPE_OUTPUT = os.environ.get("GPSCRAPE_OUTPUT", "output")
+# GPSCRAPE_WARC_ENABLED: archive every request and response as gzip WARC files under
+# GPSCRAPE_WARC_DIR (default: GPSCRAPE_OUTPUT/warc); a file is rolled over once it reaches
+# GPSCRAPE_WARC_MAX_BYTES.
+GPSCRAPE_WARC_ENABLED = True
+GPSCRAPE_WARC_DIR = ""
+GPSCRAPE_WARC_MAX_BYTES = 100 * 1024 * 1024
 
 # normalise -> validate (or quarantine) -> dedupe -> Parquet tables under GPSCRAPE_OUTPUT.
 ITEM_PIPELINES = {
@@ -82,6 +88,8 @@ DOWNLOADER_MIDDLEWARES = {
     "gpscrape.middlewares.SiteMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "gpscrape.middlewares.SiteRedirectMiddleware": 600,
+    # Every response as received (before decompression at 590) to OUTPUT/warc/.
+    "gpscrape.archive.middleware.WarcMiddleware": 890,
 }
 
 # Off by default, available with -s HTTPCACHE_ENABLED=True.

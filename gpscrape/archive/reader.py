@@ -1,0 +1,104 @@
+"""Reading WARC files back: the response records, with their place in the archive."""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from gpscrape.archive.members import iter_members, read_member
+from gpscrape.archive.writer import OPEN_SUFFIX, SUFFIX
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedResponse:
+    """One archived response; `body` has its content coding (gzip, deflate) removed."""
+
+    url: str
+    date: datetime
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    path: Path
+    offset: int
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lowered), None)
+
+
+class ArchiveError(ValueError):
+    """An archived response that cannot be used (e.g. an unknown content coding)."""
+
+
+def warc_files(directory: Path) -> list[Path]:
+    """The archive's WARC files in the order they were written (open ones included)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    return sorted([*directory.glob(f"*{SUFFIX}"), *directory.glob(f"*{SUFFIX}{OPEN_SUFFIX}")])
+
+
+def iter_responses(directory: Path, with_body: bool = True) -> Iterator[ArchivedResponse]:
+    """Every response record of every WARC file, in archive order; torn tails are dropped.
+    With `with_body=False` the bodies are left empty (a quicker index pass)."""
+    for path in warc_files(directory):
+        for offset, data in iter_members(path):
+            response = _parse(data, path, offset, with_body)
+            if response is not None:
+                yield response
+
+
+def read_response(path: Path, offset: int) -> ArchivedResponse:
+    """The response record stored in the gzip member at `offset` of `path`."""
+    with Path(path).open("rb") as handle:
+        member = read_member(handle, offset)
+    response = None if member is None else _parse(member[0], Path(path), offset, True)
+    if response is None:
+        raise ArchiveError(f"no complete response record at byte {offset} of {path}")
+    return response
+
+
+def _parse(data: bytes, path: Path, offset: int, with_body: bool) -> ArchivedResponse | None:
+    for record in ArchiveIterator(io.BytesIO(data), no_record_parse=False):
+        if record.rec_type != "response" or record.http_headers is None:
+            return None
+        headers = list(record.http_headers.headers)
+        body = record.raw_stream.read() if with_body else b""  # content coding kept
+        if with_body:
+            body = _decoded(body, headers)
+        return ArchivedResponse(
+            url=record.rec_headers.get_header("WARC-Target-URI"),
+            date=_parse_date(record.rec_headers.get_header("WARC-Date")),
+            status=int(record.http_headers.get_statuscode()),
+            headers=headers,
+            body=body,
+            path=path,
+            offset=offset,
+        )
+    return None
+
+
+def _decoded(body: bytes, headers: list[tuple[str, str]]) -> bytes:
+    codings = [v.strip().lower() for k, v in headers if k.lower() == "content-encoding"]
+    for coding in reversed([c for value in codings for c in value.split(",") if c.strip()]):
+        coding = coding.strip()
+        if coding in ("gzip", "x-gzip"):
+            body = zlib.decompress(body, wbits=47)
+        elif coding == "deflate":
+            try:
+                body = zlib.decompress(body)
+            except zlib.error:
+                body = zlib.decompress(body, wbits=-15)
+        elif coding != "identity":
+            raise ArchiveError(f"unsupported Content-Encoding {coding!r}")
+    return body
+
+
+def _parse_date(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)

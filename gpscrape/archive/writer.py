@@ -1,0 +1,184 @@
+"""`WarcWriter`: request/response pairs to gzip WARC files, rolled over by size, crash-safe."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http import HTTPStatus
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter as _WarcioWriter
+
+from gpscrape import __version__
+from gpscrape.archive.members import complete_length
+
+logger = logging.getLogger(__name__)
+
+SUFFIX = ".warc.gz"
+OPEN_SUFFIX = ".open"
+# Headers that described the transfer, not the body as archived (Scrapy hands over the body
+# with its chunked transfer coding already removed).
+_TRANSFER_HEADERS = frozenset({b"transfer-encoding"})
+
+Headers = list[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One request and the response received for it."""
+
+    url: str
+    method: str
+    request_headers: Headers
+    request_body: bytes
+    status: int
+    response_headers: Headers
+    body: bytes  # as received: content-coded (gzip...) when the server said so
+    date: datetime  # timezone-aware, when the response was received
+
+
+def header_pairs(headers: object) -> Headers:
+    """Scrapy `Headers` (bytes keys, lists of bytes values) as `(name, value)` text pairs."""
+    pairs: Headers = []
+    for name, values in headers.items():  # type: ignore[attr-defined]
+        if name.lower() in _TRANSFER_HEADERS:
+            continue
+        for value in values:
+            pairs.append((name.decode("latin-1"), value.decode("latin-1")))
+    return pairs
+
+
+class WarcWriter:
+    """Appends exchanges to `directory/gpscrape-<run_id>-<n>.warc.gz.open`, one gzip member per
+    record, each exchange flushed and fsynced; a file over `max_bytes` is closed (renamed
+    without `.open`) and the next one started."""
+
+    def __init__(self, directory: Path, run_id: str, max_bytes: int = 100 * 1024 * 1024) -> None:
+        if max_bytes <= 0:
+            raise ValueError(f"max_bytes must be positive, not {max_bytes}")
+        self.directory = Path(directory)
+        self.run_id = run_id
+        self.max_bytes = max_bytes
+        self._number = 0
+        self._path: Path | None = None
+        self._handle: io.BufferedWriter | None = None
+        self._warc: _WarcioWriter | None = None
+        self.records = 0
+
+    def open(self) -> WarcWriter:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        seal_open_files(self.directory)
+        return self
+
+    def write(self, exchange: Exchange) -> None:
+        """Write the request and response records of one exchange, then flush and fsync."""
+        if self._warc is None:
+            self._start_file()
+        assert self._warc is not None and self._handle is not None
+        date = datetime_to_iso_date(exchange.date.astimezone(UTC).replace(tzinfo=None),
+                                    use_micros=True)
+        response = self._warc.create_warc_record(
+            exchange.url, "response", payload=io.BytesIO(exchange.body),
+            warc_headers_dict={"WARC-Date": date},
+            http_headers=StatusAndHeaders(_status_line(exchange.status),
+                                          exchange.response_headers, protocol="HTTP/1.1"),
+        )
+        request = self._warc.create_warc_record(
+            exchange.url, "request", payload=io.BytesIO(exchange.request_body),
+            warc_headers_dict={
+                "WARC-Date": date,
+                "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
+            },
+            http_headers=StatusAndHeaders(f"{exchange.method} {_target(exchange.url)} HTTP/1.1",
+                                          exchange.request_headers, is_http_request=True),
+        )
+        self._warc.write_record(request)
+        self._warc.write_record(response)
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self.records += 2
+        if self._handle.tell() >= self.max_bytes:
+            self._close_file()
+
+    def close(self) -> None:
+        """Close the current file (it loses its `.open` suffix)."""
+        self._close_file()
+
+    def __enter__(self) -> WarcWriter:
+        return self.open()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _start_file(self) -> None:
+        self._number += 1
+        name = f"gpscrape-{self.run_id}-{self._number:05d}{SUFFIX}"
+        self._path = self.directory / f"{name}{OPEN_SUFFIX}"
+        self._handle = self._path.open("xb")
+        self._warc = _WarcioWriter(self._handle, gzip=True, warc_version="1.1")
+        info = self._warc.create_warcinfo_record(name, {
+            "software": f"gpscrape/{__version__}",
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
+                          "warc-format/warc-1.1/",
+        })
+        self._warc.write_record(info)
+
+    def _close_file(self) -> None:
+        if self._handle is None or self._path is None:
+            return
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self._handle.close()
+        os.replace(self._path, _closed_name(self._path))
+        _fsync_dir(self.directory)
+        self._handle = self._warc = self._path = None
+
+
+def seal_open_files(directory: Path) -> list[Path]:
+    """Close the files a killed writer left open: cut a torn last member, drop `.open`."""
+    sealed = []
+    for path in sorted(Path(directory).glob(f"*{SUFFIX}{OPEN_SUFFIX}")):
+        good = complete_length(path)
+        if good < path.stat().st_size:
+            logger.warning("%s: cutting a torn record (%d bytes)", path.name,
+                           path.stat().st_size - good)
+            with path.open("r+b") as handle:
+                handle.truncate(good)
+                os.fsync(handle.fileno())
+        target = _closed_name(path)
+        os.replace(path, target)
+        sealed.append(target)
+    if sealed:
+        _fsync_dir(Path(directory))
+    return sealed
+
+
+def _closed_name(path: Path) -> Path:
+    return path.with_name(path.name.removesuffix(OPEN_SUFFIX))
+
+
+def _status_line(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Unknown"
+
+
+def _target(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

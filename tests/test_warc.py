@@ -1,0 +1,151 @@
+"""WARC archive: round trip, standard headers, rollover by size, torn tails after a crash, and
+the archive a mirror crawl leaves (one response per request the mirror served)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import subprocess
+import sys
+import zlib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from gpscrape.archive import WarcWriter, iter_responses, read_response, seal_open_files, warc_files
+from gpscrape.archive.writer import Exchange
+from gpscrape.mirror import MirrorServer, MirrorSite
+
+ROOT = Path(__file__).resolve().parents[1]
+T0 = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+
+
+def exchange(n: int, body: bytes | None = None, headers=None) -> Exchange:
+    body = body if body is not None else f"<html><body>page {n} {'x' * n}</body></html>".encode()
+    return Exchange(
+        url=f"http://127.0.0.1/view_cir_articles.php?recordNo={n}", method="GET",
+        request_headers=[("Accept", "text/html")], request_body=b"", status=200,
+        response_headers=headers or [("Content-Type", "text/html")], body=body,
+        date=T0 + timedelta(seconds=n),
+    )
+
+
+def records(path: Path) -> list:
+    with path.open("rb") as handle:
+        return [(r.rec_type, r.rec_headers, r.content_stream().read())
+                for r in ArchiveIterator(handle)]
+
+
+def test_round_trip_with_standard_headers(tmp_path) -> None:
+    with WarcWriter(tmp_path, "run1") as writer:
+        for n in (1, 2, 3):
+            writer.write(exchange(n))
+    [path] = warc_files(tmp_path)
+    assert path.name == "gpscrape-run1-00001.warc.gz"
+    found = records(path)
+    assert [kind for kind, _, _ in found] == ["warcinfo"] + ["request", "response"] * 3
+    uris = [headers.get_header("WARC-Target-URI") for _, headers, _ in found[1:]]
+    assert uris == [exchange(n).url for n in (1, 2, 3) for _ in range(2)]
+    for _, headers, _ in found[1:]:
+        assert headers.get_header("WARC-Date").startswith("2026-01-02T03:04:0")
+        assert headers.get_header("WARC-Payload-Digest").startswith("sha1:")
+    assert found[2][2] == exchange(1).body
+    responses = list(iter_responses(tmp_path))
+    assert [r.body for r in responses] == [exchange(n).body for n in (1, 2, 3)]
+    assert [r.date for r in responses] == [T0 + timedelta(seconds=n) for n in (1, 2, 3)]
+    assert read_response(path, responses[1].offset).url == exchange(2).url
+
+
+def test_each_record_is_its_own_gzip_member(tmp_path) -> None:
+    with WarcWriter(tmp_path, "run1") as writer:
+        writer.write(exchange(1))
+    data = warc_files(tmp_path)[0].read_bytes()
+    members = 0
+    while data:
+        inflater = zlib.decompressobj(wbits=31)
+        inflater.decompress(data)
+        assert inflater.eof
+        data = inflater.unused_data
+        members += 1
+    assert members == 3  # warcinfo, request, response
+
+
+def test_content_coded_body_is_archived_raw_and_read_decoded(tmp_path) -> None:
+    page = b"<html>" + b"compressible " * 200 + b"</html>"
+    raw = gzip.compress(page)
+    with WarcWriter(tmp_path, "run1") as writer:
+        writer.write(exchange(1, raw, [("Content-Encoding", "gzip")]))
+    [(_, _, archived)] = [r for r in records(warc_files(tmp_path)[0]) if r[0] == "response"]
+    [response] = iter_responses(tmp_path)
+    assert response.body == page
+    assert hashlib.sha1(raw).digest() != hashlib.sha1(page).digest()
+    # the raw record block holds the compressed bytes as received
+    with warc_files(tmp_path)[0].open("rb") as handle:
+        block = [r.raw_stream.read() for r in ArchiveIterator(handle) if r.rec_type == "response"]
+    assert block == [raw]
+
+
+def test_rollover_by_size_starts_files_with_warcinfo(tmp_path) -> None:
+    with WarcWriter(tmp_path, "run1", max_bytes=600) as writer:
+        for n in range(1, 8):
+            writer.write(exchange(n))
+    paths = warc_files(tmp_path)
+    assert len(paths) == 7
+    assert [p.name for p in paths] == sorted(p.name for p in paths)
+    for path in paths:
+        assert records(path)[0][0] == "warcinfo"
+    assert len(list(iter_responses(tmp_path))) == 7
+
+
+def test_file_being_written_is_open_and_readable(tmp_path) -> None:
+    writer = WarcWriter(tmp_path, "run1").open()
+    writer.write(exchange(1))
+    [path] = warc_files(tmp_path)
+    assert path.name.endswith(".warc.gz.open")
+    assert len(list(iter_responses(tmp_path))) == 1
+    writer.close()
+    assert [p.name for p in warc_files(tmp_path)] == ["gpscrape-run1-00001.warc.gz"]
+
+
+def test_torn_last_member_is_dropped_and_sealed(tmp_path) -> None:
+    writer = WarcWriter(tmp_path, "run1").open()
+    for n in (1, 2, 3):
+        writer.write(exchange(n))
+    [path] = warc_files(tmp_path)
+    size = path.stat().st_size
+    with path.open("r+b") as handle:  # a crash in the middle of the last record
+        handle.truncate(size - 25)
+    assert [r.body for r in iter_responses(tmp_path)] == [exchange(n).body for n in (1, 2)]
+    [sealed] = seal_open_files(tmp_path)
+    assert sealed.name == "gpscrape-run1-00001.warc.gz"
+    assert [kind for kind, _, _ in records(sealed)] == ["warcinfo"] + ["request", "response"] * 2 + ["request"]
+    with WarcWriter(tmp_path, "run2") as next_run:  # opening seals too; new files never clash
+        next_run.write(exchange(4))
+    assert len(list(iter_responses(tmp_path))) == 3
+
+
+def test_garbage_after_members_is_not_read_as_records(tmp_path) -> None:
+    with WarcWriter(tmp_path, "run1") as writer:
+        writer.write(exchange(1))
+    path = warc_files(tmp_path)[0]
+    with path.open("ab") as handle:
+        handle.write(b"\x1f\x8b\x08\x00 not really gzip")
+    assert len(list(iter_responses(tmp_path))) == 1
+
+
+def test_crawl_archives_every_response_the_mirror_sent(tmp_path) -> None:
+    site = MirrorSite.generate(records=30, seed=8, missing_rate=0.1)
+    with MirrorServer(site) as server:
+        argv = [sys.executable, "-m", "gpscrape", "crawl", "--base-url", server.base_url,
+                "--output", str(tmp_path / "out"), "-s", "AUTOTHROTTLE_ENABLED=False",
+                "-s", "DOWNLOAD_DELAY=0", "-s", "GPSCRAPE_SEEDS=", "-s", "LOG_LEVEL=WARNING"]
+        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        served = sorted((server.url(r.target), r.status) for r in server.requests)
+    assert done.returncode == 0, done.stdout + done.stderr
+    responses = list(iter_responses(tmp_path / "out" / "warc"))
+    assert sorted((r.url, r.status) for r in responses) == served
+    for response in responses:
+        target = "/" + response.url.split("/", 3)[3]
+        assert response.body == site.respond(target, server.base_url).body, target
+    assert not list((tmp_path / "out" / "warc").glob("*.open"))
