@@ -56,7 +56,7 @@ class PublishResult:
     version: str
     rows: dict[str, int]
     items: int
-    replaced: int  # items whose record, entry or URL an earlier item of the run also gave
+    replaced: int  # page items whose record_no an earlier item of the run also gave
     quarantined: int
 
 
@@ -68,6 +68,7 @@ class _TableStage:
     directory: Path
     buffer: list[Row] = field(default_factory=list)
     runs: list[Path] = field(default_factory=list)
+    runs_written: int = 0
     # group -> the winning item's (rank, seq): the highest rank, then the newest item
     latest: dict[SortKey, tuple[SortKey, int]] = field(default_factory=dict)
 
@@ -82,7 +83,8 @@ class _TableStage:
         self.buffer = []
 
     def _write_run(self, rows: Iterator[Row]) -> None:
-        path = self.directory / f"run-{len(self.runs):06d}-{os.urandom(4).hex()}.parquet"
+        self.runs_written += 1
+        path = self.directory / f"run-{self.runs_written:06d}.parquet"
         write_rows(path, staged_schema(self.table.schema), rows, batch_rows=READ_BATCH)
         self.runs.append(path)
 
