@@ -31,32 +31,27 @@ def _host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-def _query_params(url: str) -> list[tuple[str, str]]:
-    """Key/value pairs of the query, tolerant of `&amp;`, a stray `&` inside a value and `+`."""
+def _query_value(url: str, name: str) -> str | None:
+    """The first value of query parameter `name` (any case), tolerant of `&amp;`, a stray `&`
+    inside another value, `+` and percent-encoding; None when absent."""
     query = urlsplit(url.strip()).query
-    pairs = []
-    for part in re.split(r"&(?:amp;)?", query):
-        key, _, value = part.partition("=")
-        pairs.append((unquote_plus(key).strip(), unquote_plus(value).strip()))
-    return pairs
+    match = re.search(rf"(?:^|&)(?:amp;)?\s*{name}=([^&]*)", query, re.I)
+    return unquote_plus(match.group(1)).strip() if match else None
+
+
+def _number(value: str | None) -> int | None:
+    match = _DIGITS.match(value) if value else None
+    return int(match.group()) if match else None
 
 
 def record_no_of(url: str) -> int | None:
     """The `recordNo` of a URL (any case of the name, any position), or None if it has none."""
-    for key, value in _query_params(url):
-        if key.lower() == "recordno":
-            match = _DIGITS.match(value)
-            return int(match.group()) if match else None
-    return None
+    return _number(_query_value(url, "recordno"))
 
 
 def article_no_of(url: str) -> int | None:
     """The `ArticleNo` (the CWA number) of a URL, or None."""
-    for key, value in _query_params(url):
-        if key.lower() == "articleno":
-            match = _DIGITS.match(value)
-            return int(match.group()) if match else None
-    return None
+    return _number(_query_value(url, "articleno"))
 
 
 def is_article_url(url: str) -> bool:
@@ -67,10 +62,12 @@ def is_article_url(url: str) -> bool:
 
 def record_key(url: str) -> tuple[str, int] | None:
     """One key per record: `(site, recordNo)`; the sister site numbers its records apart."""
-    if not is_article_url(url):
+    if not urlsplit(url.strip()).path.lower().endswith(ARTICLE_SCRIPTS):
         return None
-    site = SISTER_SITE if _host(url) == SISTER_SITE else MAIN_SITE
-    return site, record_no_of(url)
+    record_no = record_no_of(url)
+    if record_no is None:
+        return None
+    return (SISTER_SITE if _host(url) == SISTER_SITE else MAIN_SITE), record_no
 
 
 def is_listing_url(url: str) -> bool:

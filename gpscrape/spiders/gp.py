@@ -108,6 +108,7 @@ class GpSpider(Spider):
         self.missing: list[tuple[str, str]] = []  # (url, reason) of pages counted as missing
         self._seen_records: set[tuple[str, int]] = set()
         self._seen_pages: set[str] = set()
+        self._seen_links: set[str] = set()
         self._article_records = 0
         if base_url:
             self._configure(base_url)
@@ -150,9 +151,10 @@ class GpSpider(Spider):
         seed = seed.strip()
         return self._record_url(int(seed)) if seed.isdigit() else urljoin(self.base_url, seed)
 
-    def _request_once(self, url: str) -> Request | None:
-        """A request for `url` unless its record (or, for other pages, the URL) was seen."""
-        key = urls.record_key(url)
+    def _request_once(self, url: str, key: tuple[str, int] | None = None) -> Request | None:
+        """A request for `url` unless its record (`key`, computed when not given) or, for other
+        pages, the URL was seen."""
+        key = key or urls.record_key(url)
         if key is not None:
             if key in self._seen_records:
                 return None
@@ -172,16 +174,26 @@ class GpSpider(Spider):
             hrefs = response.css("a::attr(href)").getall()
         if record is not None:
             hrefs += [entry.url for entry in record.listing if entry.url]
+        origin = "/".join(response.url.split("/", 3)[:3])  # scheme://host[:port]
         for href in hrefs:
             href = href.strip()
             if not href or href.startswith(("#", "javascript:", "mailto:")):
                 continue
-            url = urljoin(response.url, href)
+            if href.startswith(("http://", "https://")):
+                url = href
+            elif href.startswith("/") and not href.startswith("//"):
+                url = origin + href  # root-relative: no need for a full urljoin
+            else:
+                url = urljoin(response.url, href)
+            if url in self._seen_links:  # sidebars repeat most links: judge each URL once
+                continue
+            self._seen_links.add(url)
             if not urls.is_on_site(url, self.allowed_domains):
                 continue
-            if not (urls.is_article_url(url) or urls.is_listing_url(url)):
+            key = urls.record_key(url)
+            if key is None and not urls.is_listing_url(url):
                 continue
-            request = self._request_once(url)
+            request = self._request_once(url, key)
             if request is not None:
                 yield request
 

@@ -1,0 +1,123 @@
+"""Crawl throughput: the full gpscrape pipeline against a bare Scrapy spider, same URLs.
+
+A local mirror (in this process) is crawled by `gpscrape crawl` (discovery, extraction,
+pipelines, Parquet output) in a subprocess; then a bare spider, also in a subprocess, fetches
+exactly the URLs that crawl fetched and does nothing with them. Both use the same
+CONCURRENT_REQUESTS and CONCURRENT_REQUESTS_PER_DOMAIN, with delays off, once with the
+mirror's per-response latency and once without. It prints pages/s and the ratio full/bare
+(goal: >= 0.85 with latency); it never fails on them.
+
+    python benchmarks/crawl_throughput.py [--records 1000] [--latency 0.05] [--concurrency 16]
+        [--per-domain 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def scrapy_settings(args: argparse.Namespace) -> list[str]:
+    pairs = {
+        "AUTOTHROTTLE_ENABLED": "False",
+        "DOWNLOAD_DELAY": "0",
+        "CONCURRENT_REQUESTS": str(args.concurrency),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": str(args.per_domain),
+        "LOG_LEVEL": "WARNING",
+    }
+    return [part for name, value in pairs.items() for part in ("-s", f"{name}={value}")]
+
+
+def full_crawl(base_url: str, args: argparse.Namespace, output: Path) -> tuple[int, float]:
+    """(pages fetched, seconds inside the crawl) of `gpscrape crawl`."""
+    command = [sys.executable, "-m", "gpscrape", "crawl", "--base-url", base_url,
+               "--output", str(output), "-s", "GPSCRAPE_SEEDS=", *scrapy_settings(args)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    match = re.search(r"(\d+) pages fetched.*; ([\d.]+) s", done.stdout)
+    if not match:
+        raise SystemExit(f"crawl printed no summary:\n{done.stdout}\n{done.stderr[-2000:]}")
+    return int(match.group(1)), float(match.group(2))
+
+
+def bare_crawl(url_file: Path, args: argparse.Namespace) -> tuple[int, float]:
+    """(pages fetched, seconds inside the crawl) of the bare spider over `url_file`."""
+    command = [sys.executable, __file__, "--bare", str(url_file), *scrapy_settings(args)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return result["pages"], result["seconds"]
+
+
+def run_bare(url_file: Path, overrides: list[str]) -> None:
+    """The bare side, in its own process: fetch every URL of `url_file`, print JSON figures."""
+    from scrapy import Request, Spider
+    from scrapy.crawler import CrawlerProcess
+
+    urls = url_file.read_text().split()
+
+    class BareSpider(Spider):
+        name = "bare"
+
+        async def start(self):
+            for url in urls:
+                yield Request(url, callback=self.parse, errback=self.parse)
+
+        def parse(self, response):
+            return None
+
+    settings = {"ROBOTSTXT_OBEY": True, "TELNETCONSOLE_ENABLED": False, "RETRY_ENABLED": False}
+    settings.update(pair.split("=", 1) for pair in overrides)
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(BareSpider)
+    started = time.monotonic()
+    process.crawl(crawler)
+    process.start()
+    seconds = time.monotonic() - started
+    pages = crawler.stats.get_value("response_received_count", 0)
+    print(json.dumps({"pages": pages, "seconds": seconds}))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1000, help="records in the mirror")
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds per response")
+    parser.add_argument("--concurrency", type=int, default=16, help="CONCURRENT_REQUESTS")
+    parser.add_argument("--per-domain", type=int, default=8, help="CONCURRENT_REQUESTS_PER_DOMAIN")
+    parser.add_argument("--seed", type=int, default=0, help="mirror seed")
+    parser.add_argument("--bare", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("-s", dest="settings", action="append", default=[], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.bare:
+        run_bare(args.bare, args.settings)
+        return 0
+
+    from gpscrape.mirror import MirrorServer, MirrorSite
+
+    site = MirrorSite.generate(records=args.records, seed=args.seed)
+    print(f"mirror: {args.records} records; CONCURRENT_REQUESTS={args.concurrency}, "
+          f"per domain {args.per_domain}, delays off")
+    for latency in (args.latency, 0.0):
+        with MirrorServer(site, latency=latency) as server, tempfile.TemporaryDirectory() as tmp:
+            full_pages, full_seconds = full_crawl(server.base_url, args, Path(tmp) / "out")
+            fetched = [server.url(r.target) for r in server.requests if r.target != "/robots.txt"]
+            url_file = Path(tmp) / "urls.txt"
+            url_file.write_text("\n".join(fetched))
+            bare_pages, bare_seconds = bare_crawl(url_file, args)
+        full_rate, bare_rate = full_pages / full_seconds, bare_pages / bare_seconds
+        print(f"latency {latency * 1000:.0f} ms: full {full_pages} pages in {full_seconds:.1f} s "
+              f"= {full_rate:.1f} pages/s; bare {bare_pages} pages in {bare_seconds:.1f} s "
+              f"= {bare_rate:.1f} pages/s; ratio {full_rate / bare_rate:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
