@@ -143,6 +143,11 @@ class DatasetWriter:
             lock.close()
             raise DatasetBusyError(f"another writer is using {self.output}") from None
         self._lock = lock
+        for name in TABLES:
+            link = self.output / name
+            if link.exists() and not link.is_symlink():
+                self.close()
+                raise FileExistsError(f"{link} exists and is not a gpscrape table link")
         shutil.rmtree(layout.staging_dir(self.output), ignore_errors=True)
         _remove_unpublished_versions(self.output)
         run_dir = layout.staging_dir(self.output) / layout.new_version_name()
@@ -205,8 +210,6 @@ class DatasetWriter:
         for name in TABLES:
             link = self.output / name
             target = f"{layout.current_link(self.output).name}/{name}"
-            if link.exists() and not link.is_symlink():
-                raise FileExistsError(f"{link} exists and is not a gpscrape table link")
             if not link.is_symlink() or os.readlink(link) != target:
                 layout.replace_symlink(link, target)
         self._checkpoint("links_ready")
