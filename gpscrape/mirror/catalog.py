@@ -71,12 +71,14 @@ def _series_weights(day: date) -> dict[str, float]:
 
 @dataclass
 class Catalog:
-    """All records of a mirror, in recordNo order; append-only."""
+    """All records of a mirror, in recordNo order; append-only. `planned` is the number of
+    records asked for at generation (later additions continue its date and CWA pace)."""
 
     seed: int
     missing_rate: float
     day_step: float
     cwa_span: int
+    planned: int
     entries: list[Entry] = field(default_factory=list)
     missing: list[int] = field(default_factory=list)
     _counters: dict[tuple[str, int], int] = field(default_factory=dict)
@@ -89,7 +91,7 @@ class Catalog:
         if not 0.0 <= missing_rate < 1.0:
             raise ValueError("missing_rate must be in [0, 1)")
         span = (END_DAY - START_DAY).days
-        catalog = cls(seed, missing_rate, span / max(records - 1, 1), max(records - 1, 1))
+        catalog = cls(seed, missing_rate, span / max(records - 1, 1), max(records - 1, 1), records)
         catalog.extend(records)
         return catalog
 

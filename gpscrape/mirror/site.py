@@ -19,6 +19,7 @@ from gpscrape.mirror.urls import article_targets, parse_target
 
 DEFAULT_BASE = "http://127.0.0.1/"
 DEFAULT_DISALLOW: tuple[str, ...] = ("/admin/",)
+SIDEBAR_WINDOW = 40
 MODIFIED_EPOCH = datetime(2026, 2, 1, tzinfo=UTC)
 
 
@@ -155,7 +156,8 @@ class MirrorSite:
 
     # --- sidebar --------------------------------------------------------------------------
     def _sidebar(self, entry: Entry) -> list[tuple[Entry, str, bool]]:
-        """PREVIOUS COMMENTS: the next and previous records plus earlier ones, newest first."""
+        """PREVIOUS COMMENTS (5-40 entries, newest first): the next and previous records, then
+        others drawn from earlier records."""
         rng = rng_for(self.seed, entry.record_no, "sidebar")
         position = entry.index
         chosen: set[int] = set()
@@ -164,9 +166,11 @@ class MirrorSite:
         if position > 0:
             chosen.add(position - 1)
         wanted = rng.randint(5, 40)
-        if position > 1:
-            pool = range(position - 1)
-            chosen.update(rng.sample(pool, min(len(pool), max(0, wanted - len(chosen)))))
+        # Earlier records; the first ones also see the rest of the first window (fixed at
+        # generation, so adding records never changes an old sidebar beyond its `next` link).
+        window = min(SIDEBAR_WINDOW, self.catalog.planned)
+        pool = [i for i in range(max(position - 1, window)) if abs(i - position) > 1]
+        chosen.update(rng.sample(pool, min(len(pool), max(0, wanted - len(chosen)))))
         rows = []
         for other_index in sorted(chosen, reverse=True):
             other = self.entry(self._numbers[other_index])
