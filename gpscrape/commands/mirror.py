@@ -28,6 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="no home, archive or /europe/ pages (discovery via links only)")
     parser.add_argument("--missing-rate", type=float, default=0.03,
                         help="share of recordNos in the range that answer 404 (0.03)")
+    parser.add_argument("--styles", default="legacy,pipe,modern",
+                        help="markup styles to draw from (legacy,pipe,modern; font is opt-in)")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added per response")
     parser.add_argument("--fault-rate", type=float, default=0.0,
                         help="share of article pages that misbehave (0)")
@@ -53,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         site = MirrorSite.generate(
             records=args.records, seed=args.seed, index_pages=not args.no_index,
             missing_rate=args.missing_rate,
+            styles=tuple(s.strip() for s in args.styles.split(",") if s.strip()),
             disallow=tuple(args.disallow) if args.disallow else ("/admin/",),
         )
         kinds = [k.strip() for k in args.faults.split(",") if k.strip()]

@@ -6,7 +6,8 @@ API (stable; spiders and tests code against it)::
     from gpscrape.mirror import FaultPlan, MirrorServer, MirrorSite
 
     site = MirrorSite.generate(records=2000, seed=0, index_pages=True, missing_rate=0.03,
-                               disallow=("/admin/",))
+                               disallow=("/admin/",), styles=("legacy", "pipe", "modern"))
+                                      # styles may add the opt-in "font"; CWA pages use "cwa"
     site.record_nos()                 # existing recordNos, ascending (from 150; gaps answer 404)
     site.missing_record_nos()         # recordNos inside the range that answer 404
     site.article_targets(n)           # root-relative URLs linked for record n; [0] is canonical

@@ -27,7 +27,7 @@ SERIES_NAMES: dict[str, str | None] = {
 }
 # First year of each numbered series (its Vol 1).
 VOLUME_START = {"twtw": 2019, "cw": 2020, "africa": 2022, "stir": 2021}
-STYLES = ("legacy", "pipe", "modern")
+DEFAULT_STYLES: tuple[str, ...] = ("legacy", "pipe", "modern")  # plus `cwa` for CWA Commentary
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,19 +79,24 @@ class Catalog:
     day_step: float
     cwa_span: int
     planned: int
+    styles: tuple[str, ...] = DEFAULT_STYLES
     entries: list[Entry] = field(default_factory=list)
     missing: list[int] = field(default_factory=list)
     _counters: dict[tuple[str, int], int] = field(default_factory=dict)
     _issue_counters: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, records: int, seed: int, missing_rate: float) -> Catalog:
+    def build(cls, records: int, seed: int, missing_rate: float,
+              styles: tuple[str, ...] = DEFAULT_STYLES) -> Catalog:
         if records < 1:
             raise ValueError("a mirror needs at least one record")
         if not 0.0 <= missing_rate < 1.0:
             raise ValueError("missing_rate must be in [0, 1)")
         span = (END_DAY - START_DAY).days
-        catalog = cls(seed, missing_rate, span / max(records - 1, 1), max(records - 1, 1), records)
+        if not styles:
+            raise ValueError("at least one markup style is needed")
+        catalog = cls(seed, missing_rate, span / max(records - 1, 1), max(records - 1, 1), records,
+                      tuple(styles))
         catalog.extend(records)
         return catalog
 
@@ -126,7 +131,7 @@ class Catalog:
         issues, volume, numbers = self._issue_numbers(series, day, rng.random())
         subjects, title = _subjects_and_title(prose, series, day)
         authors, bio = _listing_author(prose, series, day, rng.random())
-        style = "cwa" if series == "cwa" else rng.choice(STYLES)
+        style = "cwa" if series == "cwa" else rng.choice(self.styles)
         roll = rng.random()
         article_no = (series == "cwa" or (day < date(2024, 1, 1) and roll < 0.12)
                       or (series == "twtw" and day >= date(2026, 1, 1) and roll < 0.5))

@@ -1,4 +1,4 @@
-"""Markup styles: one `Layout` printed as `legacy`, `pipe`, `modern` or `cwa` HTML.
+"""Markup styles: one `Layout` printed as `legacy`, `pipe`, `modern`, `cwa` or `font` HTML.
 
 Every page carries the site chrome (Photo Source line, NIAS header lines, GP-alerts line,
 menu, footer, scripts); the styles differ only in how they mark up the same text.
@@ -200,4 +200,37 @@ def _sidebar(layout: Layout) -> str:
     return f"<div class=\"sidebar\">\n{heading}\n" + "\n".join(entries) + "\n</div>\n"
 
 
-STYLES = {"legacy": _legacy, "pipe": _pipe, "modern": _modern, "cwa": _cwa}
+def _font_block(block: Block) -> str:
+    text = t(block.text)
+    if block.kind in (TOPIC_TITLE, HEADING):
+        second = f"<BR>\n<B>{t(block.extra)}</B>" if block.extra else ""
+        return f"<B>{text}</B>{second}<BR>"
+    if block.kind == PARA and block.extra:
+        return f"<B>{t(block.extra)}</B> {text}<BR><BR>"
+    if block.kind == PARA:
+        return f"{text}<BR><BR>"
+    return f"{text}<BR>"
+
+
+def _font(layout: Layout, label: str) -> str:
+    """Old-style markup: upper-case tags, one `<FONT>` cell, `<BR><BR>` between paragraphs."""
+    lines = [
+        f"{t(label)}<BR><BR>",
+        f"{_photo(layout)}<BR>",
+        f"{NIAS[0]}<BR>\n{NIAS[1]}<BR>",
+        f"{t(_alerts(layout))}<BR><BR>",
+        f"<FONT SIZE=3>{t(label)}</FONT><BR>",
+        f"<B>{t(layout.title)}</B><BR><BR>",
+    ]
+    lines += [f"{t(b.text)}<BR>" for b in layout.header]
+    if layout.standfirst:
+        lines.append(f"<BR>{t(layout.standfirst)}<BR><BR>")
+    lines += [_font_block(b) for b in layout.body]
+    if layout.about:
+        lines.append(f"<B>About the author </B><BR>{t(layout.about)}<BR><BR>")
+    lines.append("Print Bookmark<BR>")
+    return ("<CENTER><TABLE WIDTH=\"90%\" BORDER=0><TR><TD><FONT FACE=\"Verdana\" SIZE=2>\n"
+            + "\n".join(lines) + "\n</FONT></TD></TR></TABLE></CENTER>\n")
+
+
+STYLES = {"legacy": _legacy, "pipe": _pipe, "modern": _modern, "cwa": _cwa, "font": _font}

@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 from gpscrape.extract.record import ListingEntry, PageRecord
 from gpscrape.mirror import index as idx
 from gpscrape.mirror.article import build_article, join_names
-from gpscrape.mirror.catalog import Catalog, Entry
+from gpscrape.mirror.catalog import DEFAULT_STYLES, Catalog, Entry
 from gpscrape.mirror.layout import Layout, Link
 from gpscrape.mirror.prose import month_year, rng_for
-from gpscrape.mirror.render import render_article
+from gpscrape.mirror.render import STYLES, render_article
 from gpscrape.mirror.urls import article_targets, parse_target
 
 DEFAULT_BASE = "http://127.0.0.1/"
@@ -69,9 +69,17 @@ class MirrorSite:
         index_pages: bool = True,
         missing_rate: float = 0.03,
         disallow: tuple[str, ...] | list[str] = DEFAULT_DISALLOW,
+        styles: tuple[str, ...] | list[str] = DEFAULT_STYLES,
     ) -> MirrorSite:
-        """Plan `records` records (recordNo from 150, gaps answer 404) for `seed`."""
-        catalog = Catalog.build(records, seed, missing_rate)
+        """Plan `records` records (recordNo from 150, gaps answer 404) for `seed`.
+
+        `styles`: markup styles drawn for articles other than CWA Commentary (which always use
+        `cwa`); any of `STYLES` (`font`, old upper-case table markup, is opt-in).
+        """
+        unknown = set(styles) - set(STYLES)
+        if unknown:
+            raise ValueError(f"unknown markup styles: {sorted(unknown)}; known: {sorted(STYLES)}")
+        catalog = Catalog.build(records, seed, missing_rate, tuple(styles))
         return cls(catalog, index_pages, tuple(disallow))
 
     # --- records and URLs -----------------------------------------------------------------
