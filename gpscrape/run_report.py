@@ -1,12 +1,261 @@
-"""Run reports: what one run of crawl, backfill or reextract did, written to
-`OUTPUT/runs/<run id>.json`."""
+"""Run reports: what one run of `crawl`, `backfill` or `reextract` did, and its checks.
+
+Every run writes `OUTPUT/runs/<run id>.json` (run id: UTC start time and a short random
+suffix, so ids sort by start time) and prints a short table. The report holds the counts
+(pages fetched, new records, refreshed, unchanged, quarantined, missing, retries, ...), the
+errors with their reasons, the per-field coverage of the run's records (share with the field
+non-null and non-empty) and the checks. A failed check makes the command exit with
+`exit_codes.CHECKS_FAILED` (1); the report says which check failed and why.
+
+Checks (settings, each also a command-line flag):
+- `GPSCRAPE_MAX_QUARANTINED` (0): pages quarantined in the run, at most.
+- `GPSCRAPE_MAX_ERROR_RATE` (0.05): (requests failed for good + broken pages) / pages
+  requested, at most. A broken page is a linked page answering 200 without any article or
+  listing (a layout the extractor no longer recognises); probes and backfill guesses that find
+  nothing count as missing instead.
+- `GPSCRAPE_MIN_COVERAGE` (title 0.9, published 0.75, topics 0.9): share of the run's
+  article records with each field filled, at least; one number sets every checked field,
+  a mapping `{field: share}` sets some. Skipped without records. `published` is lower because
+  some issues print no date at all.
+- the crawl finished cleanly (not cancelled or shut down).
+"""
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from gpscrape import exit_codes
+from gpscrape.extract.record import PageRecord
+
+RUNS_DIR = "runs"
+DEFAULT_MAX_QUARANTINED = 0
+DEFAULT_MAX_ERROR_RATE = 0.05
+DEFAULT_MIN_COVERAGE: dict[str, float] = {"title": 0.9, "published": 0.75, "topics": 0.9}
+RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PageRecord))
+# Counts shown in the summary table, in order.
+COUNT_LABELS: tuple[tuple[str, str], ...] = (
+    ("pages_fetched", "pages fetched"),
+    ("pages_replayed", "pages replayed"),
+    ("records", "records"),
+    ("new_records", "new records"),
+    ("refreshed", "refreshed"),
+    ("unchanged", "unchanged (304)"),
+    ("skipped_known", "known, not fetched"),
+    ("recovered", "recovered from archive"),
+    ("probes", "probes"),
+    ("quarantined", "quarantined"),
+    ("missing", "missing"),
+    ("broken_pages", "broken pages"),
+    ("failed", "failed requests"),
+    ("retries", "retries"),
+)
 
 
 def new_run_id() -> str:
     """A run id: the UTC start time and a short random suffix; ids sort by start time."""
     return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{os.urandom(3).hex()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The limits a run is checked against."""
+
+    max_quarantined: int = DEFAULT_MAX_QUARANTINED
+    max_error_rate: float = DEFAULT_MAX_ERROR_RATE
+    min_coverage: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_MIN_COVERAGE))
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Thresholds:
+        """From Scrapy settings (or any mapping with `get`)."""
+        return cls(
+            max_quarantined=int(settings.get("GPSCRAPE_MAX_QUARANTINED",
+                                             DEFAULT_MAX_QUARANTINED)),
+            max_error_rate=float(settings.get("GPSCRAPE_MAX_ERROR_RATE",
+                                              DEFAULT_MAX_ERROR_RATE)),
+            min_coverage=coverage_limits(settings.get("GPSCRAPE_MIN_COVERAGE")),
+        )
+
+
+def coverage_limits(value: Any) -> dict[str, float]:
+    """`GPSCRAPE_MIN_COVERAGE` as `{field: share}`: None gives the defaults, a number (or its
+    text) applies to every default field, a mapping (or JSON text) overrides some fields."""
+    limits = dict(DEFAULT_MIN_COVERAGE)
+    if value is None or value == "":
+        return limits
+    if isinstance(value, str):
+        value = json.loads(value) if value.strip().startswith("{") else float(value)
+    if isinstance(value, Mapping):
+        unknown = set(value) - set(RECORD_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown coverage fields: {sorted(unknown)}")
+        limits.update({name: float(share) for name, share in value.items()})
+        return limits
+    return dict.fromkeys(limits, float(value))
+
+
+class Coverage:
+    """Per-field counts of records with the field non-null and non-empty."""
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.filled = dict.fromkeys(RECORD_FIELDS, 0)
+
+    def add(self, record: PageRecord) -> None:
+        self.records += 1
+        for name in RECORD_FIELDS:
+            if _filled(getattr(record, name)):
+                self.filled[name] += 1
+
+    def shares(self) -> dict[str, float | None]:
+        """Share of records with each field filled (None without records)."""
+        return {name: (count / self.records if self.records else None)
+                for name, count in self.filled.items()}
+
+
+def _filled(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str | list | tuple | dict):
+        return bool(value.strip() if isinstance(value, str) else value)
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One check of a run: passed or not, and why."""
+
+    name: str
+    passed: bool
+    value: float | int | str | None
+    limit: float | int | str | None
+    message: str
+
+
+def evaluate(counts: Mapping[str, int], coverage: Mapping[str, float | None], records: int,
+             thresholds: Thresholds, finish_reason: str | None = None) -> list[Check]:
+    """The run's checks, in a fixed order."""
+    checks = []
+    quarantined = counts.get("quarantined", 0)
+    checks.append(Check(
+        "quarantined", quarantined <= thresholds.max_quarantined, quarantined,
+        thresholds.max_quarantined,
+        f"{quarantined} pages quarantined (at most {thresholds.max_quarantined} allowed)"))
+    errors = counts.get("failed", 0) + counts.get("broken_pages", 0)
+    attempted = sum(counts.get(k, 0) for k in ("pages_fetched", "pages_replayed", "failed"))
+    rate = errors / attempted if attempted else 0.0
+    checks.append(Check(
+        "error_rate", rate <= thresholds.max_error_rate, round(rate, 4), thresholds.max_error_rate,
+        f"{errors} of {attempted} pages failed or broken ({rate:.1%}; at most "
+        f"{thresholds.max_error_rate:.1%} allowed)"))
+    for name, limit in thresholds.min_coverage.items():
+        share = coverage.get(name)
+        if not records or share is None:
+            checks.append(Check(f"coverage:{name}", True, None, limit,
+                                f"no records to check {name} on"))
+            continue
+        checks.append(Check(
+            f"coverage:{name}", share >= limit, round(share, 4), limit,
+            f"{name} filled on {share:.1%} of {records} records (at least {limit:.1%} "
+            "required)"))
+    if finish_reason is not None:
+        clean = finish_reason in ("finished", "limit_reached")
+        checks.append(Check("finished", clean, finish_reason, "finished",
+                            f"the run ended with {finish_reason!r}"))
+    return checks
+
+
+@dataclass
+class RunReport:
+    """Everything `OUTPUT/runs/<run id>.json` holds."""
+
+    run_id: str
+    command: str
+    started: str
+    finished: str
+    seconds: float
+    counts: dict[str, int]
+    errors: list[dict[str, str]]
+    coverage: dict[str, float | None]
+    records: int
+    checks: list[Check] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    def exit_code(self) -> int:
+        return exit_codes.OK if self.passed else exit_codes.CHECKS_FAILED
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["passed"] = self.passed
+        data["failed_checks"] = [c.name for c in self.checks if not c.passed]
+        return data
+
+    def write(self, output: Path) -> Path:
+        """Write the report atomically under `output/runs/`; returns its path."""
+        directory = Path(output) / RUNS_DIR
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"{self.run_id}.json"
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(self.to_dict(), indent=2, sort_keys=True, default=str) + "\n")
+        os.replace(tmp, path)
+        return path
+
+    def table(self) -> str:
+        """The short summary table printed at the end of a run."""
+        width = max(len(label) for _, label in COUNT_LABELS)
+        lines = [f"run {self.run_id} ({self.command}, {self.seconds:.1f} s)"]
+        lines += [f"  {label:<{width}}  {self.counts[key]:>7}"
+                  for key, label in COUNT_LABELS if key in self.counts]
+        for check in self.checks:
+            lines.append(f"  {'ok  ' if check.passed else 'FAIL'} {check.name}: {check.message}")
+        return "\n".join(lines)
+
+
+def make_report(*, run_id: str, command: str, started: datetime, counts: Mapping[str, int],
+                errors: Iterable[tuple[str, str]], coverage: Coverage, thresholds: Thresholds,
+                finish_reason: str | None = None, details: Mapping[str, Any] | None = None
+                ) -> RunReport:
+    """Assemble a run's report and its checks."""
+    finished = datetime.now(UTC)
+    shares = coverage.shares()
+    return RunReport(
+        run_id=run_id, command=command, started=started.isoformat(),
+        finished=finished.isoformat(), seconds=round((finished - started).total_seconds(), 3),
+        counts=dict(counts), errors=[{"url": url, "reason": reason} for url, reason in errors],
+        coverage=shares, records=coverage.records,
+        checks=evaluate(counts, shares, coverage.records, thresholds, finish_reason),
+        details=dict(details or {}),
+    )
+
+
+def add_threshold_arguments(parser: Any) -> None:
+    """The `--max-quarantined`, `--max-error-rate` and `--min-coverage` flags."""
+    parser.add_argument("--max-quarantined", type=int, metavar="N",
+                        help="fail when more pages are quarantined (setting "
+                        f"GPSCRAPE_MAX_QUARANTINED, default {DEFAULT_MAX_QUARANTINED})")
+    parser.add_argument("--max-error-rate", type=float, metavar="RATE",
+                        help="fail when a larger share of pages fails or is broken (setting "
+                        f"GPSCRAPE_MAX_ERROR_RATE, default {DEFAULT_MAX_ERROR_RATE})")
+    parser.add_argument("--min-coverage", metavar="SHARE|JSON",
+                        help="fail when fewer records have title, published, topics: one "
+                        "share for all, or JSON such as '{\"published\": 0.5}' (setting "
+                        "GPSCRAPE_MIN_COVERAGE, default "
+                        + ", ".join(f"{k} {v}" for k, v in DEFAULT_MIN_COVERAGE.items()) + ")")
+
+
+def threshold_settings(args: Any) -> dict[str, Any]:
+    """The threshold flags given on the command line, as settings."""
+    pairs = (("GPSCRAPE_MAX_QUARANTINED", "max_quarantined"),
+             ("GPSCRAPE_MAX_ERROR_RATE", "max_error_rate"),
+             ("GPSCRAPE_MIN_COVERAGE", "min_coverage"))
+    return {name: getattr(args, attr) for name, attr in pairs
+            if getattr(args, attr, None) is not None}
