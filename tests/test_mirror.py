@@ -547,6 +547,15 @@ def test_mirror_command_serves_until_sigterm() -> None:
         assert process.wait(timeout=10) == 0
 
 
+def test_mirror_command_rejects_bad_options(capsys: pytest.CaptureFixture[str]) -> None:
+    from gpscrape.cli import main
+
+    assert main(["mirror", "--fault-rate", "0.1", "--faults", "teapot"]) == 2
+    assert main(["mirror", "--fault-rate", "0.1", "--faults", ","]) == 2
+    assert main(["mirror", "--records", "0"]) == 2
+    assert "teapot" in capsys.readouterr().err
+
+
 def test_mirror_command_dump(tmp_path: Path) -> None:
     from gpscrape.cli import main
 

@@ -10,6 +10,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gpscrape import exit_codes
+
 if TYPE_CHECKING:
     from gpscrape.mirror import MirrorSite
 
@@ -63,15 +65,15 @@ def run(args: argparse.Namespace) -> int:
             args.fault_rate, kinds, seed=args.fault_seed, permanent=args.permanent,
             attempts=args.fault_attempts, slow_seconds=args.slow_seconds,
         ) if args.fault_rate else FaultPlan()
-    except ValueError as error:
+        if args.dump:
+            count = dump(site, args.dump)
+            print(f"wrote {count} pages to {args.dump}", flush=True)
+            return exit_codes.OK
+        server = MirrorServer(site, port=args.port, host=args.host, latency=args.latency,
+                              faults=faults)
+    except (ValueError, OSError) as error:
         print(f"gpscrape mirror: {error}", file=sys.stderr)
-        return 2
-    if args.dump:
-        count = dump(site, args.dump)
-        print(f"wrote {count} pages to {args.dump}", flush=True)
-        return 0
-    server = MirrorServer(site, port=args.port, host=args.host, latency=args.latency,
-                          faults=faults)
+        return exit_codes.USAGE
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -80,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(site.record_nos())} records, recordNo {site.record_nos()[0]}.."
               f"{site.record_nos()[-1]}", file=sys.stderr, flush=True)
         stop.wait()
-    return 0
+    return exit_codes.OK
 
 
 def dump(site: MirrorSite, root: Path, base_url: str = DUMP_BASE) -> int:

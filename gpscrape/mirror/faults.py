@@ -53,6 +53,8 @@ class FaultPlan:
     def uniform(cls, rate: float, kinds: Iterable[str] = KINDS, **options: object) -> FaultPlan:
         """`rate` of all records faulty, spread evenly over `kinds`."""
         kinds = list(kinds)
+        if not kinds:
+            raise ValueError("no fault kinds given")
         return cls(rates={kind: rate / len(kinds) for kind in kinds}, **options)  # type: ignore[arg-type]
 
     def kind_for(self, record_no: int) -> str | None:
