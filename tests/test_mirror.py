@@ -119,6 +119,18 @@ def test_generation_is_fast_and_dates_rise_over_the_real_span() -> None:
     assert {big.entry(n).style for n in big.record_nos()} == {"legacy", "pipe", "modern", "cwa"}
 
 
+@pytest.mark.long
+def test_twenty_thousand_records_generate_quickly_and_serve_lazily() -> None:
+    started = time.perf_counter()
+    huge = MirrorSite.generate(records=20_000, seed=1)
+    assert time.perf_counter() - started < 10
+    numbers = huge.record_nos()
+    assert len(numbers) == 20_000
+    for number in numbers[::97]:
+        page = huge.respond(huge.article_targets(number)[0])
+        assert page.status == 200 and page.record_no == number
+
+
 def test_expected_records_follow_the_contract(site: MirrorSite) -> None:
     numbers = set(site.record_nos())
     for number in site.record_nos():
