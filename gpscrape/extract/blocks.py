@@ -26,20 +26,21 @@ BLOCK_TAGS = frozenset(
 )
 EMPHASIS_TAGS = frozenset(["b", "strong", "h1", "h2", "h3", "h4", "h5", "h6", "th"])
 # Never rendered, or never article content.
-SKIP_TAGS = ("script", "style", "noscript", "template", "head", "svg", "select", "button",
-             "iframe", "object", "textarea")
+SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "head", "svg", "select",
+                       "button", "iframe", "object", "textarea"))
 # Navigation containers recognised by their class or id (kept out of the article).
 _CHROME_ATTR = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|menu|menubar|breadcrumbs?|cookie|share|footer|screen-reader-text"
     r"|sr-only|visually-hidden|skip-link)(?:$|[\s_-])", re.I
 )
 _SMALL_FORM = 300  # a form with less text than this is a search box or a subscribe box
+_CHROME_CONTAINERS = frozenset(
+    ("div", "ul", "ol", "header", "span", "table", "section", "a", "p", "li"))
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(rb"<\s*[a-zA-Z!/]")
 _LISTING_MARK = re.compile(r"CWA\s*#\s*\d|PREVIOUS\s+COMMENTS", re.I)
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
-_TEXT_NODES = etree.XPath("//body//text()")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
@@ -82,40 +83,24 @@ def parse_blocks(html: bytes | str) -> list[Block]:
         raise ExtractError(f"not parseable as HTML: {error}") from error
     if root is None:
         raise ExtractError("not parseable as HTML: no document")
-    _drop_chrome(root)
     return _collect(root)
 
 
-def _drop_chrome(root: etree._Element) -> None:
-    etree.strip_elements(root, *SKIP_TAGS, etree.Comment, etree.ProcessingInstruction,
-                         with_tail=False)
-    doomed = [
-        el
-        for el in root.xpath("//nav | //footer | //form | //*[@class or @id or @style or @hidden]")
-        if el.get("hidden") is not None
-        or _HIDDEN_STYLE.search(el.get("style") or "")
-        or (el.tag in ("nav", "footer") and not _holds_listing(el))
-        or (el.tag == "form" and len("".join(el.itertext())) < _SMALL_FORM)
-        or (el.tag in ("div", "ul", "ol", "header", "span", "table", "section", "a", "p", "li")
-            and _CHROME_ATTR.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+def _is_chrome(el: etree._Element) -> bool:
+    """Hidden elements, navigation, footers and small forms (search or subscribe boxes)."""
+    tag = el.tag
+    if tag in ("nav", "footer"):
+        return not _holds_listing(el)
+    if tag == "form":
+        return len("".join(el.itertext())) < _SMALL_FORM
+    attrib = el.attrib
+    if not attrib:
+        return False
+    if "hidden" in attrib or _HIDDEN_STYLE.search(attrib.get("style", "")):
+        return True
+    names = f"{attrib.get('class', '')} {attrib.get('id', '')}"
+    return (tag in _CHROME_CONTAINERS and _CHROME_ATTR.search(names) is not None
             and not _holds_listing(el))
-    ]
-    for el in doomed:
-        _drop(el)
-
-
-def _drop(el: etree._Element) -> None:
-    """Remove an element and its content, keeping the text that follows it."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        previous = el.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
 
 
 def _holds_listing(el: etree._Element) -> bool:
@@ -123,89 +108,89 @@ def _holds_listing(el: etree._Element) -> bool:
     return _LISTING_MARK.search("".join(el.itertext())) is not None
 
 
-def _collect(root: etree._Element) -> list[Block]:
-    blocks: list[Block] = []
-    parts: list[str] = []
-    plain = False  # some text of the current block is not emphasised
-    unlinked = False  # some text of the current block is outside links
-    lead: list[str] = []
-    lead_open = True
-    href: str | None = None
-    current = None  # the block container of the previous text node
-    contexts: dict[etree._Element, tuple] = {}
-    for node in _TEXT_NODES(root):
-        if not node.strip():
-            if parts:
-                parts.append(" ")
-            continue
-        if node.is_tail:
-            owner = node.getparent()
-            start = owner.getparent()
-            newline = owner.tag == "br" or owner.tag in BLOCK_TAGS
-        else:
-            start = node.getparent()
-            newline = False
-        context = contexts.get(start)
-        if context is None:
-            context = contexts[start] = _context(start)
-        container, emph, link = context
-        if not newline and not node.is_tail and start is not container:
-            newline = _after_break(start, container)
-        if container is not current or newline:
-            if parts:
-                _flush(blocks, parts, plain, lead, href, unlinked)
-            parts, plain, lead, lead_open, href, unlinked = [], False, [], True, None, False
-            current = container
-        parts.append(node)
+class _Lines:
+    """Accumulates text into blocks while the document is walked once."""
+
+    __slots__ = ("blocks", "parts", "plain", "unlinked", "lead", "lead_open", "href")
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self._reset()
+
+    def _reset(self) -> None:
+        self.parts: list[str] = []
+        self.plain = False  # some text is not emphasised
+        self.unlinked = False  # some text is outside links
+        self.lead: list[str] = []  # the emphasised text the block opens with
+        self.lead_open = True
+        self.href: str | None = None
+
+    def add(self, text: str, emph: bool, link: str | None) -> None:
+        if not text.strip():
+            if self.parts:
+                self.parts.append(" ")
+            return
+        self.parts.append(text)
         if emph:
-            if lead_open:
-                lead.append(node)
+            if self.lead_open:
+                self.lead.append(text)
         else:
-            plain = True
-            lead_open = False
+            self.plain = True
+            self.lead_open = False
         if link is None:
-            unlinked = True
-        elif href is None:
-            href = link
-    if parts:
-        _flush(blocks, parts, plain, lead, href, unlinked)
-    return blocks
+            self.unlinked = True
+        elif self.href is None:
+            self.href = link
+
+    def flush(self) -> None:
+        if not self.parts:
+            return
+        text = squash("".join(self.parts))
+        if text:
+            lead = squash("".join(self.lead)) if self.lead else ""
+            self.blocks.append(Block(text, not self.plain, lead, self.href, not self.unlinked))
+        self._reset()
 
 
-def _after_break(el: etree._Element, container: etree._Element) -> bool:
-    """Whether an inline element's text follows a bare `<br>` or block inside its container."""
-    while el is not container and el is not None:
-        prev = el.getprevious()
-        if prev is not None:
-            return (prev.tag == "br" or prev.tag in BLOCK_TAGS) and not (prev.tail or "").strip()
-        el = el.getparent()
-        if el is not None and (el.text or "").strip():
-            return False
-    return False
-
-
-def _context(el: etree._Element) -> tuple[etree._Element, bool, str | None]:
-    """The block container of an element, and whether emphasis or a link lies on the way."""
-    emph = False
-    link = None
-    while el is not None:
+def _collect(root: etree._Element) -> list[Block]:
+    """One walk over the document: skip chrome, break lines at blocks and `<br>`."""
+    body = root.find("body")
+    if body is None:
+        body = root
+    lines = _Lines()
+    emph_stack = [False]
+    link_stack: list[str | None] = [None]
+    skipped: set[etree._Element] = set()
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for event, el in walker:
         tag = el.tag
-        if tag in EMPHASIS_TAGS:
-            emph = True
-        elif tag == "a" and link is None:
-            link = el.get("href")
-        if tag in BLOCK_TAGS:
-            return el, emph, link
-        el = el.getparent()
-    return el, emph, link
-
-
-def _flush(blocks: list[Block], parts: list[str], plain: bool, lead: list[str],
-           href: str | None, unlinked: bool) -> None:
-    text = squash("".join(parts))
-    if text:
-        blocks.append(Block(text, not plain, squash("".join(lead)) if lead else "", href,
-                            not unlinked))
+        if event == "start":
+            if tag in SKIP_TAGS or _is_chrome(el):
+                walker.skip_subtree()
+                skipped.add(el)
+                continue
+            if tag in BLOCK_TAGS or tag == "br":
+                lines.flush()
+            emph = emph_stack[-1] or tag in EMPHASIS_TAGS
+            link = link_stack[-1]
+            if tag == "a" and link is None:
+                link = el.get("href")
+            emph_stack.append(emph)
+            link_stack.append(link)
+            if el.text:
+                lines.add(el.text, emph, link)
+        else:
+            if el in skipped:
+                skipped.discard(el)
+            else:
+                emph_stack.pop()
+                link_stack.pop()
+                if tag in BLOCK_TAGS:
+                    lines.flush()
+            if el.tail and el is not body:
+                lines.add(el.tail, emph_stack[-1], link_stack[-1])
+    lines.flush()
+    return lines.blocks
 
 
 def squash(text: str) -> str:

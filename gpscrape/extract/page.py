@@ -24,6 +24,7 @@ from gpscrape.extract.vocab import (
     ABOUT_AUTHOR,
     CHROME,
     CWA_COMMENTARY,
+    FOOTER,
     PHOTO_SOURCE,
     heading_key,
     heading_kind,
@@ -31,6 +32,8 @@ from gpscrape.extract.vocab import (
 )
 
 EXTRACTOR_VERSION = "0.1.0"
+_TOP_GAP = 3  # page-top chrome lines lie within this many kept lines of each other
+_CHROME_MAX = 400
 _END_MARKS = ("print", "bookmark", "print bookmark", "print | bookmark")
 
 
@@ -86,8 +89,18 @@ def extract_page(html: bytes | str, url: str) -> PageRecord:
 
 
 def _strip_chrome(blocks: list[Block]) -> Cleaned:
+    """Drop chrome lines; the header starts after the page-top chrome (Photo Source, the NIAS
+    lines), which ends at the first article line or at a gap of more than a few lines."""
     cleaned = Cleaned()
     content_seen = False
+    last_top = None  # kept-block count when the page-top chrome was last seen
+
+    def at_top() -> None:
+        nonlocal last_top
+        kept = len(cleaned.blocks)
+        if not content_seen and (last_top is None or kept - last_top <= _TOP_GAP):
+            cleaned.top = last_top = kept
+
     for block in blocks:
         text = block.text
         photo = PHOTO_SOURCE.match(text)
@@ -95,19 +108,18 @@ def _strip_chrome(blocks: list[Block]) -> Cleaned:
             if not cleaned.seen_photo_source:
                 cleaned.seen_photo_source = True
                 cleaned.photo_source = text[photo.end():].strip() or None
-            if not content_seen:
-                cleaned.top = len(cleaned.blocks)
+            at_top()
             continue
-        if CHROME.match(text):
+        if len(text) < _CHROME_MAX and CHROME.match(text):
             if heading_key(text) in _END_MARKS:
                 cleaned.end_marks.append(len(cleaned.blocks))
-            elif not content_seen:
-                cleaned.top = len(cleaned.blocks)
+            elif not FOOTER.match(text):
+                at_top()
             continue
         if text.lower().strip() == CWA_COMMENTARY.lower():
             if not content_seen:
                 cleaned.cwa_template = True
-                cleaned.top = len(cleaned.blocks)
+                at_top()
             continue
         if is_label(block) or (block.linked and (heading_kind(text) or label_series(text))):
             continue  # topic labels, and menu links named like headings or series

@@ -90,11 +90,12 @@ CHROME = re.compile(
     | International\s+Peace\s+Research\s+Initiative(?:\s*\(IPRI\))?
     | Conflict\s+Resolution\s+and\s+Peace\s+Research\s+Programme
     | !\[\]\(\)\s*\|?
-    | (?:©|\(c\)|Copyright\b|All\s+rights\s+reserved).{0,200}
+    | (?:©|\(c\)|Copyright\b|All\s+rights\s+reserved|Best\s+viewed\b).{0,200}
     | [|\s]+
     )$""",
     re.I | re.X,
 )
+FOOTER = re.compile(r"^(?:©|\(c\)|Copyright\b|All\s+rights\s+reserved|Best\s+viewed\b)", re.I)
 # Initiative text glued onto an issue line.
 GLUED_INITIATIVE = re.compile(r"\s*An\s+initiative\s+(?:by|of)\s+.*$", re.I)
 
