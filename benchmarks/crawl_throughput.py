@@ -8,7 +8,7 @@ mirror's per-response latency and once without. It prints pages/s and the ratio 
 (goal: >= 0.85 with latency); it never fails on them.
 
     python benchmarks/crawl_throughput.py [--records 1000] [--latency 0.05] [--concurrency 16]
-        [--per-domain 8]
+        [--per-domain 2]
 """
 
 from __future__ import annotations
@@ -91,7 +91,9 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=1000, help="records in the mirror")
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per response")
     parser.add_argument("--concurrency", type=int, default=16, help="CONCURRENT_REQUESTS")
-    parser.add_argument("--per-domain", type=int, default=8, help="CONCURRENT_REQUESTS_PER_DOMAIN")
+    parser.add_argument(
+        "--per-domain", type=int, default=2, help="CONCURRENT_REQUESTS_PER_DOMAIN (2, as settings)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="mirror seed")
     parser.add_argument("--bare", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("-s", dest="settings", action="append", default=[], help=argparse.SUPPRESS)

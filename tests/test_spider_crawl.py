@@ -136,6 +136,21 @@ def test_backfill_yields_existing_records_and_counts_gaps(site, tmp_path) -> Non
     assert f"{len(gaps)} missing" in run.result.stdout
 
 
+def test_backfill_url_template(site, tmp_path) -> None:
+    first = site.record_nos()[0]
+    template = "TWTW_view_articles.php?url=The+World+This+Week&recordNo={n}"
+    with MirrorServer(site) as server:
+        run = run_gpscrape(
+            server, tmp_path, "backfill", "--from", str(first), "--to", str(first + 4),
+            "--url-template", template,
+        )  # fmt: skip
+        requested = [url for _, url in server.article_requests()]
+    assert run.result.returncode == exit_codes.OK, run.result.stdout + run.result.stderr
+    assert len(requested) == 5
+    assert all("/TWTW_view_articles.php?url=The+World+This+Week&recordNo=" in u for u in requested)
+    assert run.record_nos() == [n for n in site.record_nos() if n <= first + 4]
+
+
 def test_series_since_and_limit_filters(site, tmp_path) -> None:
     with MirrorServer(site) as server:
         expected = {n: server.expected(n) for n in site.record_nos()}
@@ -154,8 +169,15 @@ def test_series_since_and_limit_filters(site, tmp_path) -> None:
 
 
 def test_bad_options_are_usage_errors(tmp_path) -> None:
-    for bad in (["--since", "not a date at all"], ["--limit", "0"], ["-s", "NOEQUALS"]):
-        argv = [sys.executable, "-m", "gpscrape", "crawl", "--output", str(tmp_path), *bad]
+    for bad in (
+        ["crawl", "--since", "not a date at all"],
+        ["crawl", "--limit", "0"],
+        ["crawl", "-s", "NOEQUALS"],
+        ["backfill", "--from", "10", "--to", "5"],
+        ["backfill", "--from", "1", "--to", "5", "--url-template", "view_cir_articles.php"],
+        ["backfill", "--from", "-1", "--to", "5"],
+    ):
+        argv = [sys.executable, "-m", "gpscrape", *bad, "--output", str(tmp_path)]
         result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert result.returncode == exit_codes.USAGE, (bad, result.stderr)
 

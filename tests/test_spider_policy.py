@@ -7,6 +7,7 @@ the site runs in a thread of the test process and logs every request it receives
 
 from __future__ import annotations
 
+import gzip
 import subprocess
 import sys
 import threading
@@ -33,7 +34,7 @@ FAST = [
 @dataclass
 class Reply:
     status: int = 200
-    body: str = "<html><body></body></html>"
+    body: str | bytes = "<html><body></body></html>"
     headers: dict[str, str] = field(default_factory=dict)
     times: int | None = None  # serve this many times, then fall through to `then`
     then: Reply | None = None
@@ -59,7 +60,7 @@ class Site:
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 site.hits.append(Hit(self.path, self.headers.get("User-Agent", ""), time.time()))
                 reply = site.reply_for(self.path)
-                data = reply.body.encode()
+                data = reply.body if isinstance(reply.body, bytes) else reply.body.encode()
                 self.send_response(reply.status)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
@@ -194,6 +195,28 @@ def test_retry_after_is_honoured_and_permanent_failures_reported(make_site, tmp_
     assert failed[0]["record_no"] == 8
     assert "1 failed requests" in result.stdout
     assert result.returncode == exit_codes.CHECKS_FAILED
+
+
+def test_responses_over_the_size_cap_fail_with_their_reason(make_site, tmp_path: Path) -> None:
+    big = "<html><body>" + "<p>filler text</p>" * 2000 + "</body></html>"
+    site = make_site(
+        {
+            "/": Reply(
+                body=links("view_cir_articles.php?recordNo=1", "view_cir_articles.php?recordNo=2")
+            ),
+            "/view_cir_articles.php?recordNo=1": Reply(body=big),
+            "/view_cir_articles.php?recordNo=2": Reply(
+                body=gzip.compress(big.encode()), headers={"Content-Encoding": "gzip"}
+            ),
+        }
+    )
+    result, rows = crawl(site, tmp_path, "-s", "DOWNLOAD_MAXSIZE=10000")
+    assert len(gzip.compress(big.encode())) < 10000 < len(big)
+    reasons = {row["record_no"]: row["reason"] for row in rows}
+    assert set(reasons) == {1, 2}, result.stdout + result.stderr
+    assert "2 failed requests" in result.stdout
+    assert "max size" in reasons[1] or "MAXSIZE" in reasons[1], reasons[1]
+    assert "exceeded DOWNLOAD_MAXSIZE" in reasons[2], reasons[2]
 
 
 def test_settings_overrides_and_user_agent(make_site, tmp_path: Path) -> None:

@@ -2,10 +2,12 @@
 
 Arguments (`-a NAME=VALUE`, or the `gpscrape crawl`/`backfill` options):
 `base_url` (else setting `GPSCRAPE_BASE_URL`), `series` (canonical name, case-insensitive),
-`since` (a date dateparser understands: `2024-01-01`, `3 months ago`), `limit` (max article
-records), `seeds` (comma-separated article URLs, relative to the base URL, or bare recordNos;
-else setting `GPSCRAPE_SEEDS`), and for a backfill `backfill_from`, `backfill_to` and
-`url_template` (else setting `GPSCRAPE_BACKFILL_URL_TEMPLATE`, with `{n}` for the recordNo).
+`since` (a date dateparser understands: `2024-01-01`, `3 months ago`; records without a
+publication date are left out), `limit` (max article records; the crawl then closes with
+reason `limit_reached`), `seeds` (comma-separated article URLs, relative to the base URL,
+or bare recordNos; else setting `GPSCRAPE_SEEDS`), and for a backfill `backfill_from`,
+`backfill_to` and `url_template` (else setting `GPSCRAPE_BACKFILL_URL_TEMPLATE`, with `{n}`
+for the recordNo).
 
 A crawl starts from the base URL, the landing pages `GPSCRAPE_START_PATHS` and the seeds, and
 follows every on-site link to an article script or a listing page; none of them needs to exist.
