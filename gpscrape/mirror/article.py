@@ -247,8 +247,18 @@ def _twtw_early(b: ArticleBuilder) -> None:
 
 
 def _twtw_numbered(b: ArticleBuilder) -> list[str]:
-    e = b.entry
+    """Byline, then the issue line and the contributor line in either order."""
     b.byline(TEAM, TEAM, [])
+    if b.rng.random() < 0.3:
+        contributors = _twtw_contributors(b)
+        _twtw_issue_line(b)
+        return contributors
+    _twtw_issue_line(b)
+    return _twtw_contributors(b)
+
+
+def _twtw_issue_line(b: ArticleBuilder) -> None:
+    e = b.entry
     n, v, no = e.issues, e.volume, e.numbers
     raw_date = b.date_text(e.day)
     if len(n) > 1:
@@ -283,6 +293,9 @@ def _twtw_numbered(b: ArticleBuilder) -> list[str]:
         b.issue(line, list(n), v, list(no))
         if dated:
             b.published(e.day, raw_date)
+
+
+def _twtw_contributors(b: ArticleBuilder) -> list[str]:
     if b.rng.random() < 0.2:
         return []
     contributors = b.contributors(b.rng.randint(2, 5))
