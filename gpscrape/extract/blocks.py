@@ -169,7 +169,7 @@ def _collect(root: etree._Element) -> list[Block]:
                 walker.skip_subtree()
                 skipped.add(el)
                 continue
-            if tag in BLOCK_TAGS or tag == "br":
+            if lines.parts and (tag in BLOCK_TAGS or tag == "br"):
                 lines.flush()
             emph = emph_stack[-1] or tag in EMPHASIS_TAGS
             link = link_stack[-1]
@@ -185,7 +185,7 @@ def _collect(root: etree._Element) -> list[Block]:
             else:
                 emph_stack.pop()
                 link_stack.pop()
-                if tag in BLOCK_TAGS:
+                if lines.parts and tag in BLOCK_TAGS:
                     lines.flush()
             if el.tail and el is not body:
                 lines.add(el.tail, emph_stack[-1], link_stack[-1])
