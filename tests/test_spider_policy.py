@@ -219,6 +219,17 @@ def test_responses_over_the_size_cap_fail_with_their_reason(make_site, tmp_path:
     assert "exceeded DOWNLOAD_MAXSIZE" in reasons[2], reasons[2]
 
 
+def test_http_cache_is_off_by_default_and_available(make_site, tmp_path: Path) -> None:
+    site = make_site({"/": Reply(body=links("view_cir_articles.php?recordNo=1"))})
+    cache = ["-s", "HTTPCACHE_ENABLED=True", "-s", f"HTTPCACHE_DIR={tmp_path / 'cache'}"]
+    crawl(site, tmp_path)
+    crawl(site, tmp_path, *cache)
+    fetched = len(site.hits)
+    assert fetched >= 6  # two uncached runs of robots.txt, /, /europe/, the article
+    crawl(site, tmp_path, *cache)
+    assert len(site.hits) == fetched  # the third run was served from the cache
+
+
 def test_settings_overrides_and_user_agent(make_site, tmp_path: Path) -> None:
     site = make_site({"/": Reply(body=links())})
     env = {"PATH": "", "GPSCRAPE_CONTACT": "https://example.org/contact"}
