@@ -6,6 +6,7 @@ menu, footer, scripts); the styles differ only in how they mark up the same text
 
 from __future__ import annotations
 
+import zlib
 from html import escape
 
 from gpscrape.mirror.layout import AUTHOR, BYLINE, HEADING, LABEL, PARA, TOPIC_TITLE, Block, Layout
@@ -109,6 +110,14 @@ def _pipe_block(block: Block) -> str:
     return f"{text}<br>"
 
 
+# The byline row, in the three variants of the pipe rendering (P1, P2, P3 in the site notes).
+PIPE_BYLINE_ROWS = (
+    "<tr><td></td><td>{}</td><td></td></tr>",
+    "<tr><td><img src=\"\" alt=\"\"></td><td>{}</td></tr>",
+    "<tr><td>{}</td><td></td></tr>",
+)
+
+
 def _pipe(layout: Layout, label: str) -> str:
     rows = [
         f"<tr><td colspan=\"2\">{_photo(layout)}</td></tr>",
@@ -116,9 +125,10 @@ def _pipe(layout: Layout, label: str) -> str:
         f"<tr><td colspan=\"2\">{t(label)}</td></tr>",
         f"<tr><td colspan=\"2\"><b>{t(layout.title)}</b></td></tr>",
     ]
+    byline_row = PIPE_BYLINE_ROWS[zlib.crc32(layout.title.encode()) % len(PIPE_BYLINE_ROWS)]
     for block in layout.header:
         if block.kind == BYLINE:
-            rows.append(f"<tr><td><img src=\"\" alt=\"\"></td><td>{t(block.text)}</td></tr>")
+            rows.append(byline_row.format(t(block.text)))
         else:
             rows.append(f"<tr><td colspan=\"2\">{t(block.text)}</td></tr>")
     cell = f"{t(layout.standfirst)}<br>" if layout.standfirst else ""
