@@ -35,9 +35,14 @@ The site (see docs of each module):
   `url=` value (the canonical label when absent). Unknown recordNos and paths answer 404.
 - Each record is linked under one or two URLs (`article_targets`); all of them carry `ArticleNo`
   or none does, so every field but `url`/`series_raw` is the same whichever URL is fetched.
-- Every article has a PREVIOUS COMMENTS sidebar linking the next record, the previous one and
-  earlier ones (3-40 entries), so every record is reachable from the newest one, and from any
-  record via next/previous links. Links are root-relative or absolute (`base_url`).
+- Every article has a PREVIOUS COMMENTS sidebar (5-40 entries, `Month YYYY | CWA # N`, author
+  or `Name | bio`, title cut at its colon) linking the next record, the previous one and
+  earlier ones, so from any article every record is reachable. Links are root-relative or
+  absolute (`base_url`, standing in for the site's mixed `http://` links).
+- Markup styles: `legacy` (divs, `<p><strong>` headings, label printed twice, `&nbsp;` byline),
+  `pipe` (table rows, byline cell, one `<td>` of `<br>`-separated paragraphs, `<b>` headings),
+  `modern` (`<article>`, `<h3>`), `cwa` (the CWA Commentary template), opt-in `font`.
+  Each record has one style, whatever URL serves it.
 - `index_pages=True`: `/` (latest 20 and one archive link per series), `/archive.php?series=KEY
   &page=P` (50 per page, newest first, `Older` link) and `/europe/` (the Europe Monitor listing).
   `index_pages=False`: those answer 404 and the menu links are `#`; discovery relies on seeds
@@ -46,7 +51,11 @@ The site (see docs of each module):
 - Article pages carry `ETag` and `Last-Modified`; `If-None-Match` / `If-Modified-Since` get 304.
   `Last-Modified` is a logical clock: 2026-02-01 plus one hour per `add_records` that changed
   the page (new records, and the previous newest record whose sidebar gains a link).
-- Faults (`FaultPlan`) apply to article pages only, chosen per recordNo from the plan's seed.
+- Faults (`FaultPlan`) apply to article pages only, chosen per recordNo from the plan's seed;
+  transient kinds (500, 503 and 429 with `Retry-After`, reset, truncate, slow) hit the first
+  `attempts` requests of each URL unless `permanent`; redirect_loop (A -> /moved.php?to=A -> A),
+  offsite (302 to `offsite_url`) and broken (200 without an article) hit every request.
+- `gpscrape mirror --help` serves or dumps a site from the command line.
 """
 
 from gpscrape.mirror.faults import KINDS as FAULT_KINDS
