@@ -65,6 +65,11 @@ def decode(html: bytes | str) -> str:
         html = html.replace(b"\x00", b"")
     if not _TAG.search(html[:65536]):
         raise ExtractError("not HTML: no markup found")
+    if not html.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:  # valid UTF-8 with non-ASCII bytes is UTF-8, whatever the page declares
+            return html.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
     _encoding, text = html_to_unicode(None, html)
     return text
 
@@ -125,6 +130,14 @@ class _Lines:
         self.lead_open = True
         self.href: str | None = None
 
+    def add_preformatted(self, text: str, emph: bool, link: str | None) -> None:
+        """Text inside `<pre>`: every newline ends a line."""
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            if i:
+                self.flush()
+            self.add(line, emph, link)
+
     def add(self, text: str, emph: bool, link: str | None) -> None:
         if not text.strip():
             if self.parts:
@@ -160,6 +173,7 @@ def _collect(root: etree._Element) -> list[Block]:
     lines = _Lines()
     emph_stack = [False]
     link_stack: list[str | None] = [None]
+    pre = 0  # depth of <pre> elements around the current one
     skipped: set[etree._Element] = set()
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, el in walker:
@@ -177,18 +191,23 @@ def _collect(root: etree._Element) -> list[Block]:
                 link = el.get("href")
             emph_stack.append(emph)
             link_stack.append(link)
+            if tag == "pre":
+                pre += 1
             if el.text:
-                lines.add(el.text, emph, link)
+                (lines.add_preformatted if pre else lines.add)(el.text, emph, link)
         else:
             if el in skipped:
                 skipped.discard(el)
             else:
                 emph_stack.pop()
                 link_stack.pop()
+                if tag == "pre":
+                    pre -= 1
                 if lines.parts and tag in BLOCK_TAGS:
                     lines.flush()
             if el.tail and el is not body:
-                lines.add(el.tail, emph_stack[-1], link_stack[-1])
+                (lines.add_preformatted if pre else lines.add)(
+                    el.tail, emph_stack[-1], link_stack[-1])
     lines.flush()
     return lines.blocks
 

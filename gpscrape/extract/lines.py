@@ -103,7 +103,7 @@ def other_heading(block: Block, following: Block | None, strict: bool) -> bool:
     if _ROMAN.match(text) and len(text) < 80:
         return True
     if strict:
-        return False
+        return _title_cased(text) and following is not None and is_paragraph(following)
     if text.endswith("?") and len(text) < 200:
         return True
     return (
@@ -114,6 +114,15 @@ def other_heading(block: Block, following: Block | None, strict: bool) -> bool:
         and following is not None
         and is_paragraph(following)
     )
+
+
+def _title_cased(text: str) -> bool:
+    """`Taxes, Debt and the Street`: a short line whose longer words are all capitalised."""
+    words = text.split()
+    if not 2 <= len(words) <= 10 or text.endswith((".", ",", ";", ":", "!", "?")):
+        return False
+    long_words = [w for w in words if len(w) >= 4]
+    return bool(long_words) and text[:1].isupper() and all(w[:1].isupper() for w in long_words)
 
 
 def is_paragraph(block: Block) -> bool:
