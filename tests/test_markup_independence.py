@@ -63,8 +63,11 @@ def _swap_heading_styles(root):
         kids = list(el)
         if (len(kids) == 1 and kids[0].tag in ("strong", "b") and not (el.text or "").strip()
                 and not (kids[0].tail or "").strip()):
-            el.tag, el.text = "h4", kids[0].text
-            el.remove(kids[0])
+            bold = kids[0]
+            el.tag, el.text = "h4", bold.text
+            for child in list(bold):
+                el.append(child)
+            el.remove(bold)
     for el in list(root.iter("h2", "h3")):
         bold = etree.Element("b")
         bold.text = el.text
