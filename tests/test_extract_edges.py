@@ -1,7 +1,7 @@
 """Small inline pages for layouts the fixture corpus does not have: no page chrome at all,
 the listing sidebar before the article, menus that are plain divs, footer lines."""
 
-from gpscrape.extract import extract_page
+from gpscrape.extract import ExtractError, extract_page
 
 URL = "https://globalpolitics.in/view_cir_articles.php?url=Conflict%20Weekly&recordNo=1700"
 ARTICLE = """<h1>Sudan: The war reaches Port Sudan</h1>
@@ -49,3 +49,16 @@ def test_plain_div_menu_with_heading_words_stays_out():
     assert record.series_raw == "Conflict Weekly"
     assert record.title == "Sudan: The war reaches Port Sudan"
     assert [s[0] for s in _sections(record)] == ["In the news", "Issues at large"]
+
+
+def test_link_list_page_without_record_no_is_not_an_article():
+    html = ("<html><body><p>The World This Week</p><h2>Latest</h2>"
+            "<ul><li><a href='/TWTW_view_articles.php?recordNo=5'>Sudan: The war widens</a> (May 2025)</li>"
+            "<li><a href='/TWTW_view_articles.php?recordNo=4'>Gaza: Talks in Cairo</a> (May 2025)</li></ul>"
+            "</body></html>")
+    try:
+        extract_page(html, "https://globalpolitics.in/archive.php?series=twtw")
+    except ExtractError as error:
+        assert "no article" in error.reason
+    else:
+        raise AssertionError("a link list without recordNo must not become a record")

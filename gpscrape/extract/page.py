@@ -64,7 +64,7 @@ def extract_page(html: bytes | str, url: str) -> PageRecord:
     kept = cleaned.blocks
     top = _header_top(kept, cleaned, url)
     header = parse_header(kept, top, url, cleaned.cwa_template)
-    if not _is_article(header, kept) or (record_no is None and listing):
+    if not _is_article(header, kept, record_no) or (record_no is None and listing):
         if listing:
             return record
         raise ExtractError("no article and no listing entries found on the page")
@@ -172,8 +172,12 @@ def _near_top_chrome(i: int, top: int, blocks: list[Block]) -> bool:
                for b in blocks[i:top])
 
 
-def _is_article(header: Header, blocks: list[Block]) -> bool:
-    """An article shows something only the site's articles print."""
+def _is_article(header: Header, blocks: list[Block], record_no: int | None) -> bool:
+    """An article shows something only the site's articles print. Without a recordNo in the
+    URL (a home or archive page lists titles under series labels), it needs its own header:
+    an issue line, a CWA line or a byline."""
+    if record_no is None:
+        return bool(header.issue or header.counter_kind or header.byline)
     return bool(
         header.issue or header.counter_kind or header.byline or header.label
         or header.series_raw
