@@ -18,6 +18,7 @@ ENTRY_LINE = re.compile(
     r"^(?:(?P<month>[A-Za-z]{3,9}\.?,?\s+\d{4})\s*[|,\-–]?\s*)?CWA\s*#\s*(?P<n>\d+)\.?$", re.I
 )
 _ENTRY_GAP = 4  # at most this many lines between two entries of one listing
+_LAYOUT_SAMPLE = 5  # entries looked at to tell the landing-page layout from the sidebar one
 
 
 @dataclass(slots=True)
@@ -40,8 +41,9 @@ def find_listing(blocks: list[Block], page_url: str) -> Listing | None:
         marks = _contiguous(after) if after else _contiguous(marks)
     else:
         marks = _longest_run(marks)
-    labelled = sum(1 for i in marks if i >= 2 and label_series(blocks[i - 2].text))
-    before = labelled * 2 >= len(marks)
+    sample = marks[:_LAYOUT_SAMPLE]
+    labelled = sum(1 for i in sample if i >= 2 and label_series(blocks[i - 2].text))
+    before = labelled * 2 >= len(sample)
     entries: list[ListingEntry] = []
     first, last = marks[0], marks[0]
     stops = set(marks)
