@@ -62,3 +62,13 @@ def test_link_list_page_without_record_no_is_not_an_article():
         assert "no article" in error.reason
     else:
         raise AssertionError("a link list without recordNo must not become a record")
+
+
+def test_unknown_label_above_title_and_byline():
+    html = ("<html><body><p>Photo Source: AP</p><p>National Institute of Advanced Studies (NIAS)</p>"
+            "<p>Global Politics Special</p><h1>Sudan: The war reaches Port Sudan</h1><p>GP Team</p>"
+            "<p>3 May 2025</p><h2>What happened?</h2><p>Drones struck the port on Sunday.</p></body></html>")
+    record = extract_page(html, "https://globalpolitics.in/view_cir_articles.php?url=Other&recordNo=1700")
+    assert (record.series_raw, record.title, record.byline) == (
+        "Global Politics Special", "Sudan: The war reaches Port Sudan", "GP Team")
+    assert record.published.isoformat() == "2025-05-03" and record.published_precision == "day"

@@ -85,7 +85,8 @@ def _label_and_title(blocks: list[Block], i: int, url: str, header: Header) -> i
     while i < len(blocks):
         text = blocks[i].text
         known = label_series(text)
-        is_label = known is not None or (echoed and text.lower() == echoed)
+        is_label = (known is not None or (echoed and text.lower() == echoed)
+                    or (first is None and _unknown_label(blocks, i)))
         if first is not None and text.lower() == first.lower():
             i += 1  # the label printed twice
             repeated = True
@@ -104,6 +105,16 @@ def _label_and_title(blocks: list[Block], i: int, url: str, header: Header) -> i
     elif repeated and first is not None and known is None:
         header.title = blocks[i - 1].text  # the title is the link's `url=` value, as the label
     return i
+
+
+def _unknown_label(blocks: list[Block], i: int) -> bool:
+    """A label we do not know: a short line followed by a title and then a header line."""
+    if i + 2 >= len(blocks) or len(blocks[i].text) > 120 or not is_title_like(blocks[i]):
+        return False
+    title, after = blocks[i + 1], blocks[i + 2].text
+    return (is_title_like(title) and not is_author_line(title.text)
+            and not _is_header_line(title.text)
+            and (_is_header_line(after) or is_author_line(after)))
 
 
 def _has_title_after(blocks: list[Block], i: int) -> bool:
