@@ -202,8 +202,7 @@ class GpSpider(Spider):
     # --- responses --------------------------------------------------------------------
 
     def parse(self, response: Response) -> Iterator[Any]:
-        stats = self.crawler.stats
-        stats.inc_value("gpscrape/pages")
+        self.crawler.stats.inc_value("gpscrape/pages")
         if response.status == 404:
             self._count_missing(response.url, "HTTP 404")
             return
@@ -214,18 +213,24 @@ class GpSpider(Spider):
             if is_missing(error):
                 self._count_missing(response.url, error.reason)
             else:
-                stats.inc_value("gpscrape/quarantined")
-                yield QuarantineItem(
-                    url=response.url,
-                    reason=error.reason,
-                    fetched_at=datetime.now(UTC),
-                    record_no=urls.record_no_of(response.url),
-                    content_sha256=hashlib.sha256(response.body).hexdigest(),
-                    extractor_version=EXTRACTOR_VERSION,
-                )
+                yield self._quarantine(response, error.reason)
+        except Exception as error:  # an extractor bug must not lose the page silently
+            self.logger.exception("Extractor crashed on %s", response.url)
+            yield self._quarantine(response, f"extractor crashed: {type(error).__name__}: {error}")
         if record is not None and self._is_new_after_redirect(response):
             yield from self._emit(record, response)
         yield from self._follow(response, record)
+
+    def _quarantine(self, response: Response, reason: str) -> QuarantineItem:
+        self.crawler.stats.inc_value("gpscrape/quarantined")
+        return QuarantineItem(
+            url=response.url,
+            reason=reason,
+            fetched_at=datetime.now(UTC),
+            record_no=urls.record_no_of(response.url),
+            content_sha256=hashlib.sha256(response.body).hexdigest(),
+            extractor_version=EXTRACTOR_VERSION,
+        )
 
     def _count_missing(self, url: str, reason: str) -> None:
         self.crawler.stats.inc_value("gpscrape/missing")

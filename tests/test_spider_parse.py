@@ -1,0 +1,152 @@
+"""Spider `gp`'s response handling, in-process: what is yielded, counted and followed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from scrapy import Request
+from scrapy.exceptions import CloseSpider
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from gpscrape.extract import ExtractError, PageRecord
+from gpscrape.items import PageItem, QuarantineItem
+from gpscrape.spiders import gp
+
+BASE = "http://127.0.0.1:9/"
+ARTICLE = BASE + "view_cir_articles.php?url=Conflict%20Weekly&recordNo=12"
+
+
+def make_spider(**kwargs: str):
+    crawler = get_crawler(gp.GpSpider, {"GPSCRAPE_SEEDS": []})
+    return gp.GpSpider.from_crawler(crawler, base_url=BASE, **kwargs)
+
+
+def response(url: str = ARTICLE, body: str = "<html><body></body></html>", status: int = 200):
+    return HtmlResponse(
+        url, body=body.encode(), encoding="utf-8", status=status, request=Request(url)
+    )
+
+
+def stat(spider, name: str) -> int:
+    return spider.crawler.stats.get_value(f"gpscrape/{name}", 0)
+
+
+def extractor(monkeypatch, outcome) -> None:
+    def fake(html, url):
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    monkeypatch.setattr(gp, "extract_page", fake)
+
+
+def test_a_record_is_yielded_with_fetch_metadata(monkeypatch) -> None:
+    extractor(monkeypatch, PageRecord(record_no=12, cwa_no=None, url=ARTICLE, series="STIR"))
+    spider = make_spider()
+    page = response().replace(headers={"ETag": '"abc"', "Last-Modified": "Mon, 02 Feb 2026"})
+    items = [x for x in spider.parse(page) if isinstance(x, PageItem)]
+    assert len(items) == 1 and items[0].record.record_no == 12
+    assert items[0].etag == '"abc"' and items[0].last_modified == "Mon, 02 Feb 2026"
+    assert len(items[0].content_sha256) == 64 and items[0].fetched_at.tzinfo is not None
+    assert stat(spider, "records") == 1
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status", "counted"),
+    [
+        (ExtractError("no article and no listing entries found on the page"), 200, "missing"),
+        (PageRecord(record_no=12, cwa_no=None, url=ARTICLE), 404, "missing"),
+        (ExtractError("not HTML: no markup found"), 200, "quarantined"),
+        (ExtractError("empty page"), 200, "quarantined"),
+        (KeyError("boom"), 200, "quarantined"),
+    ],
+)
+def test_pages_without_a_record_are_counted_or_quarantined(
+    monkeypatch, outcome, status: int, counted: str
+) -> None:
+    extractor(monkeypatch, outcome)
+    spider = make_spider()
+    out = list(spider.parse(response(status=status)))
+    quarantined = [x for x in out if isinstance(x, QuarantineItem)]
+    assert not [x for x in out if isinstance(x, PageItem)]
+    assert stat(spider, counted) == 1
+    if counted == "missing":
+        assert quarantined == [] and spider.missing[0][0] == ARTICLE
+    else:
+        assert len(quarantined) == 1 and quarantined[0].record_no == 12
+        assert quarantined[0].reason
+        if isinstance(outcome, KeyError):
+            assert quarantined[0].reason.startswith("extractor crashed: KeyError")
+
+
+def test_links_are_followed_once_per_record_and_stay_on_site(monkeypatch) -> None:
+    extractor(monkeypatch, ExtractError("no article and no listing entries found on the page"))
+    spider = make_spider()
+    body = "".join(
+        f'<a href="{href}">x</a>'
+        for href in [
+            "/view_cir_articles.php?recordNo=20",
+            "TWTW_view_articles.php?url=The+World+This+Week&recordNo=20",
+            "http://127.0.0.1:9/europe/view_em_comments.php?recordNo=21",
+            "https://globalpolitics.in/view_cir_articles.php?recordNo=22",
+            "/archive.php?series=cw&page=2",
+            "/archive.php?page=2&series=cw",
+            "/images/logo.png",
+            "mailto:someone@example.org",
+            "#top",
+        ]
+    )
+    first = [r for r in spider.parse(response(BASE, f"<html><body>{body}</body></html>"))]
+    again = [r for r in spider.parse(response(BASE + "europe/", f"<html><body>{body}</body></html>"))]
+    urls = [r.url for r in first if isinstance(r, Request)]
+    assert urls == [
+        BASE + "view_cir_articles.php?recordNo=20",
+        BASE + "europe/view_em_comments.php?recordNo=21",
+        BASE + "archive.php?series=cw&page=2",
+    ]
+    assert not [r for r in again if isinstance(r, Request)]
+
+
+def items_until_close(spider, page) -> tuple[list[PageItem], bool]:
+    """The PageItems `parse` yields, and whether it then asked to close (limit reached)."""
+    items = []
+    try:
+        for out in spider.parse(page):
+            if isinstance(out, PageItem):
+                items.append(out)
+    except CloseSpider as stop:
+        assert stop.reason == "limit_reached"
+        return items, True
+    return items, False
+
+
+def test_series_since_and_limit_filters(monkeypatch) -> None:
+    spider = make_spider(series="conflict weekly", since="2024-01-01", limit="2")
+    pages = [
+        ("Conflict Weekly", date(2024, 5, 1)),  # kept
+        ("STIR", date(2024, 5, 1)),  # other series
+        ("Conflict Weekly", date(2023, 5, 1)),  # too old
+        ("Conflict Weekly", None),  # undated
+        ("Conflict Weekly", date(2024, 1, 1)),  # kept: the limit is reached
+        ("Conflict Weekly", date(2025, 1, 1)),  # over the limit
+    ]
+    kept, closed = [], []
+    for n, (series, day) in enumerate(pages):
+        record = PageRecord(record_no=n, cwa_no=None, url=ARTICLE, series=series, published=day)
+        extractor(monkeypatch, record)
+        items, close = items_until_close(spider, response())
+        kept += [item.record.record_no for item in items]
+        closed.append(close)
+    assert kept == [0, 4]
+    assert closed == [False, False, False, False, True, False]
+    assert stat(spider, "records") == 2 and stat(spider, "filtered") == 4
+
+
+def test_listing_pages_pass_every_filter(monkeypatch) -> None:
+    spider = make_spider(series="STIR", since="2030-01-01", limit="1")
+    extractor(monkeypatch, PageRecord(record_no=None, cwa_no=None, url=BASE + "europe/"))
+    items, closed = items_until_close(spider, response(BASE + "europe/"))
+    assert len(items) == 1 and not closed
+    assert stat(spider, "listings") == 1 and stat(spider, "records") == 0
