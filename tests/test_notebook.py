@@ -14,6 +14,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from gpscrape import exit_codes
+
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("matplotlib", reason="the notebook plots with pandas (matplotlib)")
@@ -39,7 +41,9 @@ def demo(tmp_path_factory) -> Path:
     done = subprocess.run([sys.executable, "-m", "gpscrape", "demo", "--records", "40",
                            "--output", str(output)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
+    # A failed run check (exit 1) still publishes the tables, which is all these tests need.
+    assert done.returncode in (exit_codes.OK, exit_codes.CHECKS_FAILED), done.stdout + done.stderr
+    assert (output / "articles").is_dir(), done.stdout + done.stderr
     return output
 
 
@@ -78,6 +82,7 @@ def test_notebook_finds_listed_numbers_without_an_article(demo, tmp_path):
     listings = pq.read_table(demo / "listings").to_pandas()
     linked = listings.dropna(subset=["cwa_no", "record_no"])
     gone = linked.sort_values("record_no")["record_no"].head(DROPPED).tolist()
+    assert gone, "the demo crawl gave no listing entries with a link"
     copy = tmp_path / "out"
     for name in ("sections", "listings", "authors", "quarantine"):
         shutil.copytree(demo / name, copy / name)

@@ -19,19 +19,36 @@ from gpscrape.schema import TABLES
 RUNS_DIR = "runs"
 
 
+def _numbers(values: dict[str, Any]) -> dict[str, int | float]:
+    return {key: value for key, value in values.items()
+            if isinstance(value, int | float) and not isinstance(value, bool)}
+
+
 @dataclass(slots=True)
 class RunReport:
-    """One run report (`OUTPUT/runs/<run id>.json`): its id and its JSON object."""
+    """One run report (`OUTPUT/runs/<run id>.json`, see `gpscrape.run_report`): its id and
+    its JSON object, read leniently so older or partial reports still show."""
 
     run_id: str
     values: dict[str, Any]
 
     def counts(self) -> dict[str, int | float]:
-        """Its top-level numeric values (pages fetched, new records, quarantined...)."""
-        return {
-            key: value for key, value in self.values.items()
-            if isinstance(value, int | float) and not isinstance(value, bool)
-        }
+        """Its counts (pages fetched, new records, quarantined...) and the number of errors:
+        the `counts` object, or the top-level numbers of a report without one."""
+        nested = self.values.get("counts")
+        counts = _numbers(nested if isinstance(nested, dict) else self.values)
+        if isinstance(self.values.get("errors"), list):
+            counts.setdefault("errors", len(self.values["errors"]))
+        return counts
+
+    @property
+    def command(self) -> str:
+        return str(self.values.get("command") or "")
+
+    @property
+    def failed_checks(self) -> list[str]:
+        failed = self.values.get("failed_checks")
+        return [str(name) for name in failed] if isinstance(failed, list) else []
 
 
 @dataclass(slots=True)

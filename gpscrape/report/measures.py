@@ -99,8 +99,24 @@ def field_coverage(articles: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"filled %": pd.Series(shares)}).round(1)
 
 
+# Run counts drawn when present, in this order; a report with none of them shows all its counts.
+RUN_COUNTS = ("pages_fetched", "pages_replayed", "new_records", "refreshed", "quarantined",
+              "missing", "broken_pages", "failed", "errors")
+
+
+def ordered_counts(run: RunReport) -> dict[str, int | float]:
+    """A run's counts, the usual ones first (in RUN_COUNTS order), then the others by name."""
+    counts = run.counts()
+    rank = {name: i for i, name in enumerate(RUN_COUNTS)}
+    return {key: counts[key]
+            for key in sorted(counts, key=lambda k: (rank.get(k, len(rank)), k))}
+
+
 def run_counts(runs: Sequence[RunReport], last: int) -> pd.DataFrame:
-    """The numeric values of the last `last` runs: rows run ids (oldest first), columns keys."""
+    """The counts of the last `last` runs: rows run ids (oldest first), columns counts."""
     rows = {run.run_id: run.counts() for run in runs[-last:]}
     frame = pd.DataFrame.from_dict(rows, orient="index")
-    return frame.dropna(axis=1, how="all") if not frame.empty else frame
+    if frame.empty:
+        return frame
+    chosen = [name for name in RUN_COUNTS if name in frame.columns]
+    return frame[chosen or list(frame.columns)].fillna(0)

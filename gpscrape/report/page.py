@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from html import escape
 
 from gpscrape import __version__
-from gpscrape.report.charts import Chart
+from gpscrape.report.charts import LAST_RUNS, Chart
 from gpscrape.report.data import ReportData
+from gpscrape.report.measures import ordered_counts
 
 _BACKTICKS = re.compile(r"`([^`]+)`")
 CSS = """
@@ -16,7 +17,7 @@ body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem;
        padding: 0 1rem; color: #222; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-bottom: 0.3rem; }
 table { border-collapse: collapse; } td, th { padding: 0.2rem 0.8rem; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
+th:first-child, td:first-child, table.runs td { text-align: left; }
 tr:nth-child(even) { background: #f3f3f3; }
 figure.chart { margin: 2rem 0; } figure.chart svg { width: 100%; height: auto; }
 figcaption, .meta { color: #555; font-size: 0.9rem; }
@@ -31,6 +32,22 @@ def _counts_table(data: ReportData) -> str:
         for name, frame in data.tables.items()
     )
     return f'<table class="counts"><tr><th>table</th><th>rows</th></tr>{rows}</table>'
+
+
+def _runs_table(data: ReportData, last: int) -> str:
+    """The last runs, newest first: command, checks and counts."""
+    runs = data.runs[-last:][::-1]
+    if not runs:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(run.run_id)}</td><td>{escape(run.command)}</td>"
+        f"<td>{escape(', '.join(run.failed_checks) or 'passed')}</td>"
+        f"<td>{escape(', '.join(f'{k} {v}' for k, v in ordered_counts(run).items()))}</td>"
+        "</tr>"
+        for run in runs
+    )
+    return ('<table class="runs"><tr><th>run</th><th>command</th><th>checks</th>'
+            f"<th>counts</th></tr>{rows}</table>")
 
 
 def _chart(chart: Chart) -> str:
@@ -65,6 +82,7 @@ def render_page(data: ReportData, charts: list[Chart], now: datetime | None = No
         f'<ul class="problems">{problems}</ul>' if problems else "",
         _counts_table(data),
         *(_chart(chart) for chart in charts),
+        _runs_table(data, LAST_RUNS),
         "</body></html>",
     ]
     return "\n".join(part for part in parts if part) + "\n"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gpscrape.report.data import ReportData
-from gpscrape.report.measures import NO_SERIES, field_coverage, top_authors
+from gpscrape.report.measures import NO_SERIES, field_coverage, ordered_counts, top_authors
 
 TOP = 5
 
@@ -38,8 +38,10 @@ def text_summary(data: ReportData) -> str:
         lines.append(f"  most frequent authors: {names}")
     if data.runs:
         last = data.runs[-1]
-        counts = ", ".join(f"{key} {value}" for key, value in last.counts().items())
-        lines.append(f"  runs: {len(data.runs)}; last {last.run_id}: {counts or 'no counts'}")
+        counts = ", ".join(f"{key} {value}" for key, value in ordered_counts(last).items())
+        checks = ", ".join(last.failed_checks)
+        lines.append(f"  runs: {len(data.runs)}; last {last.run_id} {last.command}: "
+                     f"{counts or 'no counts'}; {'failed ' + checks if checks else 'passed'}")
     else:
         lines.append("  runs: no run reports under runs/")
     lines += [f"  problem: {problem}" for problem in data.problems]
