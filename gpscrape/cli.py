@@ -12,7 +12,7 @@ import importlib
 import sys
 
 COMMANDS: tuple[str, ...] = (
-    "extract", "schema", "crawl", "backfill", "demo", "fixtures", "mirror", "report",
+    "extract", "schema", "crawl", "backfill", "demo", "fixtures", "mirror", "report", "docs",
     "reextract",
 )
 
