@@ -10,8 +10,8 @@ non-null and non-empty) and the checks. A failed check makes the command exit wi
 Checks (settings, each also a command-line flag):
 - `GPSCRAPE_MAX_QUARANTINED` (0): pages quarantined in the run, at most.
 - `GPSCRAPE_MAX_ERROR_RATE` (0.05): (requests failed for good + broken pages) / pages
-  requested, at most. A broken page is a linked page answering 200 without any article or
-  listing (a layout the extractor no longer recognises); probes and backfill guesses that find
+  requested, at most. A broken page is a linked article page answering 200 without any article
+  or listing (a layout the extractor no longer recognises); probes and backfill guesses that find
   nothing count as missing instead.
 - `GPSCRAPE_MIN_COVERAGE` (title 0.9, published 0.75, topics 0.9): share of the run's
   article records with each field filled, at least; one number sets every checked field,
@@ -146,12 +146,12 @@ def evaluate(counts: Mapping[str, int], coverage: Mapping[str, float | None], re
         "quarantined", quarantined <= thresholds.max_quarantined, quarantined,
         thresholds.max_quarantined,
         f"{quarantined} pages quarantined (at most {thresholds.max_quarantined} allowed)"))
-    errors = counts.get("failed", 0) + counts.get("broken_pages", 0)
+    errors = sum(counts.get(k, 0) for k in ("failed", "broken_pages", "spider_errors"))
     attempted = sum(counts.get(k, 0) for k in ("pages_fetched", "pages_replayed", "failed"))
     rate = errors / attempted if attempted else 0.0
     checks.append(Check(
         "error_rate", rate <= thresholds.max_error_rate, round(rate, 4), thresholds.max_error_rate,
-        f"{errors} of {attempted} pages failed or broken ({rate:.1%}; at most "
+        f"{errors} of {attempted} pages failed, broken or raised ({rate:.1%}; at most "
         f"{thresholds.max_error_rate:.1%} allowed)"))
     for name, limit in thresholds.min_coverage.items():
         share = coverage.get(name)
@@ -259,3 +259,95 @@ def threshold_settings(args: Any) -> dict[str, Any]:
              ("GPSCRAPE_MIN_COVERAGE", "min_coverage"))
     return {name: getattr(args, attr) for name, attr in pairs
             if getattr(args, attr, None) is not None}
+
+
+class RunReportExtension:
+    """Scrapy extension collecting what a crawl's report needs: coverage of the records that
+    reach the dataset, the quarantined pages and, when the spider closes, the counts."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.coverage = Coverage()
+        self.quarantined: list[tuple[str, str]] = []
+        self.counts: dict[str, int] = {}
+        self.errors: list[tuple[str, str]] = []
+        self.missing: list[tuple[str, str]] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RunReportExtension:
+        from scrapy import signals
+
+        extension = cls(crawler)
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def item_scraped(self, item: Any, **_: Any) -> None:
+        from gpscrape.items import PageItem, QuarantineItem
+
+        if isinstance(item, PageItem) and item.record.record_no is not None:
+            self.coverage.add(item.record)
+        elif isinstance(item, QuarantineItem):
+            self.quarantined.append((item.url, item.reason))
+
+    def spider_closed(self, spider: Any, **_: Any) -> None:
+        from gpscrape.urls import is_article_url
+
+        stats = self.crawler.stats
+        probes = _probe_urls(self.crawler)
+        guessed = bool(getattr(spider, "backfill", None))
+        broken = [(url, f"page without article or listing: {reason}")
+                  for url, reason in getattr(spider, "missing", [])
+                  if reason != "HTTP 404" and is_article_url(url) and url not in probes
+                  and not guessed]
+        broken_urls = {url for url, _ in broken}
+        self.missing = [(u, r) for u, r in getattr(spider, "missing", []) if u not in broken_urls]
+        value = stats.get_value
+        self.counts = {
+            "pages_fetched": value("gpscrape/pages", 0) + value("gpscrape/probe_misses", 0)
+            + value("gpscrape/incremental/unchanged", 0),
+            "new_records": value("gpscrape/incremental/new", 0),
+            "refreshed": value("gpscrape/incremental/refreshed", 0),
+            "unchanged": value("gpscrape/incremental/unchanged", 0),
+            "skipped_known": value("gpscrape/incremental/skipped_known", 0),
+            "listing_pages": value("gpscrape/listings", 0),
+            "filtered": value("gpscrape/filtered", 0),
+            "probes": value("gpscrape/probes", 0),
+            "quarantined": len(self.quarantined),
+            "missing": len(self.missing),
+            "broken_pages": len(broken),
+            "failed": value("gpscrape/failed", 0),
+            "spider_errors": sum(v for k, v in stats.get_stats().items()
+                                 if k.startswith("spider_exceptions/")),
+            "retries": value("retry/count", 0),
+        }
+        self.errors = [*self.quarantined, *broken]
+
+
+def _probe_urls(crawler: Any) -> set[str]:
+    from gpscrape.incremental.middleware import IncrementalMiddleware
+
+    engine = getattr(crawler, "engine", None)
+    manager = getattr(getattr(engine, "scraper", None), "spidermw", None)
+    for middleware in getattr(manager, "middlewares", ()):
+        if isinstance(middleware, IncrementalMiddleware):
+            return middleware.probe_urls
+    return set()
+
+
+def crawl_report(crawler: Any, *, run_id: str, command: str, started: datetime,
+                 recovered: int = 0) -> RunReport:
+    """The report of a finished crawl or backfill, from its `RunReportExtension`."""
+    extension = next((e for e in crawler.extensions.middlewares
+                      if isinstance(e, RunReportExtension)), None)
+    if extension is None:
+        raise RuntimeError("RunReportExtension is not enabled (setting EXTENSIONS)")
+    counts = {**extension.counts, "recovered": recovered}
+    stats = crawler.stats.get_stats()
+    return make_report(
+        run_id=run_id, command=command, started=started, counts=counts,
+        errors=extension.errors, coverage=extension.coverage,
+        thresholds=Thresholds.from_settings(crawler.settings),
+        finish_reason=stats.get("finish_reason", "not started"),
+        details={"missing": [{"url": u, "reason": r} for u, r in extension.missing]},
+    )

@@ -44,6 +44,23 @@ GPSCRAPE_OUTPUT = os.environ.get("GPSCRAPE_OUTPUT", "output")
 GPSCRAPE_WARC_ENABLED = True
 GPSCRAPE_WARC_DIR = ""
 GPSCRAPE_WARC_MAX_BYTES = 100 * 1024 * 1024
+# GPSCRAPE_REFETCH: article pages whose recordNo the dataset holds are `none`: not fetched
+# again (incremental runs, the default); `all`: fetched again (--refresh); `revalidate`:
+# fetched with If-None-Match / If-Modified-Since, a 304 keeping the stored row (--revalidate).
+GPSCRAPE_REFETCH = "none"
+# GPSCRAPE_PROBE_MISSES: a crawl probes recordNos above the highest known one until this many
+# in a row are missing (0: no probing).
+GPSCRAPE_PROBE_MISSES = 25
+
+# Incremental runs: known article pages skipped (or revalidated), probes for new records.
+SPIDER_MIDDLEWARES = {"gpscrape.incremental.middleware.IncrementalMiddleware": 950}
+# Counts, coverage and quarantine reasons for the run report (OUTPUT/runs/<run id>.json).
+EXTENSIONS = {"gpscrape.run_report.RunReportExtension": 500}
+# Run checks (gpscrape/run_report.py; each also a command-line flag): quarantined pages at
+# most, share of failed or broken pages at most, share of records with each field at least.
+GPSCRAPE_MAX_QUARANTINED = 0
+GPSCRAPE_MAX_ERROR_RATE = 0.05
+GPSCRAPE_MIN_COVERAGE = {"title": 0.9, "published": 0.75, "topics": 0.9}
 
 # normalise -> validate (or quarantine) -> dedupe -> Parquet tables under GPSCRAPE_OUTPUT.
 ITEM_PIPELINES = {

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from gpscrape import exit_codes
+from gpscrape.run_report import add_threshold_arguments, new_run_id, threshold_settings
 
 HELP = "Crawl the site (or a mirror) and write its records."
 
@@ -23,7 +24,6 @@ SUMMARY_FIELDS: tuple[tuple[str, str], ...] = (
     ("filtered out", "gpscrape/filtered"),
     ("refused by robots.txt", "gpscrape/robots_refused"),
 )
-_CLEAN_FINISH = {"finished", "limit_reached"}
 
 
 def output_settings(output: Path | None) -> dict[str, Any]:
@@ -93,6 +93,13 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="override a Scrapy setting (repeatable)",
     )
+    refetch = parser.add_mutually_exclusive_group()
+    refetch.add_argument("--refresh", dest="refetch", action="store_const", const="all",
+                         help="fetch known article pages again (default: only new ones)")
+    refetch.add_argument("--revalidate", dest="refetch", action="store_const",
+                         const="revalidate", help="fetch known article pages with their "
+                         "stored ETag/Last-Modified; unchanged ones (304) keep their rows")
+    add_threshold_arguments(parser)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -122,17 +129,29 @@ def run_spider(
 ) -> int:
     """Run spider `gp` with project settings, `defaults`, output and `-s` overrides; summarise.
 
-    Returns the exit code: non-zero when records were quarantined, requests failed for good,
-    or the crawl did not finish cleanly.
+    Records archived by a crawl that was cut short are first recovered from the WARC archive.
+    Writes the run report and returns its exit code (`gpscrape.run_report`: non-zero when a
+    check fails: quarantine, error rate, coverage, an unclean finish).
     """
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "gpscrape.settings")
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    from gpscrape.archive.middleware import warc_dir
+    from gpscrape.incremental.resume import recover
+    from gpscrape.run_report import crawl_report
+
     settings = get_project_settings()
     settings.setdict(defaults or {}, priority="cmdline")
     settings.setdict(output_settings(args.output), priority="cmdline")
+    run_id, started_at = new_run_id(), datetime.now(UTC)
+    settings.set("GPSCRAPE_RUN_ID", run_id, priority="cmdline")
+    if getattr(args, "refetch", None):
+        settings.set("GPSCRAPE_REFETCH", args.refetch, priority="cmdline")
+    settings.setdict(threshold_settings(args), priority="cmdline")
     settings.setdict(dict(args.settings), priority="cmdline")
+    output = Path(settings.get("GPSCRAPE_OUTPUT") or "output")
+    recovery = recover(output, warc_dir(settings))
     kwargs = {k: v for k, v in spider_args.items() if v is not None}
     if args.base_url:
         kwargs["base_url"] = args.base_url
@@ -146,7 +165,12 @@ def run_spider(
     failures = getattr(crawler.spider, "failures", [])
     missing = getattr(crawler.spider, "missing", [])
     print(summary(command, stats, failures, missing, elapsed))
-    return exit_code(stats)
+    report = crawl_report(crawler, run_id=run_id, command=command, started=started_at,
+                          recovered=recovery.records)
+    path = report.write(output)
+    print(report.table())
+    print(f"report: {path}")
+    return report.exit_code()
 
 
 def summary(
@@ -179,12 +203,3 @@ def compact_ranges(numbers: list[int]) -> str:
         else:
             runs.append([n, n])
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
-
-
-def exit_code(stats: dict[str, Any]) -> int:
-    """CHECKS_FAILED when anything was quarantined, failed or the crawl ended abnormally."""
-    errors = sum(v for k, v in stats.items() if k.startswith("spider_exceptions/"))
-    bad = stats.get("gpscrape/quarantined", 0) + stats.get("gpscrape/failed", 0) + errors
-    if bad or stats.get("finish_reason") not in _CLEAN_FINISH:
-        return exit_codes.CHECKS_FAILED
-    return exit_codes.OK

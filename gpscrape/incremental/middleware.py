@@ -1,0 +1,173 @@
+"""`IncrementalMiddleware`: a spider middleware that makes crawls and backfills incremental.
+
+- Landing and listing pages are always fetched.
+- An article page whose recordNo the dataset holds is not requested again, unless
+  `GPSCRAPE_REFETCH` is `all` (`--refresh`) or `revalidate` (`--revalidate`: a conditional
+  request with the stored ETag / Last-Modified; a 304 keeps the stored row).
+- A crawl also requests the records the dataset's listings link to but does not hold (a
+  resumed crawl goes on from the sidebars of the pages it had already fetched), every known
+  record when refetching (so no index page or sidebar is needed to reach them), and probes the
+  recordNos above the highest one known or found, until `GPSCRAPE_PROBE_MISSES` in a row are
+  missing (0 turns probing off). Known pages are not fetched, so their sidebars are not seen:
+  probing is what finds records published since the last run. A backfill does neither.
+- Each record is requested once per run, whoever asks for it (spider or probe).
+
+Stats: `gpscrape/incremental/known`, `.../skipped_known`, `.../unchanged`, `.../new`,
+`.../refreshed`, `gpscrape/probes`, `gpscrape/probe_misses`; `probe_urls` holds the probes'
+URLs (for the run report).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from scrapy import Request
+from scrapy.http import Response
+
+from gpscrape import urls
+from gpscrape.incremental.state import DatasetState, load_state
+from gpscrape.items import PageItem
+
+REFETCH_MODES = ("none", "all", "revalidate")
+NOT_MODIFIED = 304
+
+
+class IncrementalMiddleware:
+    """Filters article requests by what the dataset holds and adds probes for new records."""
+
+    def __init__(self, crawler: Any, state: DatasetState, refetch: str, probe_misses: int
+                 ) -> None:
+        if refetch not in REFETCH_MODES:
+            raise ValueError(f"GPSCRAPE_REFETCH must be one of {REFETCH_MODES}, not {refetch!r}")
+        if probe_misses < 0:
+            raise ValueError(f"GPSCRAPE_PROBE_MISSES must not be negative: {probe_misses}")
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.state = state
+        self.refetch = refetch
+        self.probe_misses = probe_misses
+        self.requested: set[int] = set()
+        self.highest_found = state.highest
+        self.probed_up_to: int | None = None
+        self.probe_urls: set[str] = set()
+        self.stats.set_value("gpscrape/incremental/known", len(state.known))
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> IncrementalMiddleware:
+        settings = crawler.settings
+        output = Path(settings.get("GPSCRAPE_OUTPUT") or "output")
+        return cls(crawler, load_state(output), settings.get("GPSCRAPE_REFETCH") or "none",
+                   settings.getint("GPSCRAPE_PROBE_MISSES", 25))
+
+    @property
+    def spider(self) -> Any:
+        return self.crawler.spider
+
+    # --- Scrapy hooks -----------------------------------------------------------------------
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for item in start:
+            if (item := self._filter(item)) is not None:
+                yield item
+        if self.spider.backfill:
+            return
+        again = [] if self.refetch == "none" else [v.url for v in self.state.known.values()]
+        for url in [*self.state.unknown_listed(), *again]:
+            if (request := self._filter(self._request(url))) is not None:
+                yield request
+        for request in self._probes():
+            yield request
+
+    def process_spider_output(self, response: Response, result: Iterable[Any],
+                              spider: Any = None) -> Iterator[Any]:
+        for item in result:
+            if (item := self._filter(item)) is not None:
+                yield item
+        yield from self._probes()
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any],
+                                          spider: Any = None) -> AsyncIterator[Any]:
+        async for item in result:
+            if (item := self._filter(item)) is not None:
+                yield item
+        for request in self._probes():
+            yield request
+
+    # --- requests ---------------------------------------------------------------------------
+    def _filter(self, item: Any) -> Any:
+        if isinstance(item, PageItem):
+            self._count_record(item)
+            return item
+        if not isinstance(item, Request):
+            return item
+        record_no = urls.record_no_of(item.url) if urls.is_article_url(item.url) else None
+        if record_no is None:
+            return item
+        if record_no in self.requested:
+            return None
+        self.requested.add(record_no)
+        if record_no not in self.state.known or self.refetch == "all":
+            return item
+        if self.refetch == "none":
+            self.stats.inc_value("gpscrape/incremental/skipped_known")
+            return None
+        return self._conditional(item, record_no)
+
+    def _conditional(self, request: Request, record_no: int) -> Request:
+        headers = self.state.known[record_no].headers()
+        if not headers:
+            return request
+        allowed = [NOT_MODIFIED, *self.crawler.settings.getlist("HTTPERROR_ALLOWED_CODES")]
+        return request.replace(
+            headers={**request.headers.to_unicode_dict(), **headers},
+            callback=self._revalidated, cb_kwargs={"callback": request.callback},
+            meta={**request.meta, "handle_httpstatus_list": allowed},
+        )
+
+    def _revalidated(self, response: Response, callback: Callable) -> Iterable[Any]:
+        if response.status == NOT_MODIFIED:
+            self.stats.inc_value("gpscrape/incremental/unchanged")
+            return ()
+        return (callback or self.spider.parse)(response)
+
+    def _request(self, url: str) -> Request:
+        """A request for a URL stored in the dataset, moved to the base URL's scheme and host
+        (port included) when it is on the site."""
+        if urls.is_on_site(url, self.spider.allowed_domains):
+            base, parts = urlsplit(self.spider.base_url), urlsplit(url)
+            url = urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
+        return Request(url, callback=self.spider.parse, errback=self.spider.on_error)
+
+    def _probes(self) -> Iterator[Request]:
+        """Probes up to `probe_misses` recordNos above the highest one known or found."""
+        if self.probe_misses == 0 or self.spider.backfill or self.highest_found is None:
+            return
+        target = self.highest_found + self.probe_misses
+        start = (self.probed_up_to or self.highest_found) + 1
+        self.probed_up_to = max(self.probed_up_to or 0, target)
+        for record_no in range(start, target + 1):
+            if record_no in self.requested:
+                continue
+            url = urljoin(self.spider.base_url, self.crawler.settings.get(
+                "GPSCRAPE_BACKFILL_URL_TEMPLATE").format(n=record_no))
+            self.requested.add(record_no)
+            self.probe_urls.add(url)
+            self.stats.inc_value("gpscrape/probes")
+            yield Request(url, callback=self._probed, errback=self.spider.on_error)
+
+    def _probed(self, response: Response) -> Iterable[Any]:
+        if response.status == 404:
+            self.stats.inc_value("gpscrape/probe_misses")
+            return ()
+        return self.spider.parse(response)
+
+    def _count_record(self, item: PageItem) -> None:
+        record_no = item.record.record_no
+        if record_no is None:
+            return
+        if self.highest_found is None or record_no > self.highest_found:
+            self.highest_found = record_no
+        kind = "refreshed" if record_no in self.state.known else "new"
+        self.stats.inc_value(f"gpscrape/incremental/{kind}")

@@ -1,0 +1,73 @@
+"""What a dataset already holds, read from its published tables (the state lives with the
+dataset: deleting the output folder means a full crawl)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from gpscrape.dataset import table_path
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """A known record's URL and what a conditional request for it sends."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+
+    def headers(self) -> dict[str, str]:
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+@dataclass(slots=True)
+class DatasetState:
+    """Known records (with their validators and fetch times) and the records the dataset's
+    listings link to."""
+
+    known: dict[int, Validators] = field(default_factory=dict)
+    fetched_at: dict[int, datetime] = field(default_factory=dict)
+    quarantined_at: dict[int, datetime] = field(default_factory=dict)
+    listed: dict[int, str] = field(default_factory=dict)  # record_no -> a URL linking to it
+
+    @property
+    def highest(self) -> int | None:
+        return max(self.known, default=None)
+
+    def unknown_listed(self) -> list[str]:
+        """URLs of listed records the dataset does not hold, by recordNo."""
+        return [url for n, url in sorted(self.listed.items()) if n not in self.known]
+
+
+def load_state(output: Path) -> DatasetState:
+    """The state of the dataset published under `output` (empty when there is none)."""
+    state = DatasetState()
+    columns = ["record_no", "url", "etag", "last_modified", "fetched_at"]
+    for row in _read(output, "articles", columns):
+        state.known[row["record_no"]] = Validators(row["url"], row["etag"], row["last_modified"])
+        state.fetched_at[row["record_no"]] = row["fetched_at"]
+    for row in _read(output, "quarantine", ["record_no", "fetched_at"]):
+        if row["record_no"] is not None:
+            previous = state.quarantined_at.get(row["record_no"])
+            if previous is None or row["fetched_at"] > previous:
+                state.quarantined_at[row["record_no"]] = row["fetched_at"]
+    for row in _read(output, "listings", ["record_no", "url"]):
+        if row["record_no"] is not None and row["url"]:
+            state.listed.setdefault(row["record_no"], row["url"])
+    return state
+
+
+def _read(output: Path, table: str, columns: list[str]) -> list[dict]:
+    path = table_path(Path(output), table)
+    if not path.exists():
+        return []
+    return pq.read_table(path, columns=columns).to_pylist()
