@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 from matplotlib import colormaps, rc_context
+from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from gpscrape.report.data import ReportData
@@ -43,6 +45,14 @@ def _colours(names: list[str]) -> dict[str, str]:
     return {name: to_hex(palette[i % len(palette)]) for i, name in enumerate(sorted(names))}
 
 
+def _legend(figure: Figure, axes: Axes) -> None:
+    """The legend above the plot, clear of the bars."""
+    legend = axes.get_legend()
+    if legend is not None:
+        legend.remove()
+    figure.legend(loc="outside upper center", ncols=4, fontsize=8, frameon=False)
+
+
 def _stacked_bars(frame: pd.DataFrame, *, horizontal: bool, height: float, xlabel: str,
                   ylabel: str, key: str, colours: dict[str, str] | None = None,
                   percent: bool = False) -> str:
@@ -51,14 +61,15 @@ def _stacked_bars(frame: pd.DataFrame, *, horizontal: bool, height: float, xlabe
     with rc_context(STYLE):
         figure, axes = new_axes(height)
         frame.plot(kind="barh" if horizontal else "bar", stacked=True, ax=axes, width=0.8,
-                   legend=frame.shape[1] > 1, color=[colours[c] for c in frame.columns],
-                   xlim=(0, 100) if percent else None, rot=0)
+                   legend=frame.shape[1] > 1, color=[colours[c] for c in frame.columns], rot=0)
         axes.set_xlabel(xlabel)
         axes.set_ylabel(ylabel)
         count_axis = axes.xaxis if horizontal else axes.yaxis
         count_axis.set_major_locator(MaxNLocator(integer=not percent))
+        if percent:
+            (axes.set_xlim if horizontal else axes.set_ylim)(0, 100)
         if frame.shape[1] > 1:
-            axes.legend(fontsize=8, frameon=False, loc="best")
+            _legend(figure, axes)
         if horizontal:
             axes.invert_yaxis()  # first row at the top
         return to_svg(figure, key)
@@ -88,7 +99,7 @@ def month_chart(data: ReportData) -> Chart:
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_xlabel("month")
         axes.set_ylabel("records")
-        axes.legend(fontsize=8, frameon=False, ncols=2)
+        _legend(figure, axes)
         svg = to_svg(figure, "records-per-month")
     return Chart("records-per-month", title, caption, svg)
 
@@ -152,7 +163,7 @@ def run_chart(data: ReportData) -> Chart:
         frame.plot(kind="bar", ax=axes, width=0.8, colormap="tab10")
         axes.set_xlabel("run")
         axes.set_ylabel("count")
-        axes.legend(fontsize=8, frameon=False)
+        _legend(figure, axes)
         axes.tick_params(axis="x", labelrotation=30)
         svg = to_svg(figure, "last-runs")
     return Chart("last-runs", title, caption, svg)

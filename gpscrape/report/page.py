@@ -17,7 +17,7 @@ body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem;
        padding: 0 1rem; color: #222; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-bottom: 0.3rem; }
 table { border-collapse: collapse; } td, th { padding: 0.2rem 0.8rem; text-align: right; }
-th:first-child, td:first-child, table.runs td { text-align: left; }
+th:first-child, td:first-child, table.runs td, table.runs th { text-align: left; }
 tr:nth-child(even) { background: #f3f3f3; }
 figure.chart { margin: 2rem 0; } figure.chart svg { width: 100%; height: auto; }
 figcaption, .meta { color: #555; font-size: 0.9rem; }
