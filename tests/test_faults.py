@@ -1,0 +1,199 @@
+"""Fault matrix: one small mirror crawl per fault kind the mirror can inject, transient and
+permanent, checked on the published dataset and the run report.
+
+Transient faults must heal through retries: every record in `articles` once, nothing
+quarantined, exit 0. Permanent faults must leave the faulty records out of `articles` and
+report each of them with its reason (the `quarantine` table for requests that failed for good,
+the run report's errors for 200 pages without an article), with exit code 1 (checks failed).
+Redirects off the site go to a second loopback host, which must never be asked anything.
+
+The crawls are independent, so the module starts all selected ones at once (a few in parallel)
+and each test waits for its own.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_spider_crawl import Run, run_gpscrape
+
+from gpscrape import exit_codes
+from gpscrape.dataset import read_frame
+from gpscrape.mirror import FAULT_KINDS, TRANSIENT_KINDS, FaultPlan, MirrorServer, MirrorSite
+
+TIMEOUT = 2.0  # DOWNLOAD_TIMEOUT of the crawls; the slow fault waits longer
+FAST = ["-s", f"DOWNLOAD_TIMEOUT={TIMEOUT:g}", "-s", "RETRY_TIMES=2"]
+OTHER_HOST = "127.0.0.2"  # "another domain" for the off-site redirect
+CASES = [(kind, "transient") for kind in TRANSIENT_KINDS] + [(kind, "permanent")
+                                                              for kind in FAULT_KINDS]
+# What the report says about a record that failed for good, per kind.
+REASONS = {
+    "500": "HTTP 500",
+    "503": "HTTP 503",
+    "429": "HTTP 429",
+    "reset": "Connection",
+    "truncate": "ResponseDataLossError",
+    "slow": "took longer than",
+    "redirect_loop": "redirect loop back to",
+    "offsite": "redirected off the site to",
+    "broken": "page without article or listing",
+}
+
+
+@dataclass
+class Outcome:
+    """One finished crawl of the matrix and what the servers saw."""
+
+    run: Run
+    output: Path
+    site: MirrorSite
+    faulty: dict[int, str]
+    requests: list  # the mirror's RequestRecords
+    other_host_hits: list[str]
+
+    def report(self) -> dict:
+        (path,) = (self.output / "runs").glob("*.json")
+        return json.loads(path.read_text())
+
+    def table(self, name: str) -> pd.DataFrame:
+        return read_frame(self.output, name)
+
+    def diagnosis(self) -> str:
+        return self.run.result.stdout + self.run.result.stderr[-3000:]
+
+
+class OtherHost:
+    """A loopback HTTP server on another address, logging every request it gets."""
+
+    def __init__(self) -> None:
+        hits: list[str] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                hits.append(self.path)
+                body = b"<html><body>elsewhere</body></html>"
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.hits = hits
+        self.server = ThreadingHTTPServer((OTHER_HOST, 0), Handler)
+        self.url = f"http://{OTHER_HOST}:{self.server.server_address[1]}/moved"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def plan_for(kind: str, variant: str, other: OtherHost) -> FaultPlan:
+    return FaultPlan({kind: 0.2}, seed=7, attempts=1, permanent=variant == "permanent",
+                     slow_seconds=TIMEOUT + 1.5, retry_after=1, offsite_url=other.url)
+
+
+def crawl_case(kind: str, variant: str, tmp_path: Path) -> Outcome:
+    site = MirrorSite.generate(records=20, seed=21, missing_rate=0.0)
+    other = OtherHost()
+    plan = plan_for(kind, variant, other)
+    try:
+        with MirrorServer(site, faults=plan) as server:
+            faulty = server.faulty_records()
+            run = run_gpscrape(server, tmp_path, "crawl", *FAST)
+            requests = server.requests
+    finally:
+        other.close()
+    return Outcome(run, tmp_path / "out", site, faulty, requests, list(other.hits))
+
+
+@pytest.fixture(scope="module")
+def matrix(request, tmp_path_factory):
+    """Starts the crawl of every selected case; maps (kind, variant) to its Future."""
+    wanted = [item.callspec.params["case"] for item in request.session.items
+              if item.module is request.module and hasattr(item, "callspec")]
+    pool = ThreadPoolExecutor(max_workers=4)
+    futures: dict[tuple[str, str], Future] = {}
+    for case in dict.fromkeys(wanted):
+        folder = tmp_path_factory.mktemp(f"{case[0]}-{case[1]}")
+        futures[case] = pool.submit(crawl_case, *case, folder)
+    yield futures
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def outcome(matrix, case: tuple[str, str]) -> Outcome:
+    return matrix[case].result(timeout=180)
+
+
+def assert_no_duplicates(result: Outcome) -> None:
+    articles = result.table("articles")
+    assert articles["record_no"].is_unique, result.diagnosis()
+    quarantine = result.table("quarantine")
+    assert quarantine["url"].is_unique, quarantine
+    assert not set(quarantine["record_no"].dropna()) & set(articles["record_no"])
+
+
+def test_plans_put_each_kind_on_some_records() -> None:
+    site = MirrorSite.generate(records=20, seed=21, missing_rate=0.0)
+    for kind in FAULT_KINDS:
+        faulty = FaultPlan({kind: 0.2}, seed=7).faulty(site.record_nos())
+        assert 1 <= len(faulty) < len(site.record_nos()) and set(faulty.values()) == {kind}
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c[1] == "transient"], ids="-".join)
+def test_transient_fault_heals_and_every_record_is_published_once(matrix, case) -> None:
+    kind, _ = case
+    result = outcome(matrix, case)
+    assert result.run.result.returncode == exit_codes.OK, result.diagnosis()
+    articles = result.table("articles")
+    assert sorted(articles["record_no"]) == result.site.record_nos(), result.diagnosis()
+    assert_no_duplicates(result)
+    assert result.table("quarantine").empty
+    report = result.report()
+    assert report["passed"] and report["errors"] == []
+    # the faulty records really were hit, then fetched again
+    struck = Counter(r.record_no for r in result.requests if r.fault == kind)
+    assert set(struck) == set(result.faulty), struck
+    assert report["counts"]["retries"] >= len(result.faulty)
+
+
+def test_retry_after_is_waited_for_before_the_retry(matrix) -> None:
+    result = outcome(matrix, ("503", "transient"))
+    for record_no in result.faulty:
+        mine = [r for r in result.requests if r.record_no == record_no]
+        refused = [r.time for r in mine if r.fault == "503"]
+        served = [r.time for r in mine if r.fault is None and r.status == 200]
+        assert refused and served, mine
+        assert min(served) - min(refused) >= 0.9, mine
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c[1] == "permanent"], ids="-".join)
+def test_permanent_fault_leaves_the_record_out_and_reports_its_reason(matrix, case) -> None:
+    kind, _ = case
+    result = outcome(matrix, case)
+    assert result.run.result.returncode == exit_codes.CHECKS_FAILED, result.diagnosis()
+    articles = result.table("articles")
+    healthy = sorted(set(result.site.record_nos()) - set(result.faulty))
+    assert sorted(articles["record_no"]) == healthy, result.diagnosis()
+    assert_no_duplicates(result)
+    report = result.report()
+    assert not report["passed"] and "error_rate" in report["failed_checks"]
+    quarantine = result.table("quarantine")
+    reasons = {int(n): r for n, r in zip(quarantine["record_no"], quarantine["reason"],
+                                         strict=True) if pd.notna(n)}
+    for record_no in result.faulty:
+        said = [reasons.get(record_no, "")] + [e["reason"] for e in report["errors"]
+                                                if f"recordNo={record_no}" in e["url"]]
+        assert any(REASONS[kind] in reason for reason in said), (record_no, said)
+    if kind == "offsite":
+        assert result.other_host_hits == []
