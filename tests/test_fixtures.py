@@ -89,7 +89,8 @@ def test_case_files_are_well_formed(case: FixtureCase) -> None:
     assert re.match(r"https?://(globalpolitics\.in|conflictreader\.org)/", meta["url"])
     assert meta["style"] in STYLES and meta["covers"]
     page = case.page_path.read_bytes()
-    assert re.match(rb"(<\?xml[^>]*\?>\s*)?<!DOCTYPE html", page, re.I), "a full page, doctype first"
+    assert re.match(rb"(\xef\xbb\xbf)?(<\?xml[^>]*\?>\s*)?<!DOCTYPE html", page, re.I), (
+        "a full page, doctype first")
     assert b"<script" in page.lower() and b"</html>" in page.lower()
     text = case.expected_path.read_text(encoding="utf-8")
     expected = json.loads(text)

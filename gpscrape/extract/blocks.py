@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from lxml import etree
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode
 
 from gpscrape.extract.errors import ExtractError
 
@@ -69,7 +69,8 @@ def decode(html: bytes | str) -> str:
         try:  # valid UTF-8 with non-ASCII bytes is UTF-8, whatever the page declares
             return html.decode("utf-8-sig")
         except UnicodeDecodeError:
-            pass
+            if html_body_declared_encoding(html) is None:  # the web's default: windows-1252
+                return html.decode("cp1252", errors="replace")
     _encoding, text = html_to_unicode(None, html)
     return text
 

@@ -10,7 +10,6 @@ from gpscrape.extract.vocab import is_team
 _DIGIT = re.compile(r"\d")
 _BY = re.compile(r"^(?:written\s+)?by\s*:?\s+", re.I)
 _SPLIT = re.compile(r"\s*(?:,\s*(?:and|&)\s+|,\s*|\s+and\s+|\s*&\s*)", re.I)
-_TOKEN = re.compile(r"^(?:[A-Z][A-Za-z'’\-]*\.?|[A-Z]{1,3}\.?|(?:[A-Z]\.){1,3})$")
 _PARTICLES = frozenset({"de", "da", "van", "von", "bin", "binti", "al", "el", "ul", "ur", "le",
                         "la", "du", "der", "dos", "das", "di"})
 _ROMAN_PARTS = frozenset({"I", "II", "III", "IV", "VI", "VII", "VIII", "IX"})  # `I Russia`
@@ -57,10 +56,17 @@ def is_person(name: str) -> bool:
     for token in tokens:
         if token in _PARTICLES:
             continue
-        if not _TOKEN.match(token) or token.lower().strip(".") in _NOT_NAME:
+        if not _name_token(token) or token.lower().strip(".") in _NOT_NAME:
             return False
         real += 1
     return real >= 2
+
+
+def _name_token(token: str) -> bool:
+    """`Chloé`, `D'Souza`, `Al-Amin`, `D.`, `MK`: capitalised letters, any script."""
+    core = token.rstrip(".")
+    return bool(core) and core[0].isupper() and all(
+        ch.isalpha() or ch in "'’-." for ch in core)
 
 
 @lru_cache(maxsize=8192)
