@@ -61,6 +61,7 @@ EXTENSIONS = {"gpscrape.run_report.RunReportExtension": 500}
 GPSCRAPE_MAX_QUARANTINED = 0
 GPSCRAPE_MAX_ERROR_RATE = 0.05
 GPSCRAPE_MIN_COVERAGE = {"title": 0.9, "published": 0.75, "topics": 0.9}
+GPSCRAPE_COVERAGE_MIN_RECORDS = 20  # coverage is enforced on runs with at least this many
 
 # normalise -> validate (or quarantine) -> dedupe -> Parquet tables under GPSCRAPE_OUTPUT.
 ITEM_PIPELINES = {
