@@ -15,33 +15,26 @@ EUROPE_STUDIES = "NIAS Europe Studies"
 STIR = "STIR"
 CWA_COMMENTARY = "CWA Commentary"
 
-# Printed series labels (case-insensitive, full line) -> canonical series. A trailing number
-# ("Conflict Weekly 89") is the issue number printed in the label.
-LABELS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.I), series)
-    for pattern, series in (
-        (r"(?:NIAS\s+)?(?:The\s+)?World\s+This\s+Week(?:\s+(?P<n>\d+))?|TWTW", TWTW),
-        (r"(?:NIAS[\s-]+)?(?:IPRI\s+)?Conflict\s+Weekly(?:\s+(?P<n>\d+))?", CONFLICT_WEEKLY),
-        (r"(?:NIAS\s+)?Africa\s+Weekly(?:\s+(?P<n>\d+))?", AFRICA_WEEKLY),
-        (r"NIAS\s+Europe\s+Monitor", EUROPE_MONITOR),
-        (r"NIAS\s+Europe\s+Studies", EUROPE_STUDIES),
-        (r"(?:NIAS\s+)?Fortnightly\s+on\s+Science,?\s+Technology\s*(?:&|and)\s*International"
-         r"\s+Relations(?:\s*\(STIR\))?|STIR", STIR),
-        (r"CWA\s+Commentary", CWA_COMMENTARY),
-    )
+# How each series is printed (case-insensitive), and whether its label can carry the issue
+# number (`Conflict Weekly 89`) and whether an issue line can open with it.
+_SERIES_NAMES: tuple[tuple[str, str, bool, bool], ...] = (
+    (r"(?:NIAS\s+)?(?:The\s+)?World\s+This\s+Week|TWTW", TWTW, True, True),
+    (r"(?:NIAS[\s-]+)?(?:IPRI\s+)?Conflict\s+Weekly", CONFLICT_WEEKLY, True, True),
+    (r"(?:NIAS\s+)?Africa\s+Weekly", AFRICA_WEEKLY, True, True),
+    (r"(?:NIAS\s+)?Fortnightly\s+on\s+Science,?\s+Technology\s*(?:&|and)\s*International"
+     r"\s+Relations\s*(?:\(STIR\))?|STIR", STIR, False, True),
+    (r"NIAS\s+Europe\s+Monitor", EUROPE_MONITOR, False, True),
+    (r"NIAS\s+Europe\s+Studies", EUROPE_STUDIES, False, False),
+    (r"CWA\s+Commentary", CWA_COMMENTARY, False, False),
 )
-
-# Series names that open an issue line, longest first.
+# Printed series labels (full line) -> canonical series; `n` is a number in the label.
+LABELS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(f"(?:{name})" + (r"(?:\s+(?P<n>\d+))?" if numbered else ""), re.I), series)
+    for name, series, numbered, _ in _SERIES_NAMES
+)
+# Series names that open an issue line.
 ISSUE_LINE_SERIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.I), series)
-    for pattern, series in (
-        (r"(?:NIAS\s+)?(?:The\s+)?World\s+This\s+Week|TWTW", TWTW),
-        (r"(?:NIAS[\s-]+)?(?:IPRI\s+)?Conflict\s+Weekly", CONFLICT_WEEKLY),
-        (r"(?:NIAS\s+)?Africa\s+Weekly", AFRICA_WEEKLY),
-        (r"(?:NIAS\s+)?Fortnightly\s+on\s+Science,?\s+Technology\s*(?:&|and)\s*International"
-         r"\s+Relations\s*(?:\(STIR\))?|STIR", STIR),
-        (r"NIAS\s+Europe\s+Monitor", EUROPE_MONITOR),
-    )
+    (re.compile(name, re.I), series) for name, series, _, opens in _SERIES_NAMES if opens
 )
 
 # Analytic headings -> kind. Keys are normalised with `heading_key`.
