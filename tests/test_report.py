@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -18,14 +19,19 @@ pytest.importorskip("matplotlib", reason="gpscrape report needs the report extra
 
 from gpscrape.dataset import DatasetWriter  # noqa: E402
 from gpscrape.report.build import write_report  # noqa: E402
-from gpscrape.report.charts import CHARTS  # noqa: E402
-from gpscrape.report.data import load  # noqa: E402
+from gpscrape.report.charts import CHARTS, build_charts  # noqa: E402
+from gpscrape.report.data import (  # noqa: E402
+    ReportData,
+    empty_frame,
+    load,  # noqa: E402
+)
 from gpscrape.report.measures import (  # noqa: E402
     field_coverage,
     issues_per_year,
     records_per_month,
     section_kinds_by_series,
     top_authors,
+    undated,
 )
 from gpscrape.report.summary import text_summary  # noqa: E402
 from gpscrape.run_report import Check, RunReport  # noqa: E402
@@ -151,7 +157,7 @@ def test_charts_show_the_tables(demo, reported):
 def test_measures_add_up_to_the_tables(demo):
     data = load(demo)
     articles, sections = data.table("articles"), data.table("sections")
-    assert records_per_month(articles).to_numpy().sum() == articles["published"].notna().sum()
+    assert records_per_month(articles).to_numpy().sum() == len(articles) - undated(articles)
     assert section_kinds_by_series(sections, articles).to_numpy().sum() == len(sections)
     issues = articles.dropna(subset=["published", "series"]).explode("issue_numbers")
     distinct = issues.dropna(subset=["issue_numbers"]).drop_duplicates(
@@ -161,6 +167,20 @@ def test_measures_add_up_to_the_tables(demo):
     assert coverage["record_no"] == 100
     expected = round(100 * articles["cwa_no"].notna().mean(), 1)
     assert coverage["cwa_no"] == expected
+
+
+def test_misprinted_dates_are_left_out_of_the_dated_charts():
+    articles = pd.DataFrame({
+        "record_no": [1, 2, 3, 4], "series": ["Conflict Weekly", None, "STIR", "STIR"],
+        "published": [date(1, 1, 1), date(9999, 12, 31), date(2021, 3, 4), None],
+        "issue_numbers": [[7], [8], [9], []],
+    })
+    tables = {name: empty_frame(name) for name in TABLES} | {"articles": articles}
+    charts = {chart.key: chart for chart in build_charts(ReportData(Path("x"), tables))}
+    assert records_per_month(articles).to_dict() == {"STIR": {"2021-03": 1}}
+    assert issues_per_year(articles).to_dict() == {"STIR": {2021: 1}}
+    assert "3 without a date" in charts["records-per-month"].caption
+    assert charts["records-per-month"].svg and charts["issues-per-year"].svg
 
 
 def test_a_missing_output_folder_gives_a_page_that_says_so(tmp_path):

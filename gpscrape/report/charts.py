@@ -15,6 +15,7 @@ from matplotlib.ticker import MaxNLocator
 from gpscrape.report.data import ReportData
 from gpscrape.report.figures import STYLE, new_axes, to_svg
 from gpscrape.report.measures import (
+    DATE_WINDOW,
     NO_SERIES,
     field_coverage,
     issues_per_year,
@@ -22,6 +23,7 @@ from gpscrape.report.measures import (
     run_counts,
     section_kinds_by_series,
     top_authors,
+    undated,
 )
 
 TOP_AUTHORS = 15
@@ -82,12 +84,15 @@ def _series_colours(data: ReportData) -> dict[str, str]:
 
 def month_chart(data: ReportData) -> Chart:
     frame = records_per_month(data.table("articles"))
+    left_out = undated(data.table("articles"))
+    first, last = (day.year for day in DATE_WINDOW)
     title, caption = "Records per month, by series", (
-        "Article records by month of `published` (records without a date are left out).")
+        f"Article records by month of `published`; {left_out} without a date (or dated "
+        f"outside {first}-{last}) left out.")
     if frame.empty:
         return Chart("records-per-month", title, caption, None, "No article has a date.")
     colours = _series_colours(data)
-    months = pd.to_datetime(frame.index)
+    months = pd.to_datetime(frame.index, format="%Y-%m")
     with rc_context(STYLE):
         figure, axes = new_axes(3.4)
         bottom = pd.Series(0, index=frame.index)

@@ -7,6 +7,7 @@ means there is nothing to show.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import pandas as pd
 
@@ -14,27 +15,37 @@ from gpscrape.report.data import RunReport
 from gpscrape.schema import SECTION_KINDS
 
 NO_SERIES = "(no series)"
+# Dates outside this window are misprints or misreadings; the dated measures leave them out.
+DATE_WINDOW = (date(1990, 1, 1), date(2100, 12, 31))
 
 
 def _series(articles: pd.DataFrame) -> pd.Series:
     return articles["series"].astype("object").where(articles["series"].notna(), NO_SERIES)
 
 
+def _in_window(published: pd.Series) -> pd.Series:
+    return published.map(lambda day: day is not None and not pd.isna(day)
+                         and DATE_WINDOW[0] <= day <= DATE_WINDOW[1]).astype(bool)
+
+
 def _dated(articles: pd.DataFrame) -> pd.DataFrame:
-    """Articles with a publication date, with `series` filled and `published` as datetime."""
-    dated = articles[articles["published"].notna()]
+    """Articles dated within DATE_WINDOW, with `series` filled and `published` as datetime."""
+    dated = articles[_in_window(articles["published"])]
     return dated.assign(series=_series(dated), published=pd.to_datetime(dated["published"]))
 
 
+def undated(articles: pd.DataFrame) -> int:
+    """How many articles the dated measures leave out: no date, or one outside DATE_WINDOW."""
+    return int((~_in_window(articles["published"])).sum())
+
+
 def records_per_month(articles: pd.DataFrame) -> pd.DataFrame:
-    """Records per month (rows `YYYY-MM`, every month from first to last) by series (columns)."""
+    """Records per month with any (rows `YYYY-MM`, in order) by series (columns)."""
     dated = _dated(articles)
     if dated.empty:
         return pd.DataFrame()
     months = dated["published"].dt.to_period("M")
-    counts = pd.crosstab(months, dated["series"])
-    every = pd.period_range(counts.index.min(), counts.index.max(), freq="M")
-    counts = counts.reindex(every, fill_value=0)
+    counts = pd.crosstab(months, dated["series"]).sort_index()
     counts.index = counts.index.strftime("%Y-%m")
     counts.columns.name = None
     return counts
