@@ -1,0 +1,151 @@
+"""SIGKILL `gpscrape crawl` at moments chosen from a seed, while it fetches and archives (WARC)
+or while it publishes the Parquet tables, then check the dataset and resume.
+
+Each seed plays two rounds over one mirror: a first crawl into an empty output, killed, then
+resumed; new records appear on the site, and a second crawl is killed and resumed. After each
+kill the published dataset must be readable and exactly what the last publish left (nothing,
+the previous version, or the complete new one); after each resume every record of the site is
+in `articles` exactly once with its content, and nothing is quarantined.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_dataset import frames
+
+from gpscrape import exit_codes
+from gpscrape.dataset import layout
+from gpscrape.mirror import MirrorServer, MirrorSite
+
+ROOT = Path(__file__).resolve().parents[1]
+LATENCY = 0.08  # seconds per request, so that a crawl takes a few seconds
+SETTINGS = [
+    "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "DOWNLOAD_TIMEOUT=5",
+    "-s", "RETRY_TIMES=2", "-s", "GPSCRAPE_RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=WARNING",
+    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "GPSCRAPE_SEEDS=",
+]  # fmt: skip
+FETCH, PUBLISH = "fetch", "publish"
+DEFAULT_SEEDS = [0, 1]
+LONG_SEEDS = list(range(100, 124))
+
+
+def crawl_argv(server: MirrorServer, output: Path) -> list[str]:
+    return [sys.executable, "-m", "gpscrape", "crawl", "--base-url", server.base_url,
+            "--output", str(output), *SETTINGS]
+
+
+def resume(server: MirrorServer, output: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(crawl_argv(server, output), cwd=ROOT, capture_output=True, text=True,
+                          timeout=180)
+
+
+def kill_crawl(server: MirrorServer, output: Path, phase: str, rng: random.Random) -> bool:
+    """Start a crawl and SIGKILL it in `phase` after a delay drawn from `rng`; True if it was
+    killed (False when it finished first)."""
+    versions = layout.versions_dir(output)
+    before = set(os.listdir(versions)) if versions.is_dir() else set()
+    seen = len(server.requests)
+    process = subprocess.Popen(crawl_argv(server, output), cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while process.poll() is None and time.monotonic() < deadline:
+            if phase == FETCH and len(server.requests) > seen:
+                time.sleep(rng.uniform(0.0, 2.5))
+                break
+            if phase == PUBLISH and versions.is_dir() and set(os.listdir(versions)) - before:
+                time.sleep(rng.uniform(0.0, 0.03))
+                break
+            time.sleep(0.002)
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+        return process.wait(timeout=60) == -signal.SIGKILL
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def published(output: Path) -> dict[str, pd.DataFrame] | None:
+    """Every table of the published dataset, or None when nothing was ever published."""
+    if layout.current_version(output) is None:
+        assert not (output / "articles").exists()
+        return None
+    return frames(output)
+
+
+def assert_complete(server: MirrorServer, tables: dict[str, pd.DataFrame]) -> None:
+    """Every record of the site once, with the content the mirror rendered."""
+    articles = tables["articles"]
+    assert articles["record_no"].is_unique
+    assert sorted(articles["record_no"]) == server.site.record_nos()
+    for row in articles.itertuples():
+        expected = server.expected(row.record_no)
+        assert (row.title, row.body_text) == (expected.title, expected.body_text), row.record_no
+    assert tables["quarantine"].empty
+    assert tables["sections"].groupby(["record_no", "topic_index", "section_index"]).size().max() == 1
+
+
+def assert_same(actual: dict[str, pd.DataFrame], wanted: dict[str, pd.DataFrame]) -> None:
+    for name, frame in wanted.items():
+        pd.testing.assert_frame_equal(actual[name], frame, obj=name)
+
+
+def kill_and_resume(seed: int, tmp_path: Path) -> int:
+    """Two kill-and-resume rounds; returns how many of the two crawls were really killed."""
+    rng = random.Random(seed)
+    phases = [FETCH, PUBLISH] if seed % 2 == 0 else [PUBLISH, FETCH]
+    site = MirrorSite.generate(records=25, seed=seed, missing_rate=0.05)
+    output = tmp_path / "out"
+    killed = 0
+    with MirrorServer(site, latency=LATENCY) as server:
+        # Round 1: a first crawl, killed; whatever it published is the complete crawl.
+        killed += kill_crawl(server, output, phases[0], rng)
+        after_kill = published(output)
+        if after_kill is not None:
+            assert_complete(server, after_kill)
+        done = resume(server, output)
+        assert done.returncode == exit_codes.OK, done.stdout + done.stderr[-3000:]
+        first = published(output)
+        assert first is not None
+        assert_complete(server, first)
+
+        # Round 2: new records; a crawl killed; then resumed.
+        site.add_records(6)
+        version = layout.current_version(output)
+        killed += kill_crawl(server, output, phases[1], rng)
+        after_kill = published(output)
+        assert after_kill is not None
+        if layout.current_version(output) == version:
+            assert_same(after_kill, first)
+        else:
+            assert_complete(server, after_kill)
+        done = resume(server, output)
+        assert done.returncode == exit_codes.OK, done.stdout + done.stderr[-3000:]
+        final = published(output)
+        assert final is not None
+        assert_complete(server, final)
+        old = final["articles"][final["articles"]["record_no"].isin(first["articles"]["record_no"])]
+        pd.testing.assert_frame_equal(old.reset_index(drop=True),
+                                      first["articles"].reset_index(drop=True), obj="old rows")
+    return killed
+
+
+@pytest.mark.parametrize("seed", DEFAULT_SEEDS)
+def test_kill_during_a_crawl_then_resume(seed: int, tmp_path: Path) -> None:
+    assert kill_and_resume(seed, tmp_path) >= 1
+
+
+@pytest.mark.long
+@pytest.mark.parametrize("seed", LONG_SEEDS)
+def test_kill_during_a_crawl_then_resume_many_seeds(seed: int, tmp_path: Path) -> None:
+    kill_and_resume(seed, tmp_path)
