@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup browser test test-long demo fixtures lint bench clean
+.PHONY: setup browser test test-long demo docs fixtures lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test-long: $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/gpscrape demo
+
+# Regenerate the docs made from code (tests fail while they are stale).
+docs: $(STAMP)
+	$(VENV)/bin/gpscrape schema --write docs/data-dictionary.md
+	$(VENV)/bin/gpscrape docs --write docs/configuration.md
 
 fixtures: $(STAMP)
 	$(VENV)/bin/gpscrape fixtures --update
