@@ -8,7 +8,7 @@ mirror's per-response latency and once without. It prints pages/s and the ratio 
 (goal: >= 0.85 with latency); it never fails on them.
 
     python benchmarks/crawl_throughput.py [--records 1000] [--latency 0.05] [--concurrency 16]
-        [--per-domain 2]
+        [--per-domain 2] [--repeats 3] [--json]
 """
 
 from __future__ import annotations
@@ -16,11 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import _results
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -95,6 +98,8 @@ def main() -> int:
         "--per-domain", type=int, default=2, help="CONCURRENT_REQUESTS_PER_DOMAIN (2, as settings)"
     )
     parser.add_argument("--seed", type=int, default=0, help="mirror seed")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each pair per latency")
+    parser.add_argument("--json", action="store_true", help="also print a JSON result line")
     parser.add_argument("--bare", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("-s", dest="settings", action="append", default=[], help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -107,17 +112,36 @@ def main() -> int:
     site = MirrorSite.generate(records=args.records, seed=args.seed)
     print(f"mirror: {args.records} records; CONCURRENT_REQUESTS={args.concurrency}, "
           f"per domain {args.per_domain}, delays off")
+    figures, ratios = {}, []
     for latency in (args.latency, 0.0):
-        with MirrorServer(site, latency=latency) as server, tempfile.TemporaryDirectory() as tmp:
-            full_pages, full_seconds = full_crawl(server.base_url, args, Path(tmp) / "out")
-            fetched = [server.url(r.target) for r in server.requests if r.target != "/robots.txt"]
-            url_file = Path(tmp) / "urls.txt"
-            url_file.write_text("\n".join(fetched))
-            bare_pages, bare_seconds = bare_crawl(url_file, args)
-        full_rate, bare_rate = full_pages / full_seconds, bare_pages / bare_seconds
-        print(f"latency {latency * 1000:.0f} ms: full {full_pages} pages in {full_seconds:.1f} s "
-              f"= {full_rate:.1f} pages/s; bare {bare_pages} pages in {bare_seconds:.1f} s "
-              f"= {bare_rate:.1f} pages/s; ratio {full_rate / bare_rate:.2f}")
+        rates: dict[str, list[float]] = {"full": [], "bare": [], "ratio": []}
+        for _ in range(args.repeats):
+            with (MirrorServer(site, latency=latency) as server,
+                  tempfile.TemporaryDirectory() as tmp):
+                full_pages, full_seconds = full_crawl(server.base_url, args, Path(tmp) / "out")
+                fetched = [server.url(r.target) for r in server.requests
+                           if r.target != "/robots.txt"]
+                url_file = Path(tmp) / "urls.txt"
+                url_file.write_text("\n".join(fetched))
+                bare_pages, bare_seconds = bare_crawl(url_file, args)
+            full_rate, bare_rate = full_pages / full_seconds, bare_pages / bare_seconds
+            rates["full"].append(full_rate)
+            rates["bare"].append(bare_rate)
+            rates["ratio"].append(full_rate / bare_rate)
+            print(f"latency {latency * 1000:.0f} ms: full {full_pages} pages in "
+                  f"{full_seconds:.1f} s = {full_rate:.1f} pages/s; bare {bare_pages} pages in "
+                  f"{bare_seconds:.1f} s = {bare_rate:.1f} pages/s; "
+                  f"ratio {full_rate / bare_rate:.2f}", flush=True)
+        label = f"{latency * 1000:.0f} ms latency"
+        figures[f"full pipeline, {label}"] = _results.figure(rates["full"], "pages/s")
+        figures[f"bare Scrapy spider, {label}"] = _results.figure(rates["bare"], "pages/s")
+        ratios.append(_results.ratio(f"full / bare pages/s, {label}",
+                                     statistics.median(rates["ratio"]),
+                                     ">= 0.85" if latency else None, runs=rates["ratio"]))
+    if args.json:
+        _results.emit("crawl_throughput", figures, ratios,
+                      [f"mirror of {args.records} records; CONCURRENT_REQUESTS="
+                       f"{args.concurrency}, per domain {args.per_domain}, delays off"])
     return 0
 
 

@@ -7,7 +7,7 @@ Over the date strings the site prints (issue lines, bylines, listing month lines
 - how often default-settings `dateparser.parse(s)` gets them wrong (it fills a month-only
   date with today's day). Informs, never asserts.
 
-    .venv/bin/python benchmarks/date_parsing.py [--rounds 5]
+    .venv/bin/python benchmarks/date_parsing.py [--rounds 5] [--json]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import statistics
 import time
 
 import dateparser
+from _results import emit, figure, ratio
 
 from gpscrape.extract.dates import parse_date
 
@@ -57,6 +58,7 @@ def per_string(func, rounds: int, repeat: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--json", action="store_true", help="also print a JSON result line")
     args = parser.parse_args()
     _theirs(STRINGS[0])  # load dateparser's language data outside the timing
     ours = per_string(_ours, args.rounds, 200)
@@ -74,6 +76,14 @@ def main() -> None:
           f"({'met' if same == len(STRINGS) else 'MISSED'})")
     print(f"default-settings dateparser wrong on {len(default_wrong)}/{len(STRINGS)} "
           f"(e.g. {default_wrong[:2]})")
+    if args.json:
+        emit("date_parsing",
+             {"gpscrape parse_date": figure(ours, "ms/string", 1e3),
+              "dateparser (configured)": figure(theirs, "ms/string", 1e3)},
+             [ratio("dateparser / parse_date speed-up", speedup, ">= 50"),
+              ratio("dates differing from configured dateparser", len(STRINGS) - same, "== 0"),
+              ratio("dates default-settings dateparser gets wrong", len(default_wrong))],
+             [f"{len(STRINGS)} date strings as the site prints them"])
 
 
 if __name__ == "__main__":

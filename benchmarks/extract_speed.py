@@ -6,7 +6,7 @@ against the goals (<= 4x the lxml floor; >= 12x faster than `trafilatura.extract
 never asserts. trafilatura comes with the optional `bench` extra; without it that column is
 skipped.
 
-    .venv/bin/python benchmarks/extract_speed.py [--pages 300] [--rounds 5]
+    .venv/bin/python benchmarks/extract_speed.py [--pages 300] [--rounds 5] [--json]
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import argparse
 import statistics
 import time
 
+import _results
 from lxml import etree
 
 from gpscrape.extract import extract_page
@@ -45,6 +46,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--json", action="store_true", help="also print a JSON result line")
     args = parser.parse_args()
     pages = mirror_pages(args.pages)
     html_parser = etree.HTMLParser()
@@ -75,6 +77,14 @@ def main() -> None:
         speedup = statistics.median(timings["trafilatura.extract"]) / ours
         print(f"trafilatura / extract: {speedup:.1f}x faster "
               f"(goal >= 12x: {'met' if speedup >= 12 else 'MISSED'})")
+    if args.json:
+        ratios = [_results.ratio("extract / lxml floor", ratio, "<= 4")]
+        if "trafilatura.extract" in timings:
+            ratios.append(_results.ratio("trafilatura / extract speed-up", speedup, ">= 12"))
+        _results.emit("extract_speed",
+                      {name: _results.figure(values, "ms/page", 1e3)
+                       for name, values in timings.items()},
+                      ratios, [f"{len(pages)} mirror pages, mean {size:.1f} KiB"])
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ process, into a fresh output folder; the crawl's peak RSS is read from `wait4`. 
 ratio of at most 1.2 (memory does not grow with the number of pages). It prints the figures
 and never fails on them.
 
-    python benchmarks/memory_crawl.py [--small 2000] [--large 20000] [--seed 0]
+    python benchmarks/memory_crawl.py [--small 2000] [--large 20000] [--seed 0] [--json]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import _results
 import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,15 +55,23 @@ def main() -> int:
     parser.add_argument("--small", type=int, default=2000, help="records of the small mirror")
     parser.add_argument("--large", type=int, default=20000, help="records of the large mirror")
     parser.add_argument("--seed", type=int, default=0, help="mirror seed")
+    parser.add_argument("--json", action="store_true", help="also print a JSON result line")
     args = parser.parse_args()
-    results = {}
+    results, figures = {}, {}
     for records in (args.small, args.large):
         peak, rows, elapsed = crawl_peak(records, args.seed)
         results[records] = peak
+        figures[f"peak RSS, {records} records"] = _results.figure([peak], "MiB")
+        figures[f"crawl time, {records} records"] = _results.figure([elapsed], "s")
         print(f"{records:>6} records: peak RSS {peak:7.1f} MiB, {rows} article rows, "
               f"{elapsed:.0f} s", flush=True)
     ratio = results[args.large] / results[args.small]
     print(f"ratio {args.large}/{args.small}: {ratio:.2f} (goal <= 1.2)")
+    if args.json:
+        _results.emit("memory_crawl", figures,
+                      [_results.ratio(f"peak RSS {args.large} / {args.small} records", ratio,
+                                      "<= 1.2")],
+                      ["one fresh crawl per size (single runs)"])
     return 0
 
 
