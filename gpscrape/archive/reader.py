@@ -13,6 +13,10 @@ from warcio.archiveiterator import ArchiveIterator
 
 from gpscrape.archive.members import iter_members, read_member
 from gpscrape.archive.writer import OPEN_SUFFIX, SUFFIX
+from gpscrape.settings import DOWNLOAD_MAXSIZE
+
+# A decoded body larger than this is refused, as the crawl refuses it (a compression bomb).
+MAX_BODY = DOWNLOAD_MAXSIZE
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,24 +58,26 @@ def iter_responses(directory: Path, with_body: bool = True) -> Iterator[Archived
                 yield response
 
 
-def read_response(path: Path, offset: int) -> ArchivedResponse:
-    """The response record stored in the gzip member at `offset` of `path`."""
+def read_response(path: Path, offset: int, max_size: int = MAX_BODY) -> ArchivedResponse:
+    """The response record stored in the gzip member at `offset` of `path`; its body decoded
+    up to `max_size` bytes (ArchiveError beyond)."""
     with Path(path).open("rb") as handle:
         member = read_member(handle, offset)
-    response = None if member is None else _parse(member[0], Path(path), offset, True)
+    response = None if member is None else _parse(member[0], Path(path), offset, True, max_size)
     if response is None:
         raise ArchiveError(f"no complete response record at byte {offset} of {path}")
     return response
 
 
-def _parse(data: bytes, path: Path, offset: int, with_body: bool) -> ArchivedResponse | None:
+def _parse(data: bytes, path: Path, offset: int, with_body: bool,
+           max_size: int = MAX_BODY) -> ArchivedResponse | None:
     for record in ArchiveIterator(io.BytesIO(data), no_record_parse=False):
         if record.rec_type != "response" or record.http_headers is None:
             return None
         headers = list(record.http_headers.headers)
         body = record.raw_stream.read() if with_body else b""  # content coding kept
         if with_body:
-            body = _decoded(body, headers)
+            body = _decoded(body, headers, max_size)
         return ArchivedResponse(
             url=record.rec_headers.get_header("WARC-Target-URI"),
             date=_parse_date(record.rec_headers.get_header("WARC-Date")),
@@ -84,20 +90,37 @@ def _parse(data: bytes, path: Path, offset: int, with_body: bool) -> ArchivedRes
     return None
 
 
-def _decoded(body: bytes, headers: list[tuple[str, str]]) -> bytes:
+def _decoded(body: bytes, headers: list[tuple[str, str]], max_size: int) -> bytes:
     codings = [v.strip().lower() for k, v in headers if k.lower() == "content-encoding"]
     for coding in reversed([c for value in codings for c in value.split(",") if c.strip()]):
         coding = coding.strip()
+        if coding == "identity":
+            continue
         if coding in ("gzip", "x-gzip"):
-            body = zlib.decompress(body, wbits=47)
+            decoded = _inflate(body, 47, max_size)
         elif coding == "deflate":
-            try:
-                body = zlib.decompress(body)
-            except zlib.error:
-                body = zlib.decompress(body, wbits=-15)
-        elif coding != "identity":
+            decoded = _inflate(body, 15, max_size)
+            if decoded is None:
+                decoded = _inflate(body, -15, max_size)
+        else:
             raise ArchiveError(f"unsupported Content-Encoding {coding!r}")
+        if decoded is None:
+            raise ArchiveError(f"body is not complete {coding} data")
+        body = decoded
     return body
+
+
+def _inflate(data: bytes, wbits: int, max_size: int) -> bytes | None:
+    """`data` decompressed (zlib `wbits`), or None when it is not one complete stream;
+    ArchiveError when it decodes to more than `max_size` bytes."""
+    inflater = zlib.decompressobj(wbits)
+    try:
+        body = inflater.decompress(data, max_size + 1)
+    except zlib.error:
+        return None
+    if len(body) > max_size:
+        raise ArchiveError(f"decoded body larger than {max_size} bytes (a compression bomb?)")
+    return body if inflater.eof else None
 
 
 def _parse_date(text: str) -> datetime:

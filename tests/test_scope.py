@@ -1,0 +1,231 @@
+"""Limits and scope: requests stay on the configured site (redirects included), decompressed
+responses are capped (also when the archive is replayed), file names never come from a page or
+a URL, and page content is never executed.
+
+robots.txt, off-site links and the plain size cap are tested in test_spider_policy.py; the
+mirror's redirect to another host in test_faults.py.
+"""
+
+from __future__ import annotations
+
+import ast
+import gzip
+import os
+import subprocess
+import sys
+import threading
+import zlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_spider_policy import FAST, ROOT, Reply, Site, links
+
+from gpscrape import exit_codes
+from gpscrape.archive.members import iter_members
+from gpscrape.archive.reader import ArchiveError, read_response
+from gpscrape.archive.writer import Exchange, WarcWriter
+from gpscrape.extract import extract_page
+from gpscrape.mirror import MirrorSite
+
+ARTICLE = "/view_cir_articles.php?recordNo="
+PRODUCT = [ROOT / "gpscrape", ROOT / "pipelines"]
+
+
+def gzip_bomb(size: int) -> bytes:
+    """`size` zero bytes, gzip-compressed (about a thousandth of `size`)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    chunk = bytes(1024 * 1024)
+    parts = [packer.compress(chunk) for _ in range(size // len(chunk))]
+    return b"".join([*parts, packer.flush()])
+
+
+def run(argv: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "gpscrape", *argv]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
+
+
+def quarantine(output: Path) -> dict[str, str]:
+    frame = pd.read_parquet(output / "quarantine")
+    return dict(zip(frame["url"], frame["reason"], strict=True))
+
+
+@pytest.fixture
+def sites():
+    started: list[Site] = []
+
+    def start(routes: dict[str, Reply], host: str = "127.0.0.1") -> Site:
+        site = Site(routes) if host == "127.0.0.1" else _site_on(host, routes)
+        started.append(site)
+        return site
+
+    yield start
+    for site in started:
+        site.close()
+
+
+def _site_on(host: str, routes: dict[str, Reply]) -> Site:
+    """A `Site` listening on another loopback address (a different host for the crawler)."""
+    site = Site(routes)
+    site.close()
+    handler = site.server.RequestHandlerClass
+    site.server = type(site.server)((host, 0), handler)
+    site.base_url = f"http://{host}:{site.server.server_address[1]}/"
+    threading.Thread(target=site.server.serve_forever, daemon=True).start()
+    return site
+
+
+def test_meta_refresh_and_redirects_never_reach_another_host(sites, tmp_path: Path) -> None:
+    other = sites({}, host="127.0.0.2")
+    away = f"{other.base_url}view_cir_articles.php?recordNo=9"
+    refresh = f'<html><head><meta http-equiv="refresh" content="0; url={away}"></head></html>'
+    site = sites({
+        "/": Reply(body=links(f"{ARTICLE}1", f"{ARTICLE}2", f"{ARTICLE}3", away)),
+        f"{ARTICLE}1": Reply(body=refresh),
+        f"{ARTICLE}2": Reply(301, headers={"Location": away}),
+        f"{ARTICLE}3": Reply(302, headers={"Location": f"/moved?to={ARTICLE}4"}),
+        f"/moved?to={ARTICLE}4": Reply(307, headers={"Location": away}),
+    })
+    done = run(["crawl", "--base-url", site.base_url, "--output", str(tmp_path / "out"), *FAST])
+    assert {f"{ARTICLE}1", f"{ARTICLE}2", f"{ARTICLE}3"} <= set(site.paths()), done.stderr
+    assert other.paths() == []
+    reasons = quarantine(tmp_path / "out")
+    for n in (1, 2, 3):
+        (reason,) = [r for url, r in reasons.items() if url.endswith(f"recordNo={n}")]
+        assert "redirected off the site to" in reason, reasons
+    assert done.returncode == exit_codes.CHECKS_FAILED
+
+
+def test_gzip_bomb_is_capped_when_fetched_and_when_the_archive_is_replayed(
+        sites, tmp_path: Path) -> None:
+    bomb = gzip_bomb(64 * 1024 * 1024)
+    assert len(bomb) < 200_000
+    site = sites({
+        "/": Reply(body=links(f"{ARTICLE}1")),
+        f"{ARTICLE}1": Reply(body=bomb, headers={"Content-Encoding": "gzip"}),
+    })
+    output = tmp_path / "out"
+    crawled = run(["crawl", "--base-url", site.base_url, "--output", str(output), *FAST])
+    (reason,) = quarantine(output).values()
+    assert "exceeded DOWNLOAD_MAXSIZE" in reason, crawled.stdout + crawled.stderr[-2000:]
+
+    replayed = run(["reextract", "--output", str(output)])
+    reasons = quarantine(output)
+    assert replayed.returncode == exit_codes.CHECKS_FAILED, replayed.stdout + replayed.stderr
+    (reason,) = reasons.values()
+    assert "larger than" in reason, reason
+
+
+def test_archived_body_is_decoded_up_to_a_cap(tmp_path: Path) -> None:
+    with WarcWriter(tmp_path / "warc", "bomb") as writer:
+        for name, body in (("small", gzip.compress(b"<html>ok</html>")),
+                           ("bomb", gzip_bomb(8 * 1024 * 1024))):
+            writer.write(Exchange(f"http://127.0.0.1/{name}", "GET", [], b"", 200,
+                                  [("Content-Encoding", "gzip")], body, datetime.now(UTC)))
+    (path,) = (tmp_path / "warc").iterdir()
+    offsets = [offset for offset, data in iter_members(path) if b"WARC-Type: response" in data]
+    assert read_response(path, offsets[0], max_size=1024 * 1024).body == b"<html>ok</html>"
+    with pytest.raises(ArchiveError, match="larger than 1048576 bytes"):
+        read_response(path, offsets[1], max_size=1024 * 1024)
+    assert len(read_response(path, offsets[1], max_size=16 * 1024 * 1024).body) == 8 * 1024 * 1024
+
+
+HOSTILE_TARGETS = [
+    "/view_cir_articles.php?url=../../../../escape&recordNo=5",
+    "/view_cir_articles.php?url=%2Fetc%2Fescape&recordNo=6",
+    "/view_cir_articles.php?url=a%00b%2F..%2F..%2Fescape&recordNo=7",
+    "/../../escape/view_cir_articles.php?recordNo=8",
+    "/view_cir_articles.php/..%2F..%2Fescape?recordNo=9",
+]
+
+
+def test_names_from_pages_and_urls_never_write_outside_the_output(sites, tmp_path: Path) -> None:
+    mirror = MirrorSite.generate(records=3, seed=2)
+    n = mirror.record_nos()[0]
+    page = mirror.render(n, "http://127.0.0.1/", label="../../../escape").replace(
+        "</body>", links(*HOSTILE_TARGETS, "/%2E%2E/%2E%2E/escape.php?recordNo=10") + "</body>")
+    routes = {target: Reply(body=page) for target in HOSTILE_TARGETS}
+    routes["/"] = Reply(body=links(*HOSTILE_TARGETS))
+    site = sites(routes)
+    work = tmp_path / "deep" / "er" / "cwd"
+    work.mkdir(parents=True)
+    output = work / "out"
+    before = set(tmp_path.rglob("*"))
+    done = run(["crawl", "--base-url", site.base_url, "--output", "out", *FAST], cwd=work)
+    assert done.returncode in (exit_codes.OK, exit_codes.CHECKS_FAILED), done.stderr
+    assert len([p for p in site.paths() if "recordNo=" in p]) >= 3, site.paths()
+    written = set(tmp_path.rglob("*")) - before
+    assert written and all(p == output or output in p.parents for p in written), sorted(written)
+    assert not any("escape" in p.name or "\x00" in str(p) for p in written)
+
+
+# Calls that run or deserialise code; page data must never reach any of them.
+FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__", "execfile"}
+FORBIDDEN_ATTRIBUTES = {("pickle", "loads"), ("pickle", "load"), ("marshal", "loads"),
+                        ("yaml", "load"), ("yaml", "unsafe_load"), ("os", "system"),
+                        ("os", "popen"), ("dill", "loads"), ("shelve", "open")}
+
+
+def dangerous_calls(source: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        function = node.func
+        if isinstance(function, ast.Name) and function.id in FORBIDDEN_CALLS:
+            found.append(function.id)
+        elif (isinstance(function, ast.Attribute) and isinstance(function.value, ast.Name)
+              and (function.value.id, function.attr) in FORBIDDEN_ATTRIBUTES):
+            found.append(f"{function.value.id}.{function.attr}")
+        elif any(k.arg == "shell" and getattr(k.value, "value", False) for k in node.keywords):
+            found.append("shell=True")
+    return found
+
+
+def test_dangerous_call_finder_finds_them() -> None:
+    code = "eval(x)\nimport pickle\npickle.loads(b)\nsubprocess.run(c, shell=True)\nyaml.load(s)"
+    assert dangerous_calls(code) == ["eval", "pickle.loads", "shell=True", "yaml.load"]
+
+
+def test_product_code_never_evaluates_or_unpickles_anything() -> None:
+    files = [p for folder in PRODUCT for p in folder.rglob("*.py")]
+    assert len(files) > 20
+    found = {str(p.relative_to(ROOT)): calls for p in files
+             if (calls := dangerous_calls(p.read_text(encoding="utf-8")))}
+    assert found == {}
+
+
+SCRIPTS = [
+    "<script>require('fs').writeFileSync('{marker}', 'ran')</script>",
+    "<script type=\"text/python\">open('{marker}', 'w').write('ran')</script>",
+    "<img src=\"x\" onerror=\"open('{marker}', 'w')\">",
+    "<?python open('{marker}', 'w') ?>",
+]
+TEMPLATE = " {{{{ __import__('os').system('touch {marker}') }}}}"
+
+
+def after_first_sentence(html: str, sentence: str, payload: str) -> str:
+    """`html` with `payload` inserted right after `sentence` (which it must contain)."""
+    assert html.count(sentence) >= 1, sentence
+    return html.replace(sentence, sentence + payload, 1)
+
+
+def test_scripts_in_a_page_are_never_run_nor_kept_as_text(tmp_path: Path) -> None:
+    mirror = MirrorSite.generate(records=3, seed=4)
+    base = "http://127.0.0.1/"
+    marker = tmp_path / "marker"
+    for n in mirror.record_nos():
+        url = mirror.article_urls(n, base)[0]
+        html = mirror.render(n, base)
+        clean = extract_page(html.encode(), url)
+        sentence = clean.topics[0].sections[0].text.split(". ")[0] + "."
+        for script in SCRIPTS:
+            record = extract_page(after_first_sentence(html, sentence, script.format(marker=marker))
+                                  .encode(), url)
+            assert record == clean, script
+        payload = TEMPLATE.format(marker=marker)
+        record = extract_page(after_first_sentence(html, sentence, payload).encode(), url)
+        assert sentence + payload in record.body_text  # kept as plain text, not run
+    assert not marker.exists()
