@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from gpscrape.schema import TABLES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def table_path(output: Path, name: str) -> Path:
@@ -25,4 +28,6 @@ def read_arrow(output: Path, name: str) -> pa.Table:
 
 def read_frame(output: Path, name: str) -> pd.DataFrame:
     """The published table as a pandas DataFrame (integers as `Int64`)."""
+    import pandas as pd  # imported here: the crawl itself never needs pandas
+
     return pd.read_parquet(table_path(output, name))

@@ -45,8 +45,8 @@ def write_rows(path: Path, schema: pa.Schema, rows: Iterable[Row], batch_rows: i
 
 def read_rows(path: Path, columns: list[str] | None = None) -> Iterator[Row]:
     """Stream a Parquet file's rows as dicts, a small batch at a time."""
-    parquet = pq.ParquetFile(path)
-    for batch in parquet.iter_batches(batch_size=READ_BATCH, columns=columns):
+    parquet = pq.ParquetFile(path, pre_buffer=False)
+    for batch in parquet.iter_batches(batch_size=READ_BATCH, columns=columns, use_threads=False):
         yield from batch.to_pylist()
 
 
