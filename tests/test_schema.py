@@ -13,6 +13,7 @@ from gpscrape.extract.record import PageRecord
 from gpscrape.items import PageItem
 from gpscrape.schema import (
     DESCRIPTION,
+    SECTION_KINDS,
     TABLES,
     article_rows,
     author_rows,
@@ -133,3 +134,9 @@ def test_author_rows_people_records_and_bios():
         {"name": "Ana Roy", "record_nos": [10, 11, 31], "bios": ["Ana studies ports."]},
         {"name": "Ben Das", "record_nos": [11, 30, 32], "bios": ["Research intern"]},
     ]
+
+
+def test_every_kind_the_extractor_gives_is_in_the_schema():
+    from gpscrape.extract.vocab import HEADING_KINDS
+
+    assert set(HEADING_KINDS.values()) | {"other"} == set(SECTION_KINDS)
