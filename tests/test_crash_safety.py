@@ -1,5 +1,5 @@
-"""SIGKILL `gpscrape crawl` at moments chosen from a seed, while it fetches and archives (WARC)
-or while it publishes the Parquet tables, then check the dataset and resume.
+"""SIGKILL `gpscrape crawl` at moments chosen from a seed, while it fetches, while it appends
+to its WARC file or while it publishes the Parquet tables, then check the dataset and resume.
 
 Each seed plays two rounds over one mirror: a first crawl into an empty output, killed, then
 resumed; new records appear on the site, and a second crawl is killed and resumed. After each
@@ -10,6 +10,7 @@ in `articles` exactly once with its content, and nothing is quarantined.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -23,6 +24,8 @@ import pytest
 from test_dataset import frames
 
 from gpscrape import exit_codes
+from gpscrape.archive.members import complete_length
+from gpscrape.archive.writer import OPEN_SUFFIX
 from gpscrape.dataset import layout
 from gpscrape.mirror import MirrorServer, MirrorSite
 
@@ -33,7 +36,8 @@ SETTINGS = [
     "-s", "RETRY_TIMES=2", "-s", "GPSCRAPE_RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=WARNING",
     "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "GPSCRAPE_SEEDS=",
 ]  # fmt: skip
-FETCH, PUBLISH = "fetch", "publish"
+FETCH, WARC, PUBLISH = "fetch", "warc", "publish"
+PHASES = (FETCH, PUBLISH, WARC)  # seed s kills in PHASES[2s % 3], then PHASES[(2s + 1) % 3]
 DEFAULT_SEEDS = [0, 1]
 LONG_SEEDS = list(range(100, 124))
 
@@ -53,6 +57,7 @@ def kill_crawl(server: MirrorServer, output: Path, phase: str, rng: random.Rando
     killed (False when it finished first)."""
     versions = layout.versions_dir(output)
     before = set(os.listdir(versions)) if versions.is_dir() else set()
+    archived = warc_size(output)
     seen = len(server.requests)
     process = subprocess.Popen(crawl_argv(server, output), cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
@@ -65,6 +70,8 @@ def kill_crawl(server: MirrorServer, output: Path, phase: str, rng: random.Rando
             if phase == PUBLISH and versions.is_dir() and set(os.listdir(versions)) - before:
                 time.sleep(rng.uniform(0.0, 0.03))
                 break
+            if phase == WARC and warc_size(output) > archived + rng.randrange(0, 20_000):
+                break  # right after an append: often mid-way through the next one
             time.sleep(0.002)
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
@@ -73,6 +80,21 @@ def kill_crawl(server: MirrorServer, output: Path, phase: str, rng: random.Rando
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def warc_size(output: Path) -> int:
+    """Bytes in the WARC files a crawl is appending to."""
+    total = 0
+    for path in (output / "warc").glob(f"*{OPEN_SUFFIX}"):
+        with contextlib.suppress(FileNotFoundError):
+            total += path.stat().st_size
+    return total
+
+
+def torn_warc(output: Path) -> bool:
+    """Whether a WARC file ends in a partly written record."""
+    return any(complete_length(p) < p.stat().st_size
+               for p in (output / "warc").glob(f"*{OPEN_SUFFIX}"))
 
 
 def published(output: Path) -> dict[str, pd.DataFrame] | None:
@@ -100,52 +122,64 @@ def assert_same(actual: dict[str, pd.DataFrame], wanted: dict[str, pd.DataFrame]
         pd.testing.assert_frame_equal(actual[name], frame, obj=name)
 
 
-def kill_and_resume(seed: int, tmp_path: Path) -> int:
-    """Two kill-and-resume rounds; returns how many of the two crawls were really killed."""
+def killed_round(server: MirrorServer, output: Path, phase: str, rng: random.Random,
+                 before: dict[str, pd.DataFrame] | None) -> str:
+    """Kill a crawl in `phase`; check what is published against `before` (the last publish);
+    returns what happened, e.g. `warc: killed, torn WARC tail, previous version kept`."""
+    version = layout.current_version(output)
+    killed = kill_crawl(server, output, phase, rng)
+    torn = killed and torn_warc(output)
+    after = published(output)
+    if after is None:
+        assert before is None
+        kept = "nothing published"
+    elif layout.current_version(output) == version:
+        assert before is not None
+        assert_same(after, before)
+        kept = "previous version kept"
+    else:
+        assert_complete(server, after)
+        kept = "new version complete"
+    return f"{phase}: {'killed' if killed else 'finished first'}, " \
+           f"{'torn' if torn else 'whole'} WARC tail, {kept}"
+
+
+def resumed(server: MirrorServer, output: Path) -> dict[str, pd.DataFrame]:
+    """Run the crawl again to its end; the complete published tables."""
+    done = resume(server, output)
+    assert done.returncode == exit_codes.OK, done.stdout + done.stderr[-3000:]
+    tables = published(output)
+    assert tables is not None
+    assert_complete(server, tables)
+    return tables
+
+
+def kill_and_resume(seed: int, tmp_path: Path) -> list[str]:
+    """Two kill-and-resume rounds over one mirror; what happened in each."""
     rng = random.Random(seed)
-    phases = [FETCH, PUBLISH] if seed % 2 == 0 else [PUBLISH, FETCH]
+    phases = [PHASES[2 * seed % 3], PHASES[(2 * seed + 1) % 3]]
     site = MirrorSite.generate(records=25, seed=seed, missing_rate=0.05)
     output = tmp_path / "out"
-    killed = 0
     with MirrorServer(site, latency=LATENCY) as server:
-        # Round 1: a first crawl, killed; whatever it published is the complete crawl.
-        killed += kill_crawl(server, output, phases[0], rng)
-        after_kill = published(output)
-        if after_kill is not None:
-            assert_complete(server, after_kill)
-        done = resume(server, output)
-        assert done.returncode == exit_codes.OK, done.stdout + done.stderr[-3000:]
-        first = published(output)
-        assert first is not None
-        assert_complete(server, first)
-
-        # Round 2: new records; a crawl killed; then resumed.
+        story = [killed_round(server, output, phases[0], rng, None)]
+        first = resumed(server, output)
         site.add_records(6)
-        version = layout.current_version(output)
-        killed += kill_crawl(server, output, phases[1], rng)
-        after_kill = published(output)
-        assert after_kill is not None
-        if layout.current_version(output) == version:
-            assert_same(after_kill, first)
-        else:
-            assert_complete(server, after_kill)
-        done = resume(server, output)
-        assert done.returncode == exit_codes.OK, done.stdout + done.stderr[-3000:]
-        final = published(output)
-        assert final is not None
-        assert_complete(server, final)
-        old = final["articles"][final["articles"]["record_no"].isin(first["articles"]["record_no"])]
-        pd.testing.assert_frame_equal(old.reset_index(drop=True),
-                                      first["articles"].reset_index(drop=True), obj="old rows")
-    return killed
+        story.append(killed_round(server, output, phases[1], rng, first))
+        final = resumed(server, output)
+    old = final["articles"][final["articles"]["record_no"].isin(first["articles"]["record_no"])]
+    pd.testing.assert_frame_equal(old.reset_index(drop=True),
+                                  first["articles"].reset_index(drop=True), obj="old rows")
+    return story
 
 
 @pytest.mark.parametrize("seed", DEFAULT_SEEDS)
 def test_kill_during_a_crawl_then_resume(seed: int, tmp_path: Path) -> None:
-    assert kill_and_resume(seed, tmp_path) >= 1
+    story = kill_and_resume(seed, tmp_path)
+    assert any(": killed" in line for line in story), story
 
 
 @pytest.mark.long
 @pytest.mark.parametrize("seed", LONG_SEEDS)
 def test_kill_during_a_crawl_then_resume_many_seeds(seed: int, tmp_path: Path) -> None:
-    kill_and_resume(seed, tmp_path)
+    story = kill_and_resume(seed, tmp_path)
+    print(f"seed {seed}: " + "; ".join(story))  # shown with -s
