@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from typing import TextIO
+from typing import Any, TextIO
 
 logger = logging.getLogger("gpscrape.progress")
 
@@ -65,3 +65,35 @@ class Progress:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class ProgressExtension:
+    """Scrapy extension: a `Progress` over the responses of a crawl; a backfill knows its total
+    (the size of its recordNo range), so it gets a rate and an ETA."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.progress: Progress | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ProgressExtension:
+        from scrapy import signals
+
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.response_received, signal=signals.response_received)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider: Any, **_: Any) -> None:
+        span = getattr(spider, "backfill", None)
+        total = span[1] - span[0] + 1 if span else None
+        self.progress = Progress("backfill" if span else "crawl", total=total)
+
+    def response_received(self, response: Any, request: Any, **_: Any) -> None:
+        if self.progress is not None and not request.url.endswith("/robots.txt"):
+            self.progress.update()
+
+    def spider_closed(self, spider: Any, **_: Any) -> None:
+        if self.progress is not None:
+            self.progress.close()

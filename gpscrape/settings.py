@@ -55,7 +55,11 @@ GPSCRAPE_PROBE_MISSES = 25
 # Incremental runs: known article pages skipped (or revalidated), probes for new records.
 SPIDER_MIDDLEWARES = {"gpscrape.incremental.middleware.IncrementalMiddleware": 950}
 # Counts, coverage and quarantine reasons for the run report (OUTPUT/runs/<run id>.json).
-EXTENSIONS = {"gpscrape.run_report.RunReportExtension": 500}
+EXTENSIONS = {
+    "gpscrape.run_report.RunReportExtension": 500,
+    # A progress bar on a terminal, a log line every 10 s otherwise (ETA for a backfill).
+    "gpscrape.progress.ProgressExtension": 510,
+}
 # Run checks (gpscrape/run_report.py; each also a command-line flag): quarantined pages at
 # most, share of failed or broken pages at most, share of records with each field at least.
 GPSCRAPE_MAX_QUARANTINED = 0
@@ -109,6 +113,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Every response as received (before decompression at 590) to OUTPUT/warc/.
     "gpscrape.archive.middleware.WarcMiddleware": 890,
 }
+
+# Keeps CONCURRENT_REQUESTS_PER_DOMAIN also with DOWNLOAD_DELAY 0 (see gpscrape/downloader.py).
+DOWNLOADER = "gpscrape.downloader.SlotLimitedDownloader"
 
 # Off by default, available with -s HTTPCACHE_ENABLED=True.
 HTTPCACHE_ENABLED = False

@@ -99,3 +99,19 @@ def test_missing_archive_is_bad_input(tmp_path) -> None:
     done = gpscrape("reextract", "--output", str(tmp_path))
     assert done.returncode == exit_codes.BAD_INPUT
     assert "no WARC folder" in done.stderr
+
+
+def test_progress_logs_rate_and_eta_when_not_on_a_terminal(caplog) -> None:
+    import io
+    import logging
+
+    from gpscrape.progress import Progress
+
+    caplog.set_level(logging.INFO, logger="gpscrape.progress")
+    with Progress("reextract", total=4, stream=io.StringIO(), interval=0.0) as progress:
+        progress.update()
+        progress.update(3)
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines[0].startswith("reextract: 1/4 pages (25.0%)") and "ETA" in lines[0]
+    assert lines[-1].startswith("reextract: 4/4 pages (100.0%)") and lines[-1].endswith("(done)")
+    assert "pages/s" in lines[-1]

@@ -1,0 +1,78 @@
+"""Offline rebuild speed: pages per second of `gpscrape reextract` on one core.
+
+Crawls a local mirror of `--records` records once (the mirror in its own process) to build a
+WARC archive, then runs `gpscrape reextract` from that archive into a fresh output folder,
+pinned to one CPU, and prints pages/s. The figure covers WARC reading, extraction, the
+pipelines and Parquet writing (the run report's own timing, without interpreter start-up) and
+the wall time of the whole command. The goal is at least 400 pages/s; it prints the figures
+and never fails on them.
+
+    python benchmarks/rebuild_speed.py [--records 1500] [--seed 0] [--cpu 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"]
+GOAL = 400.0
+
+
+def build_archive(records: int, seed: int, output: Path) -> None:
+    """Crawl a fresh mirror of `records` records into `output` (tables and WARC files)."""
+    mirror = subprocess.Popen(
+        [sys.executable, "-m", "gpscrape", "mirror", "--records", str(records),
+         "--seed", str(seed)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        base_url = mirror.stdout.readline().strip()
+        subprocess.run([sys.executable, "-m", "gpscrape", "crawl", "--base-url", base_url,
+                        "--output", str(output), *FAST], cwd=ROOT, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False)
+    finally:
+        mirror.terminate()
+        mirror.wait()
+
+
+def rebuild(warc: Path, output: Path, cpu: int) -> tuple[dict, float]:
+    """(run report, wall seconds) of `gpscrape reextract` pinned to `cpu`."""
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "gpscrape", "reextract", "--warc", str(warc),
+                    "--output", str(output)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, preexec_fn=lambda: os.sched_setaffinity(0, {cpu}),
+                   check=False)
+    wall = time.monotonic() - started
+    return json.loads(max((output / "runs").glob("*.json")).read_text()), wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1500)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cpu", type=int, default=0, help="CPU to pin the rebuild to")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        crawled = Path(tmp) / "crawled"
+        build_archive(args.records, args.seed, crawled)
+        warc = crawled / "warc"
+        size = sum(p.stat().st_size for p in warc.iterdir()) / 2**20
+        report, wall = rebuild(warc, Path(tmp) / "rebuilt", args.cpu)
+    pages = report["counts"]["pages_replayed"]
+    rate = pages / report["seconds"] if report["seconds"] else 0.0
+    print(f"archive: {pages} pages replayed ({report['counts']['records']} records), "
+          f"{size:.1f} MiB of WARC")
+    print(f"rebuild on one core: {report['seconds']:.2f} s, {rate:.0f} pages/s "
+          f"(goal {GOAL:.0f}); whole command {wall:.2f} s, {pages / wall:.0f} pages/s")
+
+
+if __name__ == "__main__":
+    main()
