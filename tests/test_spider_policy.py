@@ -37,6 +37,7 @@ class Reply:
     body: str | bytes = "<html><body></body></html>"
     headers: dict[str, str] = field(default_factory=dict)
     times: int | None = None  # serve this many times, then fall through to `then`
+    delay: float = 0.0  # seconds before answering
     then: Reply | None = None
 
 
@@ -53,6 +54,8 @@ class Site:
     def __init__(self, routes: dict[str, Reply]) -> None:
         self.routes = routes
         self.hits: list[Hit] = []
+        self.in_flight = self.peak_in_flight = 0
+        self._lock = threading.Lock()
         self._served: dict[str, int] = {}
         site = self
 
@@ -60,6 +63,12 @@ class Site:
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 site.hits.append(Hit(self.path, self.headers.get("User-Agent", ""), time.time()))
                 reply = site.reply_for(self.path)
+                with site._lock:
+                    site.in_flight += 1
+                    site.peak_in_flight = max(site.peak_in_flight, site.in_flight)
+                time.sleep(reply.delay)
+                with site._lock:
+                    site.in_flight -= 1
                 data = reply.body if isinstance(reply.body, bytes) else reply.body.encode()
                 self.send_response(reply.status)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -228,6 +237,17 @@ def test_http_cache_is_off_by_default_and_available(make_site, tmp_path: Path) -
     assert fetched >= 6  # two uncached runs of robots.txt, /, /europe/, the article
     crawl(site, tmp_path, *cache)
     assert len(site.hits) == fetched  # the third run was served from the cache
+
+
+@pytest.mark.parametrize("per_domain", [1, 2])
+def test_per_domain_concurrency_holds_without_delay(make_site, tmp_path, per_domain) -> None:
+    articles = [f"view_cir_articles.php?recordNo={n}" for n in range(1, 9)]
+    routes = {"/": Reply(body=links(*articles))}
+    routes |= {f"/{a}": Reply(body=links(), delay=0.1) for a in articles}
+    site = make_site(routes)
+    result, _ = crawl(site, tmp_path, "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={per_domain}")
+    assert len([h for h in site.hits if "recordNo" in h.path]) == 8, result.stderr
+    assert site.peak_in_flight == per_domain
 
 
 def test_settings_overrides_and_user_agent(make_site, tmp_path: Path) -> None:
