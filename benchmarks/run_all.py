@@ -247,8 +247,11 @@ def main() -> int:
     text = render(machine(), outcomes)
     args.output.write_text(text)
     print()
-    for row in goal_rows(outcomes):
-        print(f"{row[5]:>8}  {row[0]}: {row[1]} = {row[2]} (goal {row[4]})")
+    for name, measure, value, _, goal, status in goal_rows(outcomes):
+        if measure == "-":
+            print(f"{name}: {status}")
+        else:
+            print(f"{status:>8}  {name}: {measure} = {value} (goal {goal})")
     print(f"wrote {args.output}")
     return 0
 
