@@ -114,8 +114,8 @@ def settings_markdown() -> list[str]:
 def _default(action: argparse.Action) -> str:
     if action.required or (not action.option_strings and action.nargs is None):
         return "required"
-    if isinstance(action, argparse._StoreTrueAction | argparse._StoreFalseAction):
-        return "off" if action.default is False else "on"
+    if isinstance(action, argparse._StoreConstAction):  # a flag (store_true included)
+        return "on" if action.default is True else "off"
     if action.default in (None, [], argparse.SUPPRESS):
         return "none"
     return f"`{action.default}`"
