@@ -46,7 +46,7 @@ PLANS: dict[str, Plan] = {
     "date_parsing": Plan(("--rounds", "5"), ("--rounds", "3")),
     "crawl_throughput": Plan(("--records", "500", "--repeats", "3"),
                              ("--records", "40", "--repeats", "3"), timeout=420.0),
-    "memory_crawl": Plan((), ("--small", "100", "--large", "300"), timeout=900.0),
+    "memory_crawl": Plan((), ("--small", "100", "--large", "300"), timeout=1200.0),
     "rebuild_speed": Plan((), ("--records", "60"), timeout=300.0),
     "incremental_requests": Plan(("--records", "300", "--rounds", "3"),
                                  ("--records", "30", "--rounds", "3")),
@@ -121,7 +121,7 @@ def outcome_from_output(name: str, lines: list[str], seconds: float) -> Outcome:
 
 
 def machine() -> dict[str, str]:
-    """CPU model, cores, memory, Python, key package versions, date and commit."""
+    """CPU model, cores, memory, Python, key package versions, date, commit and load."""
     cpu = platform.processor() or platform.machine()
     memory = "unknown"
     try:
@@ -151,6 +151,7 @@ def machine() -> dict[str, str]:
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "Packages": ", ".join(versions),
         "Commit": commit or "unknown",
+        "Load average at start": " / ".join(f"{load:.1f}" for load in os.getloadavg()),
     }
 
 
@@ -221,7 +222,8 @@ def render(info: dict[str, str], outcomes: list[Outcome]) -> str:
              "Median and min-max over the runs (a single run has no min-max).", "",
              *table(["Benchmark", "Figure", "Median", "Min-max", "Runs", "Unit"],
                     figure_rows(outcomes)),
-             "", "## Runs", ""]
+             "", "## Runs", "",
+             f"All scripts took {sum(o.seconds for o in outcomes) / 60:.1f} min.", ""]
     for outcome in outcomes:
         notes = "; ".join(outcome.result.get("notes", [])) if outcome.result else outcome.reason
         took = f", {outcome.seconds:.0f} s" if outcome.status != "missing" else ""

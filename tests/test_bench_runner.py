@@ -149,3 +149,4 @@ def test_main_writes_the_file_and_exits_zero(scripts_dir, tmp_path, monkeypatch)
     text = output.read_text()
     assert "| good | f | 2 | 1-3 | 3 | s |" in text
     assert "script failed: exit 1: broken on purpose" in text
+    assert text.count("\n- `") == 2 and "All scripts took" in text
