@@ -179,8 +179,8 @@ def configuration_reference() -> str:
     lines = [
         "# Configuration reference", "",
         "Generated from `gpscrape/settings.py`, the command-line parser and "
-        "`gpscrape/exit_codes.py` by `gpscrape docs --write docs/configuration.md`; do not edit "
-        "by hand.", "",
+        "`gpscrape/exit_codes.py` by `make docs` (`gpscrape docs --write "
+        "docs/configuration.md`); do not edit by hand.", "",
         *commands_markdown(build_parser()), "",
         *settings_markdown(), "",
         *exit_codes_markdown(),

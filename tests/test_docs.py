@@ -35,7 +35,7 @@ def anchors(page: Path) -> set[str]:
 def test_configuration_reference_is_up_to_date():
     written = CONFIGURATION.read_text(encoding="utf-8")
     assert written == configuration_reference(), \
-        "run: gpscrape docs --write docs/configuration.md"
+        "stale: run make docs (gpscrape docs --write docs/configuration.md)"
 
 
 def test_every_command_and_option_is_in_the_reference():
