@@ -172,6 +172,15 @@ def test_misprinted_dates_are_left_out_of_the_dated_charts():
     assert charts["records-per-month"].svg and charts["issues-per-year"].svg
 
 
+def test_names_are_drawn_as_plain_text():
+    authors = pd.DataFrame({"name": ["$\\frac{$ Rao", "A <b>&amp; B"],
+                            "record_nos": [[1, 2], [3]], "bios": [[], []]})
+    tables = {name: empty_frame(name) for name in TABLES} | {"authors": authors}
+    chart = next(c for c in build_charts(ReportData(Path("x"), tables)) if c.key == "top-authors")
+    text = "".join(lxml_html.fromstring(chart.svg).itertext())
+    assert "$\\frac{$ Rao" in text and "A <b>&amp; B" in text
+
+
 def test_a_missing_output_folder_gives_a_page_that_says_so(tmp_path):
     page, data = write_report(tmp_path / "nowhere", tmp_path / "page.html")
     text = page.read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 WIDTH = 9.0  # inches; the page scales the SVG to its column
 STYLE = {
     "svg.fonttype": "none",  # text stays text: smaller, selectable, searchable
+    "text.parse_math": False,  # a `$` in a name or title is text, not TeX
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
