@@ -213,6 +213,8 @@ def test_broken_tables_and_run_reports_are_reported(tmp_path):
     with DatasetWriter(tmp_path) as writer:
         writer.publish()
     (tmp_path / "articles" / "part-0.parquet").write_bytes(b"not parquet")
+    authors = tmp_path / "authors" / "part-0.parquet"
+    pd.DataFrame({"name": ["Asha Rao"], "bios": [[]]}).to_parquet(authors)  # no record_nos
     (tmp_path / "runs").mkdir()
     (tmp_path / "runs" / "1.json").write_text("{truncated")
     (tmp_path / "runs" / "2.json").write_text("[1, 2]")
@@ -220,6 +222,7 @@ def test_broken_tables_and_run_reports_are_reported(tmp_path):
     page, data = write_report(tmp_path)
     problems = "\n".join(data.problems)
     assert "table `articles` could not be read" in problems
+    assert "table `authors` lacks columns record_nos (shown as empty)" in problems
     assert "1.json could not be read" in problems
     assert "2.json is not a JSON object" in problems
     assert [run.run_id for run in data.runs] == [run_id for run_id, *_ in RUNS]

@@ -80,9 +80,14 @@ def load_table(output: Path, name: str) -> tuple[pd.DataFrame, str | None]:
     if not path.exists():
         return empty_frame(name), f"table `{name}` is missing ({path} does not exist)"
     try:
-        return read_frame(output, name), None
+        frame = read_frame(output, name)
     except (OSError, ValueError) as error:  # pyarrow's errors derive from these
         return empty_frame(name), f"table `{name}` could not be read: {error}"
+    lacking = [column for column in TABLES[name].column_names if column not in frame.columns]
+    if not lacking:
+        return frame, None
+    frame = frame.assign(**dict.fromkeys(lacking))
+    return frame, f"table `{name}` lacks columns {', '.join(lacking)} (shown as empty)"
 
 
 def load_runs(output: Path) -> tuple[list[RunReport], list[str]]:

@@ -68,7 +68,8 @@ def top_authors(authors: pd.DataFrame, limit: int) -> pd.DataFrame:
     """The `limit` people on the most records: index name, column `records`."""
     if authors.empty:
         return pd.DataFrame()
-    counts = authors.set_index("name")["record_nos"].map(len).rename("records")
+    counts = authors.set_index("name")["record_nos"].map(
+        lambda records: 0 if records is None else len(records)).rename("records")
     ranked = counts.reset_index().sort_values(["records", "name"], ascending=[False, True])
     return ranked.head(limit).set_index("name")[["records"]]
 
