@@ -77,7 +77,13 @@ def run_bare(url_file: Path, overrides: list[str]) -> None:
         def parse(self, response):
             return None
 
-    settings = {"ROBOTSTXT_OBEY": True, "TELNETCONSOLE_ENABLED": False, "RETRY_ENABLED": False}
+    settings = {
+        "ROBOTSTXT_OBEY": True,
+        "TELNETCONSOLE_ENABLED": False,
+        "RETRY_ENABLED": False,
+        # The project's downloader, so that the per-domain limit holds on both sides.
+        "DOWNLOADER": "gpscrape.downloader.SlotLimitedDownloader",
+    }
     settings.update(pair.split("=", 1) for pair in overrides)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(BareSpider)
