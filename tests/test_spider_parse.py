@@ -150,3 +150,8 @@ def test_listing_pages_pass_every_filter(monkeypatch) -> None:
     items, closed = items_until_close(spider, response(BASE + "europe/"))
     assert len(items) == 1 and not closed
     assert stat(spider, "listings") == 1 and stat(spider, "records") == 0
+
+
+def test_a_url_template_without_its_placeholder_is_refused() -> None:
+    with pytest.raises(ValueError, match="needs"):
+        make_spider(backfill_from="1", backfill_to="2", url_template="view_cir_articles.php")

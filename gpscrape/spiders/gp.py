@@ -28,7 +28,7 @@ import hashlib
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import dateparser
@@ -41,6 +41,9 @@ from twisted.python.failure import Failure
 from gpscrape import urls
 from gpscrape.extract import EXTRACTOR_VERSION, ExtractError, PageRecord, extract_page
 from gpscrape.items import PageItem, QuarantineItem
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 # The ExtractError reason of a well-formed page with neither an article nor a listing (the
 # extractor's wording); other reasons (empty, not HTML) mean the page itself is broken.
@@ -122,12 +125,14 @@ class GpSpider(Spider):
         self.allowed_domains = urls.site_domains(self.base_url)
 
     @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> GpSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> GpSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         if not spider._base_url_arg:
             spider._configure(crawler.settings.get("GPSCRAPE_BASE_URL"))
         if spider._url_template is None:
             spider._url_template = crawler.settings.get("GPSCRAPE_BACKFILL_URL_TEMPLATE")
+        if "{n}" not in spider._url_template:
+            raise ValueError(f"url_template needs {{n}} for the recordNo: {spider._url_template!r}")
         if spider._seeds is None:
             spider._seeds = crawler.settings.getlist("GPSCRAPE_SEEDS")
         return spider
@@ -291,7 +296,7 @@ class GpSpider(Spider):
                 stats.inc_value("gpscrape/robots_refused")
                 return
         else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            reason = download_error(failure.value)
         url = request.meta.get("redirect_urls", [request.url])[0]  # as requested, before redirects
         stats.inc_value("gpscrape/failed")
         self.failures.append((url, reason))
@@ -302,6 +307,16 @@ class GpSpider(Spider):
             fetched_at=datetime.now(UTC),
             record_no=urls.record_no_of(url),
         )
+
+
+def download_error(error: BaseException) -> str:
+    """`Type: message` of a download error, where a message that is Twisted's list of failures
+    is replaced by their own `Type: message`; an empty message leaves the type alone."""
+    message = str(error).strip()
+    reasons = getattr(error.__cause__, "reasons", None)
+    if reasons and message.startswith("[<"):
+        message = "; ".join(download_error(getattr(r, "value", r)) for r in reasons)
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
 def _header(response: Response, name: str) -> str | None:
