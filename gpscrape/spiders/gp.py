@@ -131,7 +131,7 @@ class GpSpider(Spider):
             spider._configure(crawler.settings.get("GPSCRAPE_BASE_URL"))
         if spider._url_template is None:
             spider._url_template = crawler.settings.get("GPSCRAPE_BACKFILL_URL_TEMPLATE")
-        if "{n}" not in spider._url_template:
+        if spider.backfill and "{n}" not in (spider._url_template or ""):
             raise ValueError(f"url_template needs {{n}} for the recordNo: {spider._url_template!r}")
         if spider._seeds is None:
             spider._seeds = crawler.settings.getlist("GPSCRAPE_SEEDS")
