@@ -130,6 +130,8 @@ def test_runs_are_charted_and_listed_newest_first(demo, reported):
     legend = runs.xpath("string(.)")
     for count in ("pages_fetched", "new_records", "quarantined", "missing", "errors"):
         assert count in legend
+    coverage = "".join(charts_of(demo / "report.html")["run-coverage"].itertext())
+    assert "title" in coverage and all(run_id in coverage for run_id, *_ in RUNS)
 
 
 def test_charts_show_the_tables(demo, reported):
@@ -200,6 +202,7 @@ def test_empty_tables_give_a_page_that_says_so(tmp_path):
              for key, figure in charts_of(page).items()}
     assert notes["records-per-month"] == "No article has a date."
     assert notes["last-runs"] == "No run reports under runs/."
+    assert notes["run-coverage"] == "No run report under runs/ measured field coverage."
 
 
 def test_summary_names_the_last_run_and_its_failed_checks(tmp_path):

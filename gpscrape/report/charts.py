@@ -21,6 +21,7 @@ from gpscrape.report.measures import (
     issues_per_year,
     records_per_month,
     run_counts,
+    run_coverage,
     section_kinds_by_series,
     top_authors,
     undated,
@@ -174,8 +175,30 @@ def run_chart(data: ReportData) -> Chart:
     return Chart("last-runs", title, caption, svg)
 
 
+def run_coverage_chart(data: ReportData) -> Chart:
+    frame = run_coverage(data.runs, LAST_RUNS)
+    title, caption = "Field coverage of the last runs", (
+        "Share of each run's records with the field filled, from the run reports (blank: "
+        "not measured).")
+    if frame.empty:
+        return Chart("run-coverage", title, caption, None,
+                     "No run report under runs/ measured field coverage.")
+    with rc_context(STYLE):
+        figure, axes = new_axes(0.22 * len(frame) + 1.4)
+        mesh = axes.pcolormesh(frame.to_numpy(dtype=float), cmap="viridis", vmin=0, vmax=100)
+        axes.set_xticks([i + 0.5 for i in range(frame.shape[1])], frame.columns,
+                        rotation=30, ha="right")
+        axes.set_yticks([i + 0.5 for i in range(len(frame))], frame.index)
+        axes.invert_yaxis()
+        axes.grid(False)
+        figure.colorbar(mesh, ax=axes, label="% of records", shrink=0.8)
+        svg = to_svg(figure, "run-coverage")
+    return Chart("run-coverage", title, caption, svg)
+
+
 CHARTS: tuple[Callable[[ReportData], Chart], ...] = (
     month_chart, issue_chart, author_chart, kind_chart, coverage_chart, run_chart,
+    run_coverage_chart,
 )
 
 

@@ -41,6 +41,11 @@ class RunReport:
             counts.setdefault("errors", len(self.values["errors"]))
         return counts
 
+    def coverage(self) -> dict[str, float]:
+        """Share of the run's records with each field filled, for the fields it measured."""
+        shares = self.values.get("coverage")
+        return _numbers(shares) if isinstance(shares, dict) else {}
+
     @property
     def command(self) -> str:
         return str(self.values.get("command") or "")

@@ -132,3 +132,11 @@ def run_counts(runs: Sequence[RunReport], last: int) -> pd.DataFrame:
         return frame
     chosen = [name for name in RUN_COUNTS if name in frame.columns]
     return frame[chosen or list(frame.columns)].fillna(0)
+
+
+def run_coverage(runs: Sequence[RunReport], last: int) -> pd.DataFrame:
+    """Per-field coverage (%) of the last `last` runs that measured any: rows fields, columns
+    run ids (oldest first); NaN where a run did not measure a field."""
+    columns = {run.run_id: run.coverage() for run in runs[-last:] if run.coverage()}
+    frame = pd.DataFrame(columns)
+    return (100 * frame).round(1) if not frame.empty else frame
