@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 
 pytest.importorskip("matplotlib", reason="gpscrape report needs the report extra (matplotlib)")
 
+from gpscrape import exit_codes  # noqa: E402
 from gpscrape.dataset import DatasetWriter  # noqa: E402
 from gpscrape.report.build import write_report  # noqa: E402
 from gpscrape.report.charts import CHARTS, build_charts  # noqa: E402
@@ -181,6 +182,16 @@ def test_names_are_drawn_as_plain_text():
     chart = next(c for c in build_charts(ReportData(Path("x"), tables)) if c.key == "top-authors")
     text = "".join(lxml_html.fromstring(chart.svg).itertext())
     assert "$\\frac{$ Rao" in text and "A <b>&amp; B" in text
+
+
+def test_without_matplotlib_the_command_says_how_to_install_it(tmp_path):
+    code = ("import sys; sys.modules['matplotlib'] = None; from gpscrape.cli import main; "
+            f"sys.exit(main(['report', '--output', {str(tmp_path)!r}]))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == exit_codes.USAGE
+    assert "pip install 'gpscrape[report]'" in done.stderr
+    assert not (tmp_path / "report.html").exists()
 
 
 def test_a_missing_output_folder_gives_a_page_that_says_so(tmp_path):
