@@ -99,6 +99,11 @@ def test_summary_gives_the_tables_row_counts(demo, reported):
     assert f"runs: {len(run_ids)}; last {run_ids[-1]} " in reported.stdout
 
 
+def test_page_names_the_published_version(demo, reported):
+    version = (demo / ".current").readlink().name
+    assert f"(published version {version})" in (demo / "report.html").read_text()
+
+
 def test_every_chart_is_an_inline_svg(demo, reported):
     charts = charts_of(demo / "report.html")
     assert len(charts) == len(CHARTS)

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from gpscrape.dataset import read_frame, table_path
+from gpscrape.dataset.layout import current_version
 from gpscrape.schema import TABLES
 
 RUNS_DIR = "runs"
@@ -64,6 +65,7 @@ class ReportData:
     tables: dict[str, pd.DataFrame]
     runs: list[RunReport] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    version: str | None = None  # the published version the tables were read from
 
     def table(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -127,4 +129,5 @@ def load(output: Path) -> ReportData:
         if problem and output.is_dir():
             problems.append(problem)
     runs, run_problems = load_runs(output)
-    return ReportData(output, tables, runs, problems + run_problems)
+    version = current_version(output) if output.is_dir() else None
+    return ReportData(output, tables, runs, problems + run_problems, version)

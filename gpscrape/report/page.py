@@ -66,6 +66,7 @@ def render_page(data: ReportData, charts: list[Chart], now: datetime | None = No
     """The whole page as HTML text."""
     when = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     problems = "".join(f"<li>{escape(p)}</li>" for p in data.problems)
+    version = f" (published version {escape(data.version)})" if data.version else ""
     notice = ('<p class="empty">The dataset is empty: no table holds a row yet. Run '
               "<code>gpscrape crawl</code> or <code>gpscrape demo</code> first.</p>"
               if data.empty else "")
@@ -76,8 +77,8 @@ def render_page(data: ReportData, charts: list[Chart], now: datetime | None = No
         f"<title>gpscrape report: {escape(str(data.output))}</title>",
         f"<style>{CSS}</style></head><body>",
         "<h1>gpscrape report</h1>",
-        f'<p class="meta">Dataset <code>{escape(str(data.output))}</code>, generated {when} '
-        f"by gpscrape {escape(__version__)}.</p>",
+        f'<p class="meta">Dataset <code>{escape(str(data.output))}</code>{version}, '
+        f"generated {when} by gpscrape {escape(__version__)}.</p>",
         notice,
         f'<ul class="problems">{problems}</ul>' if problems else "",
         _counts_table(data),
