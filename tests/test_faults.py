@@ -129,8 +129,9 @@ def crawl_case(kind: str, variant: str, tmp_path: Path) -> Outcome:
 @pytest.fixture(scope="module")
 def matrix(request, tmp_path_factory):
     """Starts the crawl of every selected case; maps (kind, variant) to its Future."""
-    wanted = [item.callspec.params["case"] for item in request.session.items
-              if item.module is request.module and hasattr(item, "callspec")]
+    params = [getattr(getattr(item, "callspec", None), "params", {})
+              for item in request.session.items if item.module is request.module]
+    wanted = [p["case"] for p in params if "case" in p]
     pool = ThreadPoolExecutor(max_workers=4)
     futures: dict[tuple[str, str], Future] = {}
     for case in dict.fromkeys(wanted):
@@ -176,8 +177,9 @@ def test_transient_fault_heals_and_every_record_is_published_once(matrix, case) 
     assert report["counts"]["retries"] >= len(result.faulty)
 
 
-def test_retry_after_is_waited_for_before_the_retry(matrix) -> None:
-    result = outcome(matrix, ("503", "transient"))
+@pytest.mark.parametrize("case", [("503", "transient")], ids="-".join)
+def test_retry_after_is_waited_for_before_the_retry(matrix, case) -> None:
+    result = outcome(matrix, case)
     for record_no in result.faulty:
         mine = [r for r in result.requests if r.record_no == record_no]
         refused = [r.time for r in mine if r.fault == "503"]
