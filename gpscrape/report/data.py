@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from gpscrape.dataset import read_frame, table_path
-from gpscrape.dataset.layout import current_version
+from gpscrape.dataset.layout import current_version, versions_dir
 from gpscrape.schema import TABLES
 
 RUNS_DIR = "runs"
@@ -118,16 +118,21 @@ def load_runs(output: Path) -> tuple[list[RunReport], list[str]]:
 
 
 def load(output: Path) -> ReportData:
-    """Everything a report shows about the dataset under `output`."""
+    """Everything a report shows about the dataset under `output`.
+
+    The tables are read from the published version current when loading starts, so a run
+    publishing meanwhile cannot mix two versions in one report.
+    """
     output = Path(output)
     tables: dict[str, pd.DataFrame] = {}
     problems: list[str] = []
+    version = current_version(output) if output.is_dir() else None
+    root = versions_dir(output) / version if version else output
     if not output.is_dir():
         problems.append(f"the output folder {output} does not exist")
     for name in TABLES:
-        tables[name], problem = load_table(output, name)
+        tables[name], problem = load_table(root, name)
         if problem and output.is_dir():
             problems.append(problem)
     runs, run_problems = load_runs(output)
-    version = current_version(output) if output.is_dir() else None
     return ReportData(output, tables, runs, problems + run_problems, version)
