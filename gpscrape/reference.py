@@ -117,7 +117,7 @@ def _default(action: argparse.Action) -> str:
     if isinstance(action, argparse._StoreConstAction):  # a flag (store_true included)
         return "on" if action.default is True else "off"
     if action.default in (None, [], argparse.SUPPRESS):
-        return "none"
+        return "—"  # nothing given: the help says what applies
     return f"`{action.default}`"
 
 
@@ -152,7 +152,8 @@ def commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentPars
 def commands_markdown(parser: argparse.ArgumentParser) -> list[str]:
     """The CLI part: the top-level options, then one section per command."""
     lines = ["## Commands", "", f"`{parser.prog} [--version] COMMAND [options]`; "
-             f"`{parser.prog} COMMAND --help` prints the same options.", "",
+             f"`{parser.prog} COMMAND --help` prints the same options. A default of `—` "
+             "means the option is off unless given; its help says what applies then.", "",
              *_options_table(parser)]
     for name, command in commands(parser).items():
         lines += ["", f"### `{parser.prog} {name}`", "", command.description or "", "",
