@@ -6,6 +6,9 @@ ratio of at most 1.2 (memory does not grow with the number of pages). It prints 
 and never fails on them.
 
     python benchmarks/memory_crawl.py [--small 2000] [--large 20000] [--seed 0] [--json]
+                                      [--without-pipelines]
+
+`--without-pipelines` crawls with no item pipelines (nothing written): the spider's own share.
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"]
 
 
-def crawl_peak(records: int, seed: int) -> tuple[float, int, float]:
-    """(peak RSS in MiB, article rows written, seconds) of one fresh crawl."""
+def crawl_peak(records: int, seed: int, extra: list[str]) -> tuple[float, int | None, float]:
+    """(peak RSS in MiB, article rows written or None, seconds) of one fresh crawl."""
     mirror = subprocess.Popen(
         [sys.executable, "-m", "gpscrape", "mirror", "--records", str(records),
          "--seed", str(seed)],
@@ -39,11 +42,12 @@ def crawl_peak(records: int, seed: int) -> tuple[float, int, float]:
             started = time.monotonic()
             crawl = subprocess.Popen(
                 [sys.executable, "-m", "gpscrape", "crawl", "--base-url", base_url,
-                 "--output", str(output), *FAST],
+                 "--output", str(output), *FAST, *extra],
                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             _, _, usage = os.wait4(crawl.pid, 0)
             elapsed = time.monotonic() - started
-            rows = pq.ParquetFile(output / "articles" / "part-0.parquet").metadata.num_rows
+            articles = output / "articles" / "part-0.parquet"
+            rows = pq.ParquetFile(articles).metadata.num_rows if articles.exists() else None
     finally:
         mirror.terminate()
         mirror.wait()
@@ -56,10 +60,13 @@ def main() -> int:
     parser.add_argument("--large", type=int, default=20000, help="records of the large mirror")
     parser.add_argument("--seed", type=int, default=0, help="mirror seed")
     parser.add_argument("--json", action="store_true", help="also print a JSON result line")
+    parser.add_argument("--without-pipelines", action="store_true",
+                        help="crawl with no item pipelines (the spider's own memory)")
     args = parser.parse_args()
+    extra = ["-s", "ITEM_PIPELINES={}"] if args.without_pipelines else []
     results, figures = {}, {}
     for records in (args.small, args.large):
-        peak, rows, elapsed = crawl_peak(records, args.seed)
+        peak, rows, elapsed = crawl_peak(records, args.seed, extra)
         results[records] = peak
         figures[f"peak RSS, {records} records"] = _results.figure([peak], "MiB")
         figures[f"crawl time, {records} records"] = _results.figure([elapsed], "s")
