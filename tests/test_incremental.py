@@ -84,6 +84,7 @@ def copy_output(output: Path, tmp_path: Path) -> Path:
     return target
 
 
+@pytest.mark.long
 def test_refresh_fetches_every_known_record_again(crawled, tmp_path) -> None:
     site, first, _ = crawled
     output = copy_output(first, tmp_path)

@@ -4,6 +4,7 @@ page layout breaks (exit code 1, with the reason in the report)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -87,8 +88,9 @@ def test_report_file_and_table(tmp_path) -> None:
 
 def test_run_ids_sort_by_start_time() -> None:
     first = new_run_id()
-    time.sleep(1.1)
+    time.sleep(1.0)
     second = new_run_id()
+    assert re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{6}", first)
     assert first < second and first != new_run_id()
 
 
