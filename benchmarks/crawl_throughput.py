@@ -41,27 +41,32 @@ def scrapy_settings(args: argparse.Namespace) -> list[str]:
     return [part for name, value in pairs.items() for part in ("-s", f"{name}={value}")]
 
 
-def full_crawl(base_url: str, args: argparse.Namespace, output: Path) -> tuple[int, float]:
-    """(pages fetched, seconds inside the crawl) of `gpscrape crawl`."""
+def full_crawl(base_url: str, args: argparse.Namespace, output: Path) -> float:
+    """Seconds inside the crawl of `gpscrape crawl` (from its summary)."""
     command = [sys.executable, "-m", "gpscrape", "crawl", "--base-url", base_url,
                "--output", str(output), "-s", "GPSCRAPE_SEEDS=", *scrapy_settings(args)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
-    match = re.search(r"(\d+) pages fetched.*; ([\d.]+) s", done.stdout)
+    match = re.search(r"pages fetched.*; ([\d.]+) s", done.stdout)
     if not match:
         raise SystemExit(f"crawl printed no summary:\n{done.stdout}\n{done.stderr[-2000:]}")
-    return int(match.group(1)), float(match.group(2))
+    return float(match.group(1))
 
 
-def bare_crawl(url_file: Path, args: argparse.Namespace) -> tuple[int, float]:
-    """(pages fetched, seconds inside the crawl) of the bare spider over `url_file`."""
+def bare_crawl(url_file: Path, args: argparse.Namespace) -> float:
+    """Seconds inside the crawl of the bare spider over `url_file`."""
     command = [sys.executable, __file__, "--bare", str(url_file), *scrapy_settings(args)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    return result["pages"], result["seconds"]
+    return json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
+
+
+def pages_served(server) -> list[str]:
+    """URLs the mirror answered since its log was last cleared (robots.txt aside): the pages
+    fetched, counted the same way for both crawls."""
+    return [server.url(r.target) for r in server.requests if r.target != "/robots.txt"]
 
 
 def run_bare(url_file: Path, overrides: list[str]) -> None:
-    """The bare side, in its own process: fetch every URL of `url_file`, print JSON figures."""
+    """The bare side, in its own process: fetch every URL of `url_file`, print its seconds."""
     from scrapy import Request, Spider
     from scrapy.crawler import CrawlerProcess
 
@@ -91,8 +96,7 @@ def run_bare(url_file: Path, overrides: list[str]) -> None:
     process.crawl(crawler)
     process.start()
     seconds = time.monotonic() - started
-    pages = crawler.stats.get_value("response_received_count", 0)
-    print(json.dumps({"pages": pages, "seconds": seconds}))
+    print(json.dumps({"seconds": seconds}))
 
 
 def main() -> int:
@@ -124,12 +128,13 @@ def main() -> int:
         for _ in range(args.repeats):
             with (MirrorServer(site, latency=latency) as server,
                   tempfile.TemporaryDirectory() as tmp):
-                full_pages, full_seconds = full_crawl(server.base_url, args, Path(tmp) / "out")
-                fetched = [server.url(r.target) for r in server.requests
-                           if r.target != "/robots.txt"]
+                full_seconds = full_crawl(server.base_url, args, Path(tmp) / "out")
+                fetched = pages_served(server)
                 url_file = Path(tmp) / "urls.txt"
                 url_file.write_text("\n".join(fetched))
-                bare_pages, bare_seconds = bare_crawl(url_file, args)
+                server.clear_log()
+                bare_seconds = bare_crawl(url_file, args)
+                full_pages, bare_pages = len(fetched), len(pages_served(server))
             full_rate, bare_rate = full_pages / full_seconds, bare_pages / bare_seconds
             rates["full"].append(full_rate)
             rates["bare"].append(bare_rate)
