@@ -123,3 +123,17 @@ def _record_no(target: str) -> int | None:
     from gpscrape.urls import record_no_of
 
     return record_no_of(target)
+
+
+def test_backfill_skips_known_records_and_does_not_probe(crawled, tmp_path) -> None:
+    site, first, _ = crawled
+    output = copy_output(first, tmp_path)
+    known = site.record_nos()
+    low, high = known[0] - 2, known[-1] + 2
+    with MirrorServer(site) as server:
+        argv = [sys.executable, "-m", "gpscrape", "backfill", "--from", str(low), "--to",
+                str(high), "--base-url", server.base_url, "--output", str(output), *FAST]
+        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        counts = requested(server)
+    assert done.returncode == exit_codes.OK, done.stdout + done.stderr
+    assert counts == Counter(n for n in range(low, high + 1) if n not in set(known))

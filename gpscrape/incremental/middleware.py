@@ -49,7 +49,7 @@ class IncrementalMiddleware:
         self.state = state
         self.refetch = refetch
         self.probe_misses = probe_misses
-        self.requested: set[int] = set()
+        self.requested: set[tuple[str, int]] = set()  # record keys asked for in this run
         self.highest_found = state.highest
         self.probed_up_to: int | None = None
         self.probe_urls: set[str] = set()
@@ -102,12 +102,13 @@ class IncrementalMiddleware:
             return item
         if not isinstance(item, Request):
             return item
-        record_no = urls.record_no_of(item.url) if urls.is_article_url(item.url) else None
-        if record_no is None:
+        key = urls.record_key(item.url)
+        if key is None:
             return item
-        if record_no in self.requested:
+        if key in self.requested:
             return None
-        self.requested.add(record_no)
+        self.requested.add(key)
+        record_no = key[1]  # the dataset keys records by recordNo alone
         if record_no not in self.state.known or self.refetch == "all":
             return item
         if self.refetch == "none":
@@ -147,12 +148,13 @@ class IncrementalMiddleware:
         target = self.highest_found + self.probe_misses
         start = (self.probed_up_to or self.highest_found) + 1
         self.probed_up_to = max(self.probed_up_to or 0, target)
+        template = self.crawler.settings.get("GPSCRAPE_BACKFILL_URL_TEMPLATE")
         for record_no in range(start, target + 1):
-            if record_no in self.requested:
+            url = urljoin(self.spider.base_url, template.format(n=record_no))
+            key = urls.record_key(url)
+            if key is None or key in self.requested:
                 continue
-            url = urljoin(self.spider.base_url, self.crawler.settings.get(
-                "GPSCRAPE_BACKFILL_URL_TEMPLATE").format(n=record_no))
-            self.requested.add(record_no)
+            self.requested.add(key)
             self.probe_urls.add(url)
             self.stats.inc_value("gpscrape/probes")
             yield Request(url, callback=self._probed, errback=self.spider.on_error)
