@@ -68,3 +68,34 @@ def test_killed_crawl_resumes_without_losing_or_refetching(tmp_path, kill_at) ->
     report = json.loads(max((output / "runs").glob("*.json")).read_text())
     assert report["counts"]["recovered"] == len(archived)
     assert not list((output / "warc").glob("*.open"))
+
+
+def _archive_page(warc: Path, run_id: str, site: MirrorSite, record_no: int) -> None:
+    from datetime import UTC, datetime
+
+    from gpscrape.archive import WarcWriter
+    from gpscrape.archive.writer import Exchange
+
+    base = "http://127.0.0.1:9/"
+    url = site.article_urls(record_no, base)[0]
+    with WarcWriter(warc, run_id) as writer:
+        writer.write(Exchange(url, "GET", [], b"", 200, [], site.render(record_no, base).encode(),
+                              datetime.now(UTC)))
+
+
+def test_only_runs_without_a_report_are_recovered(tmp_path) -> None:
+    from gpscrape.archive.reader import run_id_of
+    from gpscrape.incremental.resume import recover
+
+    site = MirrorSite.generate(records=3, seed=3)
+    first, second, _ = site.record_nos()
+    output = tmp_path / "out"
+    _archive_page(output / "warc", "20260101T000000Z-aaaaaa", site, first)  # a finished run
+    (output / "runs").mkdir(parents=True)
+    (output / "runs" / "20260101T000000Z-aaaaaa.json").write_text("{}")
+    _archive_page(output / "warc", "20260102T000000Z-bbbbbb", site, second)  # killed
+    assert [run_id_of(p) for p in sorted((output / "warc").iterdir())] == [
+        "20260101T000000Z-aaaaaa", "20260102T000000Z-bbbbbb"]
+    assert recover(output, output / "warc").records == 1
+    assert list(read_frame(output, "articles")["record_no"]) == [second]
+    assert recover(output, output / "warc").records == 0  # already published

@@ -48,14 +48,23 @@ def warc_files(directory: Path) -> list[Path]:
     return sorted([*directory.glob(f"*{SUFFIX}"), *directory.glob(f"*{SUFFIX}{OPEN_SUFFIX}")])
 
 
-def iter_responses(directory: Path, with_body: bool = True) -> Iterator[ArchivedResponse]:
-    """Every response record of every WARC file, in archive order; torn tails are dropped.
-    With `with_body=False` the bodies are left empty (a quicker index pass)."""
-    for path in warc_files(directory):
+def iter_responses(directory: Path, with_body: bool = True, files: list[Path] | None = None
+                   ) -> Iterator[ArchivedResponse]:
+    """Every response record of every WARC file (or of `files`), in archive order; torn tails
+    are dropped. With `with_body=False` the bodies are left empty (a quicker index pass)."""
+    for path in warc_files(directory) if files is None else files:
         for offset, data in iter_members(path):
             response = _parse(data, path, offset, with_body)
             if response is not None:
                 yield response
+
+
+def run_id_of(path: Path) -> str | None:
+    """The run id in a WARC file's name (`gpscrape-<run id>-<n>.warc.gz[.open]`), or None."""
+    name = Path(path).name.removesuffix(OPEN_SUFFIX).removesuffix(SUFFIX)
+    if not name.startswith("gpscrape-") or name.count("-") < 2:
+        return None
+    return name.removeprefix("gpscrape-").rsplit("-", 1)[0]
 
 
 def read_response(path: Path, offset: int, max_size: int = MAX_BODY) -> ArchivedResponse:

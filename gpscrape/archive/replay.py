@@ -53,10 +53,11 @@ def page_key(url: str) -> PageKey | None:
     return urls.page_key(url) if urls.is_listing_url(url) else None
 
 
-def latest_responses(directory: Path) -> dict[PageKey, Located]:
-    """For each page key, where its latest `200` response is in the archive."""
+def latest_responses(directory: Path, files: list[Path] | None = None
+                     ) -> dict[PageKey, Located]:
+    """For each page key, where its latest `200` response is in the archive (or in `files`)."""
     latest: dict[PageKey, Located] = {}
-    for response in iter_responses(directory, with_body=False):
+    for response in iter_responses(directory, with_body=False, files=files):
         if response.status != 200:
             continue
         key = page_key(response.url)

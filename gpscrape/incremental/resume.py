@@ -1,7 +1,11 @@
 """Resuming a killed crawl: records already in the WARC archive but not in the published
 dataset (the crawl died before publishing) are re-extracted from the archive, not fetched
 again. They then count as known, so the next crawl goes on from their sidebars (the listings
-they add) and from probes."""
+they add) and from probes.
+
+Only the WARC files of runs that never finished are replayed: a finished run wrote its report
+(`OUTPUT/runs/<run id>.json`), and the records it left out on purpose (`--series`, `--since`,
+`--limit`) stay out."""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from gpscrape.archive.reader import run_id_of, warc_files
 from gpscrape.archive.replay import Located, ReplayCounts, latest_responses, replay
 from gpscrape.incremental.state import DatasetState, load_state
+from gpscrape.run_report import RUNS_DIR
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +43,20 @@ def unpublished(located: dict, state: DatasetState) -> list[Located]:
     return found
 
 
+def unfinished_files(warc: Path, runs: Path) -> list[Path]:
+    """The WARC files of runs without a report (killed before the end)."""
+    return [path for path in warc_files(warc)
+            if (run_id := run_id_of(path)) is None or not (runs / f"{run_id}.json").exists()]
+
+
 def recover(output: Path, warc: Path) -> Recovery:
     """Publish the archived records the dataset under `output` lacks; what was recovered."""
     from pipelines.chain import process
 
-    if not Path(warc).is_dir():
+    unfinished = unfinished_files(warc, Path(output) / RUNS_DIR)
+    if not unfinished:
         return Recovery(0, 0)
-    pending = unpublished(latest_responses(warc), load_state(output))
+    pending = unpublished(latest_responses(warc, unfinished), load_state(output))
     if not pending:
         return Recovery(0, 0)
     counts = ReplayCounts()
