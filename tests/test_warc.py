@@ -149,3 +149,45 @@ def test_crawl_archives_every_response_the_mirror_sent(tmp_path) -> None:
         target = "/" + response.url.split("/", 3)[3]
         assert response.body == site.respond(target, server.base_url).body, target
     assert not list((tmp_path / "out" / "warc").glob("*.open"))
+
+
+def test_crawl_archives_a_compressed_body_as_received(tmp_path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    page = b"<html><body><p>" + b"A page the server compressed. " * 50 + b"</p></body></html>"
+    sent = gzip.compress(page)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            gzipped = self.path == "/" and "gzip" in self.headers.get("Accept-Encoding", "")
+            body = sent if gzipped else b"not here"
+            self.send_response(200 if self.path == "/" else 404)
+            self.send_header("Content-Type", "text/html")
+            if gzipped:
+                self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        argv = [sys.executable, "-m", "gpscrape", "crawl", "--base-url",
+                f"http://127.0.0.1:{server.server_port}/", "--output", str(tmp_path / "out"),
+                "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+                "-s", "GPSCRAPE_SEEDS=", "-s", "GPSCRAPE_START_PATHS=", "-s", "LOG_LEVEL=WARNING"]
+        subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    finally:
+        server.shutdown()
+    [path] = warc_files(tmp_path / "out" / "warc")
+    with path.open("rb") as handle:
+        blocks = {r.rec_headers.get_header("WARC-Target-URI"): r.raw_stream.read()
+                  for r in ArchiveIterator(handle) if r.rec_type == "response"}
+    home = f"http://127.0.0.1:{server.server_port}/"
+    assert blocks[home] == sent
+    [response] = [r for r in iter_responses(tmp_path / "out" / "warc") if r.url == home]
+    assert response.body == page and response.header("Content-Encoding") == "gzip"
