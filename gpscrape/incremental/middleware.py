@@ -74,9 +74,8 @@ class IncrementalMiddleware:
         if self.spider.backfill:
             return
         again = [] if self.refetch == "none" else [v.url for v in self.state.known.values()]
-        for url in [*self.state.unknown_listed(), *again]:
-            if (request := self._filter(self._request(url))) is not None:
-                yield request
+        for request in self._stored_requests([*self.state.unknown_listed(), *again]):
+            yield request
         for request in self._probes():
             yield request
 
@@ -133,13 +132,21 @@ class IncrementalMiddleware:
             return ()
         return (callback or self.spider.parse)(response)
 
-    def _request(self, url: str) -> Request:
-        """A request for a URL stored in the dataset, moved to the base URL's scheme and host
-        (port included) when it is on the site."""
-        if urls.is_on_site(url, self.spider.allowed_domains):
-            base, parts = urlsplit(self.spider.base_url), urlsplit(url)
-            url = urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
-        return Request(url, callback=self.spider.parse, errback=self.spider.on_error)
+    def _stored_requests(self, stored: list[str]) -> Iterator[Request]:
+        """Requests for article URLs stored in the dataset that are on the site; those on the
+        base URL's host are moved to its scheme and port (the site, or a mirror, may have
+        moved)."""
+        base = urlsplit(self.spider.base_url)
+        for url in stored:
+            if not (urls.is_article_url(url)
+                    and urls.is_on_site(url, self.spider.allowed_domains)):
+                continue
+            parts = urlsplit(url)
+            if _bare_host(parts.hostname) == _bare_host(base.hostname):
+                url = urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
+            request = Request(url, callback=self.spider.parse, errback=self.spider.on_error)
+            if (request := self._filter(request)) is not None:
+                yield request
 
     def _probes(self) -> Iterator[Request]:
         """Probes up to `probe_misses` recordNos above the highest one known or found."""
@@ -173,3 +180,8 @@ class IncrementalMiddleware:
             self.highest_found = record_no
         kind = "refreshed" if record_no in self.state.known else "new"
         self.stats.inc_value(f"gpscrape/incremental/{kind}")
+
+
+def _bare_host(host: str | None) -> str:
+    host = (host or "").lower()
+    return host[4:] if host.startswith("www.") else host
