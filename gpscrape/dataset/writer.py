@@ -131,6 +131,7 @@ class DatasetWriter:
         self._seq = 0
         self._replaced = 0
         self._quarantined = 0
+        self._records: set[int] = set()  # record_no of every page item of this run
 
     # --- life cycle -------------------------------------------------------------------------
     def open(self) -> DatasetWriter:
@@ -177,6 +178,8 @@ class DatasetWriter:
             self._quarantined += 1
         else:  # a page that now gives a record leaves quarantine (unless quarantined again)
             self._stages["quarantine"].claim((item.record.url,), ((), self._seq))
+            if item.record.record_no is not None:
+                self._records.add(item.record.record_no)
         for name, row in item_rows(item):
             stage = self._stages[name]
             group, token = stage.table.group(row), (stage.rank(row), self._seq)
@@ -234,11 +237,16 @@ class DatasetWriter:
         kept: Iterator[Row] = iter(())
         if old_file is not None and old_file.exists():
             kept = (row for row in read_rows(old_file)
-                    if table.group(row) not in stage.latest)
+                    if table.group(row) not in stage.latest and not self._healed(table, row))
         rows = _last_per_key(merge([kept, stage.merged_runs()], key=table.key), table.key)
         count = write_rows(path, table.schema, (_without_seq(r) for r in rows), BATCH_ROWS)
         layout.fsync_file(path)
         return count
+
+    def _healed(self, table: Table, row: Row) -> bool:
+        """An earlier run's quarantine row of a record this run published, under whichever
+        of its URLs (the site links a record under several)."""
+        return table.name == "quarantine" and row.get("record_no") in self._records
 
     def _write_authors(self, out_dir: Path) -> int:
         articles = read_rows(layout.table_file(out_dir, "articles"),
