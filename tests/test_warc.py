@@ -109,13 +109,14 @@ def test_file_being_written_is_open_and_readable(tmp_path) -> None:
 
 
 def test_torn_last_member_is_dropped_and_sealed(tmp_path) -> None:
-    writer = WarcWriter(tmp_path, "run1").open()
+    live = tmp_path / "live"
+    writer = WarcWriter(live, "run1").open()
     for n in (1, 2, 3):
         writer.write(exchange(n))
-    [path] = warc_files(tmp_path)
-    size = path.stat().st_size
-    with path.open("r+b") as handle:  # a crash in the middle of the last record
-        handle.truncate(size - 25)
+    [written] = warc_files(live)
+    path = tmp_path / written.name  # what a crash in the middle of the last record leaves
+    path.write_bytes(written.read_bytes()[:-25])
+    writer.close()
     assert [r.body for r in iter_responses(tmp_path)] == [exchange(n).body for n in (1, 2)]
     [sealed] = seal_open_files(tmp_path)
     assert sealed.name == "gpscrape-run1-00001.warc.gz"
@@ -123,6 +124,19 @@ def test_torn_last_member_is_dropped_and_sealed(tmp_path) -> None:
     with WarcWriter(tmp_path, "run2") as next_run:  # opening seals too; new files never clash
         next_run.write(exchange(4))
     assert len(list(iter_responses(tmp_path))) == 3
+
+
+def test_a_live_writers_file_is_not_sealed(tmp_path) -> None:
+    live = WarcWriter(tmp_path, "live").open()
+    live.write(exchange(1))
+    with WarcWriter(tmp_path, "other") as other:  # another crawl starting on the same folder
+        other.write(exchange(2))
+    live.write(exchange(3))
+    live.close()
+    assert sorted(p.name for p in warc_files(tmp_path)) == [
+        "gpscrape-live-00001.warc.gz", "gpscrape-other-00001.warc.gz"]
+    assert sorted(r.body for r in iter_responses(tmp_path)) == sorted(
+        exchange(n).body for n in (1, 2, 3))
 
 
 def test_garbage_after_members_is_not_read_as_records(tmp_path) -> None:

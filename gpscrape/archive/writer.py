@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import logging
 import os
@@ -121,6 +122,7 @@ class WarcWriter:
         name = f"gpscrape-{self.run_id}-{self._number:05d}{SUFFIX}"
         self._path = self.directory / f"{name}{OPEN_SUFFIX}"
         self._handle = self._path.open("xb")
+        fcntl.flock(self._handle, fcntl.LOCK_EX)  # held while open: sealing skips live files
         self._warc = _WarcioWriter(self._handle, gzip=True, warc_version="1.1")
         info = self._warc.create_warcinfo_record(name, {
             "software": f"gpscrape/{__version__}",
@@ -142,18 +144,23 @@ class WarcWriter:
 
 
 def seal_open_files(directory: Path) -> list[Path]:
-    """Close the files a killed writer left open: cut a torn last member, drop `.open`."""
+    """Close the files a killed writer left open: cut a torn last member, drop `.open`.
+    A file still locked by a live writer (another crawl) is left alone."""
     sealed = []
     for path in sorted(Path(directory).glob(f"*{SUFFIX}{OPEN_SUFFIX}")):
-        good = complete_length(path)
-        if good < path.stat().st_size:
-            logger.warning("%s: cutting a torn record (%d bytes)", path.name,
-                           path.stat().st_size - good)
-            with path.open("r+b") as handle:
+        with path.open("r+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            good = complete_length(path)
+            if good < path.stat().st_size:
+                logger.warning("%s: cutting a torn record (%d bytes)", path.name,
+                               path.stat().st_size - good)
                 handle.truncate(good)
                 os.fsync(handle.fileno())
-        target = _closed_name(path)
-        os.replace(path, target)
+            target = _closed_name(path)
+            os.replace(path, target)
         sealed.append(target)
     if sealed:
         _fsync_dir(Path(directory))
