@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from gpscrape import exit_codes
 from gpscrape.items import PageItem, QuarantineItem
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if not warc.is_dir():
         print(f"gpscrape reextract: no WARC folder at {warc}", file=sys.stderr)
         return exit_codes.BAD_INPUT
-    thresholds = Thresholds.from_settings(threshold_settings(args))
+    thresholds = Thresholds.from_settings(project_settings(args))
     try:
         report = rebuild(warc, output, thresholds)
     except RuntimeError as error:  # DatasetBusyError: another writer holds the output
@@ -57,6 +58,16 @@ def run(args: argparse.Namespace) -> int:
     print(report.table())
     print(f"report: {path}")
     return report.exit_code()
+
+
+def project_settings(args: argparse.Namespace) -> Any:
+    """The project settings (the checks' thresholds), with the command-line flags on top."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "gpscrape.settings")
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    settings.setdict(threshold_settings(args), priority="cmdline")
+    return settings
 
 
 def rebuild(warc: Path, output: Path, thresholds: Thresholds,
