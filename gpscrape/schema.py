@@ -232,8 +232,8 @@ AUTHORS = Table(
 QUARANTINE = Table(
     name="quarantine",
     description="Pages that could not be turned into a valid record, with the reason. The "
-    "newest fetch of a URL wins: a later valid record from the URL, or from any URL of the "
-    "same record, removes its row.",
+    "newest fetch of a URL wins; a run that publishes a record, under any of its URLs, "
+    "removes the record's rows.",
     key_doc="`url`",
     columns=(
         Column("url", TEXT, "URL of the page", nullable=False),

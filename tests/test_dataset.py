@@ -173,8 +173,11 @@ def test_a_url_leaves_quarantine_once_it_gives_a_record(tmp_path):
     write(tmp_path, [page(101)])
     assert list(read_frame(tmp_path, "quarantine")["url"]) == ["https://example.test/other"]
     later = START + timedelta(hours=1)
-    write(tmp_path, [page(101), QuarantineItem(bad.record.url, "truncated", later, 101)])
+    write(tmp_path, [QuarantineItem(bad.record.url, "truncated", later, 101)])
     assert list(read_frame(tmp_path, "quarantine")["reason"]) == ["no article", "truncated"]
+    other_url = bad.record.url.replace("view_cir_articles", "TWTW_view_articles")
+    write(tmp_path, [page(101, url=other_url), QuarantineItem(bad.record.url, "again", later, 101)])
+    assert list(read_frame(tmp_path, "quarantine")["reason"]) == ["no article"], "any URL heals"
 
 
 def test_authors_are_people_with_records_and_bios(tmp_path):

@@ -131,7 +131,6 @@ class DatasetWriter:
         self._seq = 0
         self._replaced = 0
         self._quarantined = 0
-        self._records: set[int] = set()  # record_no of every page item of this run
 
     # --- life cycle -------------------------------------------------------------------------
     def open(self) -> DatasetWriter:
@@ -176,10 +175,8 @@ class DatasetWriter:
         self._seq += 1
         if isinstance(item, QuarantineItem):
             self._quarantined += 1
-        else:  # a page that now gives a record leaves quarantine (unless quarantined again)
+        else:  # a URL that now gives a record leaves quarantine
             self._stages["quarantine"].claim((item.record.url,), ((), self._seq))
-            if item.record.record_no is not None:
-                self._records.add(item.record.record_no)
         for name, row in item_rows(item):
             stage = self._stages[name]
             group, token = stage.table.group(row), (stage.rank(row), self._seq)
@@ -238,15 +235,17 @@ class DatasetWriter:
         if old_file is not None and old_file.exists():
             kept = (row for row in read_rows(old_file)
                     if table.group(row) not in stage.latest and not self._healed(table, row))
-        rows = _last_per_key(merge([kept, stage.merged_runs()], key=table.key), table.key)
+        new = (row for row in stage.merged_runs() if not self._healed(table, row))
+        rows = _last_per_key(merge([kept, new], key=table.key), table.key)
         count = write_rows(path, table.schema, (_without_seq(r) for r in rows), BATCH_ROWS)
         layout.fsync_file(path)
         return count
 
     def _healed(self, table: Table, row: Row) -> bool:
-        """An earlier run's quarantine row of a record this run published, under whichever
-        of its URLs (the site links a record under several)."""
-        return table.name == "quarantine" and row.get("record_no") in self._records
+        """A quarantine row of a record this run published, under whichever of its URLs (the
+        site links a record under several)."""
+        return (table.name == "quarantine"
+                and (row["record_no"],) in self._stages["articles"].latest)
 
     def _write_authors(self, out_dir: Path) -> int:
         articles = read_rows(layout.table_file(out_dir, "articles"),
