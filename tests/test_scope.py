@@ -14,13 +14,15 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import zlib
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_spider_policy import FAST, ROOT, Reply, Site, links
+from test_spider_policy import ROOT, Reply, Site, links
 
 from gpscrape import exit_codes
 from gpscrape.archive.members import iter_members
@@ -30,6 +32,12 @@ from gpscrape.extract import extract_page
 from gpscrape.mirror import MirrorSite
 
 ARTICLE = "/view_cir_articles.php?recordNo="
+# Fast and impolite; the run checks keep their defaults (they decide the exit code).
+FAST = [
+    "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "DOWNLOAD_TIMEOUT=2",
+    "-s", "RETRY_TIMES=1", "-s", "GPSCRAPE_RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=WARNING",
+    "-s", "GPSCRAPE_SEEDS=", "-s", "GPSCRAPE_PROBE_MISSES=0",
+]  # fmt: skip
 PRODUCT = [ROOT / "gpscrape", ROOT / "pipelines"]
 
 
@@ -116,6 +124,49 @@ def test_gzip_bomb_is_capped_when_fetched_and_when_the_archive_is_replayed(
     assert replayed.returncode == exit_codes.CHECKS_FAILED, replayed.stdout + replayed.stderr
     (reason,) = reasons.values()
     assert "larger than" in reason, reason
+
+
+class Trickle(BaseHTTPRequestHandler):
+    """`/` links one article, which promises a megabyte and sends a byte every 50 ms."""
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        if self.path != f"{ARTICLE}1":
+            body = links(f"{ARTICLE}1").encode() if self.path == "/" else b""
+            self.send_response(200 if self.path == "/" else 404)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(1024 * 1024))
+        self.end_headers()
+        try:
+            for _ in range(2400):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.05)
+        except OSError:
+            return  # the crawler gave up
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_an_answer_that_never_ends_fails_after_the_download_timeout(tmp_path: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        done = run(["crawl", "--base-url", f"http://127.0.0.1:{server.server_address[1]}/",
+                    "--output", str(tmp_path / "out"), *FAST])
+        elapsed = time.monotonic() - started
+    finally:
+        server.shutdown()
+        server.server_close()
+    (reason,) = quarantine(tmp_path / "out").values()
+    assert "took longer than 2.0 seconds" in reason, done.stdout + done.stderr[-2000:]
+    assert done.returncode == exit_codes.CHECKS_FAILED
+    assert elapsed < 60
 
 
 def test_archived_body_is_decoded_up_to_a_cap(tmp_path: Path) -> None:
