@@ -72,3 +72,12 @@ def test_unknown_label_above_title_and_byline():
     assert (record.series_raw, record.title, record.byline) == (
         "Global Politics Special", "Sudan: The war reaches Port Sudan", "GP Team")
     assert record.published.isoformat() == "2025-05-03" and record.published_precision == "day"
+
+
+def test_print_toolbar_above_the_body_does_not_end_it():
+    html = ("<html><body><p>Conflict Weekly</p><h1>Sudan: The war reaches Port Sudan</h1>"
+            "<p>Conflict Weekly #250, 3 May 2025, Vol.6, No.18</p><p>IPRI Team</p><p>Print | Bookmark</p>"
+            "<h2>In the news</h2><p>Drones struck the port on Sunday.</p><p>Print Bookmark</p>"
+            "<p>Share this page with a friend today</p></body></html>")
+    record = extract_page(html, URL)
+    assert _sections(record) == [("In the news", "in_the_news", "Drones struck the port on Sunday.")]

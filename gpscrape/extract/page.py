@@ -14,7 +14,7 @@ from gpscrape.extract.dates import ParsedDate, parse_date
 from gpscrape.extract.errors import ExtractError
 from gpscrape.extract.header import Header, parse_header, url_label
 from gpscrape.extract.issue_line import parse_counter_line, parse_issue_line
-from gpscrape.extract.lines import is_label, is_title_like
+from gpscrape.extract.lines import is_label, is_paragraph, is_title_like
 from gpscrape.extract.listing import find_listing
 from gpscrape.extract.names import is_author_line, people, split_names, unique_people
 from gpscrape.extract.record import PageRecord
@@ -186,8 +186,12 @@ def _is_article(header: Header, blocks: list[Block], record_no: int | None) -> b
 
 
 def _body_end(blocks: list[Block], start: int, end_marks: list[int]) -> int:
-    marks = [m for m in end_marks if m > start]
-    return marks[0] if marks else len(blocks)
+    """The first `Print Bookmark` after some body text (a toolbar above the body is not the
+    end), else the end of the page."""
+    for mark in end_marks:
+        if mark > start and any(is_paragraph(b) for b in blocks[start:mark]):
+            return mark
+    return len(blocks)
 
 
 def _about_author(blocks: list[Block], start: int, end: int) -> tuple[str | None, int]:
