@@ -28,7 +28,7 @@ from test_dataset import frames
 from gpscrape import exit_codes
 from gpscrape.archive.members import complete_length
 from gpscrape.archive.writer import OPEN_SUFFIX
-from gpscrape.dataset import layout
+from gpscrape.dataset import DatasetWriter, layout
 from gpscrape.mirror import MirrorServer, MirrorSite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -199,3 +199,14 @@ def test_kill_during_a_crawl_then_resume(seed: int, tmp_path: Path) -> None:
 def test_kill_during_a_crawl_then_resume_many_seeds(seed: int, tmp_path: Path) -> None:
     story = kill_and_resume(seed, tmp_path, kill_twice=seed % 2 == 1)
     print(f"seed {seed}: " + "; ".join(story))  # shown with -s
+
+
+def test_a_second_run_on_an_output_in_use_stops_before_fetching(tmp_path: Path) -> None:
+    site = MirrorSite.generate(records=5, seed=9)
+    output = tmp_path / "out"
+    with MirrorServer(site) as server, DatasetWriter(output):  # another run, writing there
+        done = resume(server, output)
+        assert server.requests == []
+    assert done.returncode == exit_codes.BAD_INPUT, done.stdout + done.stderr
+    assert done.stderr.strip() == f"gpscrape crawl: another writer is using {output}"
+    assert published(output) is None

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from gpscrape import exit_codes
 from gpscrape.run_report import add_threshold_arguments, new_run_id, threshold_settings
 
 HELP = "Crawl the site (or a mirror) and write its records."
@@ -138,6 +140,7 @@ def run_spider(
     from scrapy.utils.project import get_project_settings
 
     from gpscrape.archive.middleware import warc_dir
+    from gpscrape.dataset import DatasetBusyError, DatasetWriter
     from gpscrape.incremental.resume import recover
     from gpscrape.run_report import crawl_report
 
@@ -151,7 +154,13 @@ def run_spider(
     settings.setdict(threshold_settings(args), priority="cmdline")
     settings.setdict(dict(args.settings), priority="cmdline")
     output = Path(settings.get("GPSCRAPE_OUTPUT") or "output")
-    recovery = recover(output, warc_dir(settings))
+    try:
+        with DatasetWriter(output):  # another run writing there fails us now, not mid-crawl
+            pass
+        recovery = recover(output, warc_dir(settings))
+    except DatasetBusyError as error:
+        print(f"gpscrape {command}: {error}", file=sys.stderr)
+        return exit_codes.BAD_INPUT
     kwargs = {k: v for k, v in spider_args.items() if v is not None}
     if args.base_url:
         kwargs["base_url"] = args.base_url
