@@ -1,5 +1,6 @@
 """SIGKILL `gpscrape crawl` at moments chosen from a seed, while it fetches, while it appends
-to its WARC file or while it publishes the Parquet tables, then check the dataset and resume.
+to its WARC file (then its last WARC record is cut, as a torn write) or while it publishes the
+Parquet tables, then check the dataset and resume.
 
 Each seed plays two rounds over one mirror: a first crawl into an empty output, killed, then
 resumed; new records appear on the site, and a second crawl is killed and resumed (in the long
@@ -26,7 +27,7 @@ import pytest
 from test_dataset import frames
 
 from gpscrape import exit_codes
-from gpscrape.archive.members import complete_length
+from gpscrape.archive.members import complete_length, iter_members
 from gpscrape.archive.writer import OPEN_SUFFIX
 from gpscrape.dataset import DatasetWriter, layout
 from gpscrape.mirror import MirrorServer, MirrorSite
@@ -93,6 +94,18 @@ def warc_size(output: Path) -> int:
     return total
 
 
+def tear_last_record(output: Path, rng: random.Random) -> None:
+    """Cut the newest open WARC file inside its last record, as a write the kill interrupted
+    (a real kill rarely lands inside one: each record is a few small writes)."""
+    files = sorted((output / "warc").glob(f"*{OPEN_SUFFIX}"), key=lambda p: p.stat().st_mtime)
+    if not files:
+        return
+    offsets = [offset for offset, _ in iter_members(files[-1])]
+    size = files[-1].stat().st_size
+    if offsets and size - offsets[-1] > 1:
+        os.truncate(files[-1], rng.randrange(offsets[-1] + 1, size))
+
+
 def torn_warc(output: Path) -> bool:
     """Whether a WARC file ends in a partly written record."""
     return any(complete_length(p) < p.stat().st_size
@@ -140,6 +153,8 @@ def killed_round(server: MirrorServer, output: Path, phase: str, rng: random.Ran
     returns what happened, e.g. `warc: killed, torn WARC tail, previous version kept`."""
     version = layout.current_version(output)
     killed = kill_crawl(server, output, phase, rng)
+    if killed and phase == WARC:
+        tear_last_record(output, rng)
     torn = killed and torn_warc(output)
     after = published(output)
     if after is None:
