@@ -45,6 +45,7 @@ COUNT_LABELS: tuple[tuple[str, str], ...] = (
     ("pages_fetched", "pages fetched"),
     ("pages_replayed", "pages replayed"),
     ("records", "records"),
+    ("listing_pages", "listing pages"),
     ("new_records", "new records"),
     ("refreshed", "refreshed"),
     ("unchanged", "unchanged (304)"),

@@ -85,6 +85,7 @@ def rebuild(warc: Path, output: Path, thresholds: Thresholds,
     return make_report(
         run_id=run_id, command=command, started=started,
         counts={"pages_replayed": counts.pages, "records": counts.records,
+                "listing_pages": counts.listings,
                 "quarantined": result.quarantined, "missing": len(counts.missing)},
         errors=counts.quarantined, coverage=coverage, thresholds=thresholds,
         details={"warc": str(warc), "version": result.version, "rows": result.rows,

@@ -61,5 +61,6 @@ def recover(output: Path, warc: Path) -> Recovery:
         return Recovery(0, 0)
     counts = ReplayCounts()
     result = process(replay(pending, counts), Path(output))
-    logger.info("recovered %d records from the archive (a crawl was cut short)", counts.records)
+    logger.info("recovered %d records (%d quarantined) from the archive of a crawl cut short",
+                counts.records, result.quarantined)
     return Recovery(counts.records, result.quarantined)
