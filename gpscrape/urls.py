@@ -91,8 +91,12 @@ def page_key(url: str) -> str:
 
 
 def is_on_site(url: str, domains: list[str]) -> bool:
-    """True when the URL's host is one of `domains` or a subdomain of one (any port)."""
-    host = (urlsplit(url.strip()).hostname or "").lower()
+    """True when the URL is HTTP(S) and its host is one of `domains` or a subdomain of one
+    (any port). Other schemes (ftp:, file:, data:, s3:) never are: Scrapy would fetch them."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https"):
+        return False
+    host = (parts.hostname or "").lower()
     return any(host == d or host.endswith("." + d) for d in domains)
 
 

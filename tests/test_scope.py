@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import gzip
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -30,6 +31,7 @@ from gpscrape.archive.reader import ArchiveError, read_response
 from gpscrape.archive.writer import Exchange, WarcWriter
 from gpscrape.extract import extract_page
 from gpscrape.mirror import MirrorSite
+from gpscrape.urls import is_on_site
 
 ARTICLE = "/view_cir_articles.php?recordNo="
 # Fast and impolite; the run checks keep their defaults (they decide the exit code).
@@ -85,24 +87,59 @@ def _site_on(host: str, routes: dict[str, Reply]) -> Site:
     return site
 
 
-def test_meta_refresh_and_redirects_never_reach_another_host(sites, tmp_path: Path) -> None:
+class Listener:
+    """A bare TCP port on loopback that counts the connections made to it."""
+
+    def __init__(self) -> None:
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self.socket.close()
+
+
+def test_meta_refresh_redirects_and_other_schemes_never_leave_the_site(
+        sites, tmp_path: Path) -> None:
     other = sites({}, host="127.0.0.2")
     away = f"{other.base_url}view_cir_articles.php?recordNo=9"
     refresh = f'<html><head><meta http-equiv="refresh" content="0; url={away}"></head></html>'
+    ftp = Listener()  # the site's own host, but FTP on another port
+    ftp_article = f"ftp://127.0.0.1:{ftp.port}{ARTICLE}8"
     site = sites({
-        "/": Reply(body=links(f"{ARTICLE}1", f"{ARTICLE}2", f"{ARTICLE}3", away)),
+        "/": Reply(body=links(f"{ARTICLE}1", f"{ARTICLE}2", f"{ARTICLE}3", f"{ARTICLE}5", away,
+                              ftp_article)),
         f"{ARTICLE}1": Reply(body=refresh),
         f"{ARTICLE}2": Reply(301, headers={"Location": away}),
         f"{ARTICLE}3": Reply(302, headers={"Location": f"/moved?to={ARTICLE}4"}),
         f"/moved?to={ARTICLE}4": Reply(307, headers={"Location": away}),
+        f"{ARTICLE}5": Reply(302, headers={"Location": ftp_article}),
     })
-    done = run(["crawl", "--base-url", site.base_url, "--output", str(tmp_path / "out"), *FAST])
-    assert {f"{ARTICLE}1", f"{ARTICLE}2", f"{ARTICLE}3"} <= set(site.paths()), done.stderr
+    try:
+        done = run(["crawl", "--base-url", site.base_url, "--output", str(tmp_path / "out"),
+                    *FAST])
+    finally:
+        ftp.close()
+    assert {f"{ARTICLE}{n}" for n in (1, 2, 3, 5)} <= set(site.paths()), done.stderr
     assert other.paths() == []
+    assert ftp.connections == 0
     reasons = quarantine(tmp_path / "out")
-    for n in (1, 2, 3):
+    for n in (1, 2, 3, 5):
         (reason,) = [r for url, r in reasons.items() if url.endswith(f"recordNo={n}")]
-        assert "redirected off the site to" in reason, reasons
+        assert "redirected off the site to" in reason or (n == 5 and "302" in reason), reasons
     assert done.returncode == exit_codes.CHECKS_FAILED
 
 
@@ -280,3 +317,17 @@ def test_scripts_in_a_page_are_never_run_nor_kept_as_text(tmp_path: Path) -> Non
         record = extract_page(after_first_sentence(html, sentence, payload).encode(), url)
         assert sentence + payload in record.body_text  # kept as plain text, not run
     assert not marker.exists()
+
+
+@pytest.mark.parametrize(("url", "on_site"), [
+    ("http://127.0.0.1:8080/view_cir_articles.php?recordNo=1", True),
+    ("HTTPS://sub.127.0.0.1/x", True),
+    ("ftp://127.0.0.1/view_cir_articles.php?recordNo=1", False),
+    ("file:///etc/passwd", False),
+    ("data:text/html,<p>x</p>", False),
+    ("s3://127.0.0.1/bucket", False),
+    ("http://127.0.0.1.example.org/", False),
+    ("http://127.0.0.1@example.org/", False),
+])
+def test_only_http_urls_of_the_site_are_on_site(url: str, on_site: bool) -> None:
+    assert is_on_site(url, ["127.0.0.1"]) is on_site
