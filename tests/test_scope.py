@@ -1,6 +1,6 @@
-"""Limits and scope: requests stay on the configured site (redirects included), decompressed
-responses are capped (also when the archive is replayed), file names never come from a page or
-a URL, and page content is never executed.
+"""Limits and scope: requests stay on the configured site and on http(s) (redirects included),
+responses are capped in size (decompressed too, also when the archive is replayed) and in time,
+file names never come from a page or a URL, and page content is never executed.
 
 robots.txt, off-site links and the plain size cap are tested in test_spider_policy.py; the
 mirror's redirect to another host in test_faults.py.
