@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import fields, is_dataclass, replace
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from gpscrape.extract.record import PageRecord
@@ -23,18 +24,23 @@ REQUIRED_TEXT = frozenset({"url", "kind", "text", "body_text"})
 NAME_LISTS = frozenset({"authors"})
 DATE_FIELDS = frozenset({"published", "month"})
 
-_SPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def _nfc(text: str) -> str:
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
 
 
 def line(text: str) -> str:
     """NFC, every run of whitespace (`&nbsp;` included) to one space, trimmed."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return " ".join(_nfc(text).split())
 
 
 def paragraphs(text: str) -> str:
     """Each paragraph as `line()`, empty ones dropped, joined by a blank line."""
-    parts = (line(p) for p in _PARAGRAPH_BREAK.split(unicodedata.normalize("NFC", text)))
+    parts = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(_nfc(text)))
     return "\n\n".join(p for p in parts if p)
 
 
@@ -64,7 +70,12 @@ def _value(name: str, value: Any) -> Any:
 
 
 def _dataclass(obj: Any) -> Any:
-    return replace(obj, **{f.name: _value(f.name, getattr(obj, f.name)) for f in fields(obj)})
+    return replace(obj, **{name: _value(name, getattr(obj, name)) for name in _names(type(obj))})
+
+
+@cache
+def _names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))
 
 
 def normalise_record(record: PageRecord) -> PageRecord:

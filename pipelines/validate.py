@@ -1,28 +1,33 @@
 """Validate a page item against the data contract; a breaking item becomes a QuarantineItem.
 
 Nothing is dropped: an item that breaks a rule is replaced by a `QuarantineItem` carrying the
-URL, every broken rule as the reason, and the fetch metadata. The final rule converts the
-item's rows with the declared Arrow schemas, so a record the tables cannot hold is caught here.
+URL, every broken rule as the reason, and the fetch metadata. The rules cover what the Arrow
+schemas need (integers within int64, text that is valid Unicode), so a record the tables cannot
+hold is caught here rather than by the writer.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import fields
 from datetime import UTC, date, datetime
 from typing import Any
 
-import pyarrow as pa
-
 from gpscrape.extract.record import ListingEntry, PageRecord, Section, Topic
 from gpscrape.items import PageItem, QuarantineItem
-from gpscrape.schema import PRECISIONS, SECTION_KINDS, TABLES, item_rows
+from gpscrape.schema import PRECISIONS, SECTION_KINDS
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_FIELDS = {kind: tuple(f.name for f in fields(kind))
+           for kind in (PageRecord, Topic, Section, ListingEntry)}
+
+
+_INT64 = range(-(2**63), 2**63)
 
 
 def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, int) and not isinstance(value, bool) and value in _INT64
 
 
 def _is_date(value: Any) -> bool:
@@ -121,19 +126,25 @@ def item_problems(item: PageItem) -> list[str]:
     if not isinstance(item.content_sha256, str) or not _SHA256.match(item.content_sha256):
         problems.append("content_sha256 is not a SHA-256 hex digest")
     if not problems:
-        problems.extend(_arrow_problems(item))
+        problems.extend(_unicode_problems(item.record))
     return problems
 
 
-def _arrow_problems(item: PageItem) -> Iterator[str]:
-    rows: dict[str, list[dict[str, Any]]] = {}
-    for name, row in item_rows(item):
-        rows.setdefault(name, []).append(row)
-    for name, table_rows in rows.items():
-        try:
-            pa.Table.from_pylist(table_rows, TABLES[name].schema)
-        except (pa.ArrowException, TypeError, ValueError, OverflowError) as error:
-            yield f"does not fit table {name}: {error}"
+def _unicode_problems(record: PageRecord) -> Iterator[str]:
+    """Text Parquet cannot store (a lone surrogate from a badly decoded page)."""
+    stack: list[tuple[str, Any]] = [("record", record)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    yield f"{path} is not valid Unicode text"
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", v) for i, v in enumerate(value))
+        elif isinstance(value, (PageRecord, Topic, Section, ListingEntry)):
+            stack.extend((f"{path}.{name}", getattr(value, name)) for name in _FIELDS[type(value)])
 
 
 def validate_item(item: PageItem | QuarantineItem) -> PageItem | QuarantineItem:

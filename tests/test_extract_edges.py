@@ -81,3 +81,17 @@ def test_print_toolbar_above_the_body_does_not_end_it():
             "<p>Share this page with a friend today</p></body></html>")
     record = extract_page(html, URL)
     assert _sections(record) == [("In the news", "in_the_news", "Drones struck the port on Sunday.")]
+
+
+def test_pages_without_content_are_told_apart_from_broken_input():
+    empty, no_article = (b"<html><body>   </body></html>",
+                         b"<html><body><p>Not Found</p><p>The page moved.</p></body></html>")
+    for html in (empty, no_article):
+        try:
+            extract_page(html, URL)
+        except ExtractError as error:
+            assert error.no_content, error.reason
+    try:
+        extract_page(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10, URL)
+    except ExtractError as error:
+        assert not error.no_content and error.reason

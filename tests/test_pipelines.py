@@ -92,7 +92,8 @@ def test_valid_item_passes_unchanged():
     ({"topics": [{"sections": [{"heading": "X", "kind": "summary", "text": "t"}]}]},
      "topic 0: section 0: kind 'summary' is not in the vocabulary"),
     ({"listing": [{"cwa_no": "12"}]}, "listing entry 0: cwa_no is '12'"),
-    ({"volume": 2**70}, "does not fit table articles"),
+    ({"volume": 2**70}, "volume is 1180591620717411303424, not an integer or null"),
+    ({"title": "Gaza\udc80"}, "record.title is not valid Unicode text"),
 ])
 def test_broken_record_is_quarantined_with_reason(fields, expected):
     item = _item(_record(**fields))

@@ -56,7 +56,7 @@ def test_a_record_is_yielded_with_fetch_metadata(monkeypatch) -> None:
 @pytest.mark.parametrize(
     ("outcome", "status", "counted"),
     [
-        (ExtractError("no article and no listing entries found on the page"), 200, "missing"),
+        (ExtractError("no article and no listing entries found on the page", no_content=True), 200, "missing"),
         (PageRecord(record_no=12, cwa_no=None, url=ARTICLE), 404, "missing"),
         (ExtractError("not HTML: no markup found"), 200, "quarantined"),
         (ExtractError("empty page"), 200, "quarantined"),
@@ -82,7 +82,7 @@ def test_pages_without_a_record_are_counted_or_quarantined(
 
 
 def test_links_are_followed_once_per_record_and_stay_on_site(monkeypatch) -> None:
-    extractor(monkeypatch, ExtractError("no article and no listing entries found on the page"))
+    extractor(monkeypatch, ExtractError("no article and no listing entries found on the page", no_content=True))
     spider = make_spider()
     body = "".join(
         f'<a href="{href}">x</a>'

@@ -60,7 +60,7 @@ def decode(html: bytes | str) -> str:
     if isinstance(html, str):
         return html
     if not html.strip():
-        raise ExtractError("empty page")
+        raise ExtractError("empty page", no_content=True)
     if b"\x00" in html[:2048] and not html.startswith((b"\xff\xfe", b"\xfe\xff")):
         html = html.replace(b"\x00", b"")
     if not _TAG.search(html[:65536]):
@@ -79,7 +79,7 @@ def parse_blocks(html: bytes | str) -> list[Block]:
     """Render a page to its ordered text blocks."""
     text = _CONTROL.sub("", decode(html))
     if not text.strip():
-        raise ExtractError("empty page")
+        raise ExtractError("empty page", no_content=True)
     if "<" not in text[:65536]:
         raise ExtractError("not HTML: no markup found")
     text = _XML_DECL.sub("", text, count=1)

@@ -53,7 +53,7 @@ def extract_page(html: bytes | str, url: str) -> PageRecord:
     """Turn one page into its page record, or raise `ExtractError` with the reason."""
     blocks = parse_blocks(html)
     if not blocks:
-        raise ExtractError("no text on the page")
+        raise ExtractError("no text on the page", no_content=True)
     listing = find_listing(blocks, url)
     article = blocks[: listing.start] + blocks[listing.end:] if listing else blocks
     cleaned = _strip_chrome(article)
@@ -67,7 +67,7 @@ def extract_page(html: bytes | str, url: str) -> PageRecord:
     if not _is_article(header, kept, record_no) or (record_no is None and listing):
         if listing:
             return record
-        raise ExtractError("no article and no listing entries found on the page")
+        raise ExtractError("no article and no listing entries found on the page", no_content=True)
     end = _body_end(kept, header.body_start, cleaned.end_marks)
     about, end = _about_author(kept, header.body_start, end)
     byline_people = people(split_names(header.byline)) if header.byline else []

@@ -25,7 +25,6 @@ The spider's `failures` and `missing` lists hold `(url, reason)` for the run sum
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -47,7 +46,6 @@ if TYPE_CHECKING:
 
 # The ExtractError reason of a well-formed page with neither an article nor a listing (the
 # extractor's wording); other reasons (empty, not HTML) mean the page itself is broken.
-_MISSING_REASON = re.compile(r"\bno article\b", re.I)
 _ROBOTS_REFUSAL = "Forbidden by robots.txt"
 
 
@@ -73,7 +71,7 @@ def _count(value: Any, name: str) -> int:
 
 def is_missing(error: ExtractError) -> bool:
     """True when the extractor found neither an article nor a listing (a page, not a fault)."""
-    return bool(_MISSING_REASON.search(error.reason))
+    return error.no_content
 
 
 class GpSpider(Spider):
