@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import fields, replace
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from gpscrape.extract.record import PageRecord
+from gpscrape.extract.record import ListingEntry, PageRecord, Section, Topic
 from gpscrape.items import PageItem, QuarantineItem
 
 PARAGRAPH_FIELDS = frozenset({"text", "body_text", "standfirst", "about_author"})
 REQUIRED_TEXT = frozenset({"url", "kind", "text", "body_text"})
 NAME_LISTS = frozenset({"authors"})
 DATE_FIELDS = frozenset({"published", "month"})
+_RECORD_TYPES = frozenset({PageRecord, Topic, Section, ListingEntry})
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -56,7 +57,7 @@ def as_date(value: Any) -> Any:
 def _value(name: str, value: Any) -> Any:
     if name in DATE_FIELDS:
         return as_date(value)
-    if is_dataclass(value) and not isinstance(value, type):
+    if type(value) in _RECORD_TYPES:
         return _dataclass(value)
     if isinstance(value, str):
         text = paragraphs(value) if name in PARAGRAPH_FIELDS else line(value)

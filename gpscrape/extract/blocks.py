@@ -36,6 +36,10 @@ _CHROME_ATTR = re.compile(
 _SMALL_FORM = 300  # a form with less text than this is a search box or a subscribe box
 _CHROME_CONTAINERS = frozenset(
     ("div", "ul", "ol", "header", "span", "table", "section", "a", "p", "li"))
+# Elements checked for chrome at all (hidden inline `<b>`s and the like are not worth a look).
+_CHROME_TAGS = _CHROME_CONTAINERS | {"nav", "footer", "form", "aside", "td", "tr", "font",
+                                     "article", "main", "figure", "center", "dl", "h1", "h2",
+                                     "h3", "h4", "h5", "h6"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(rb"<\s*[a-zA-Z!/]")
@@ -180,7 +184,7 @@ def _collect(root: etree._Element) -> list[Block]:
     for event, el in walker:
         tag = el.tag
         if event == "start":
-            if tag in SKIP_TAGS or _is_chrome(el):
+            if tag in SKIP_TAGS or (tag in _CHROME_TAGS and _is_chrome(el)):
                 walker.skip_subtree()
                 skipped.add(el)
                 continue
