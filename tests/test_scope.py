@@ -96,7 +96,8 @@ class Listener:
         self.port = self.socket.getsockname()[1]
         self.connections = 0
         self._stop = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
 
     def _accept(self) -> None:
         while not self._stop.is_set():
@@ -109,6 +110,7 @@ class Listener:
 
     def close(self) -> None:
         self._stop.set()
+        self._thread.join()
         self.socket.close()
 
 
