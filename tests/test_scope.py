@@ -333,3 +333,11 @@ def test_scripts_in_a_page_are_never_run_nor_kept_as_text(tmp_path: Path) -> Non
 ])
 def test_only_http_urls_of_the_site_are_on_site(url: str, on_site: bool) -> None:
     assert is_on_site(url, ["127.0.0.1"]) is on_site
+
+
+@pytest.mark.parametrize("bad", ["globalpolitics.in", "ftp://127.0.0.1/", "file:///etc/", "http:///x"])
+def test_a_base_url_that_is_not_http_is_a_usage_error(bad: str, tmp_path: Path) -> None:
+    done = run(["crawl", "--base-url", bad, "--output", str(tmp_path / "out")])
+    assert done.returncode == exit_codes.USAGE
+    assert "not an http(s) URL with a host" in done.stderr
+    assert not (tmp_path / "out").exists()

@@ -53,6 +53,16 @@ def since_date(text: str) -> str:
     return text
 
 
+def base_url(text: str) -> str:
+    """argparse type for `--base-url`: an http(s) URL with a host."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"not an http(s) URL with a host: {text!r}")
+    return text.strip()
+
+
 def non_negative(text: str) -> int:
     """argparse type for counts and recordNos."""
     try:
@@ -74,7 +84,8 @@ def positive(text: str) -> int:
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared by `crawl`, `backfill` and `demo`."""
-    parser.add_argument("--base-url", help="site to crawl (default: setting GPSCRAPE_BASE_URL)")
+    parser.add_argument("--base-url", type=base_url,
+                        help="site to crawl (default: setting GPSCRAPE_BASE_URL)")
     parser.add_argument(
         "--output",
         type=Path,
