@@ -55,7 +55,7 @@ def main() -> int:
         output = Path(tmp) / "out"
         first_code, first_seconds = crawl(server.base_url, output)
         first_articles = len({n for n, _ in server.article_requests()})
-        print(f"first run: {first_articles} article pages in {first_seconds:.1f} s "
+        print(f"first run: {first_articles} recordNos requested in {first_seconds:.1f} s "
               f"(exit {first_code})")
         for _ in range(args.rounds):
             server.clear_log()
@@ -80,7 +80,7 @@ def main() -> int:
              "second run: duration": _results.figure(seconds, "s")},
             [_results.ratio("known article requests when nothing is new (worst run)", worst,
                             "== 0", runs=again)],
-            [f"mirror of {args.records} records, {first_articles} article pages on the first "
+            [f"mirror of {args.records} records, {first_articles} recordNos requested on the first "
              f"run; crawl exit codes: first {first_code}, second {sorted(set(codes))}"])
     return 0
 
