@@ -8,7 +8,7 @@ the run report's errors for 200 pages without an article), with exit code 1 (che
 Redirects off the site go to a second loopback host, which must never be asked anything.
 
 The crawls are independent, so the module starts all selected ones at once (a few in parallel)
-and each test waits for its own.
+and each test waits for its own. The long runs mix every kind over a 300-record site.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from gpscrape import exit_codes
 from gpscrape.dataset import read_frame
 from gpscrape.items import QuarantineItem
 from gpscrape.mirror import FAULT_KINDS, TRANSIENT_KINDS, FaultPlan, MirrorServer, MirrorSite
+from gpscrape.urls import record_no_of
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 2.0  # DOWNLOAD_TIMEOUT of the crawls; the slow fault waits longer
@@ -245,3 +246,32 @@ def test_quarantine_row_goes_when_the_record_comes_under_another_url(tmp_path: P
     quarantine = read_frame(tmp_path, "quarantine")
     assert list(quarantine["url"]) == ["https://example.test/elsewhere"]
     assert sorted(read_frame(tmp_path, "articles")["record_no"]) == [7, 8]
+
+
+@pytest.mark.long
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_fault_kind_mixed_over_a_bigger_site(seed: int, tmp_path: Path) -> None:
+    site = MirrorSite.generate(records=300, seed=seed, missing_rate=0.03)
+    other = OtherHost()
+    probe = FaultPlan.uniform(0.15, seed=seed)
+    faulty = probe.faulty(site.record_nos())
+    healing = sorted(n for n, kind in faulty.items() if kind in TRANSIENT_KINDS)
+    dead = frozenset(healing[::2])  # half of the transient-kind records never recover
+    plan = FaultPlan.uniform(0.15, seed=seed, permanent=dead, slow_seconds=TIMEOUT + 2,
+                             retry_after=1, offsite_url=other.url)
+    try:
+        with MirrorServer(site, faults=plan) as server:
+            run = crawl(server, tmp_path / "out")
+    finally:
+        other.close()
+    result = Outcome(run, tmp_path / "out", site, faulty, [], list(other.hits))
+    lost = {n for n, kind in faulty.items() if kind not in TRANSIENT_KINDS or n in dead}
+    assert set(faulty.values()) == set(FAULT_KINDS)
+    assert run.returncode == exit_codes.CHECKS_FAILED, result.diagnosis()
+    articles = result.table("articles")
+    assert sorted(articles["record_no"]) == sorted(set(site.record_nos()) - lost)
+    assert_no_duplicates(result)
+    assert result.other_host_hits == []
+    quarantined = set(result.table("quarantine")["record_no"].dropna().astype(int))
+    reported = {record_no_of(error["url"]) for error in result.report()["errors"]}
+    assert lost <= quarantined | reported
