@@ -9,6 +9,9 @@ from the archive). After each kill the published dataset must be readable and ex
 last publish left: nothing, the previous version unchanged, or a new version holding every
 record of the previous one, each once and with its content. After each resume every record of
 the site is in `articles` exactly once with its content, and nothing is quarantined.
+
+`gpscrape reextract` gets the same treatment: killed while it publishes, the dataset is the
+crawl's or the complete rebuild, and running it again completes.
 """
 
 from __future__ import annotations
@@ -58,20 +61,28 @@ def resume(server: MirrorServer, output: Path) -> subprocess.CompletedProcess:
 def kill_crawl(server: MirrorServer, output: Path, phase: str, rng: random.Random) -> bool:
     """Start a crawl and SIGKILL it in `phase` after a delay drawn from `rng`; True if it was
     killed (False when it finished first)."""
+    return kill_command(crawl_argv(server, output), output, phase, rng, server)
+
+
+def kill_command(argv: list[str], output: Path, phase: str, rng: random.Random,
+                 server: MirrorServer | None = None, window: float = 0.25) -> bool:
+    """Start `argv` writing to `output` and SIGKILL it in `phase` (FETCH needs the `server`
+    it fetches from; PUBLISH waits up to `window` seconds once a version is being written);
+    True if it was killed (False when it finished first)."""
     versions = layout.versions_dir(output)
     before = set(os.listdir(versions)) if versions.is_dir() else set()
     archived = warc_size(output)
-    seen = len(server.requests)
-    process = subprocess.Popen(crawl_argv(server, output), cwd=ROOT, stdout=subprocess.DEVNULL,
+    seen = len(server.requests) if server is not None else 0
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
         while process.poll() is None and time.monotonic() < deadline:
-            if phase == FETCH and len(server.requests) > seen:
+            if phase == FETCH and server is not None and len(server.requests) > seen:
                 time.sleep(rng.uniform(0.0, 2.5))
                 break
             if phase == PUBLISH and versions.is_dir() and set(os.listdir(versions)) - before:
-                time.sleep(rng.uniform(0.0, 0.25))
+                time.sleep(rng.uniform(0.0, window))
                 break
             if phase == WARC and warc_size(output) > archived + rng.randrange(0, 20_000):
                 break  # right after an append: often mid-way through the next one
@@ -225,3 +236,39 @@ def test_a_second_run_on_an_output_in_use_stops_before_fetching(tmp_path: Path) 
     assert done.returncode == exit_codes.BAD_INPUT, done.stdout + done.stderr
     assert done.stderr.strip() == f"gpscrape crawl: another writer is using {output}"
     assert published(output) is None
+
+
+def kill_and_rerun_reextract(seed: int, tmp_path: Path) -> str:
+    """Crawl once, then SIGKILL `gpscrape reextract` while it publishes and run it again."""
+    rng = random.Random(seed)
+    site = MirrorSite.generate(records=20, seed=seed, missing_rate=0.05)
+    output = tmp_path / "out"
+    rebuild = [sys.executable, "-m", "gpscrape", "reextract", "--output", str(output)]
+    with MirrorServer(site) as server:
+        crawled = resumed(server, output)
+        version = layout.current_version(output)
+        killed = kill_command(rebuild, output, PUBLISH, rng, window=0.03)
+        after = published(output)
+        assert after is not None
+        kept = layout.current_version(output) == version
+        if kept:
+            assert_same(after, crawled)
+        else:
+            assert_complete(server, after)
+        done = subprocess.run(rebuild, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.returncode == exit_codes.OK, done.stdout + done.stderr[-3000:]
+        final = published(output)
+        assert final is not None
+        assert_complete(server, final)
+    return (f"reextract {'killed' if killed else 'finished first'}, "
+            f"{'previous version kept' if kept else 'rebuilt version complete'}")
+
+
+def test_kill_during_reextract_then_run_it_again(tmp_path: Path) -> None:
+    assert "killed" in kill_and_rerun_reextract(0, tmp_path)
+
+
+@pytest.mark.long
+@pytest.mark.parametrize("seed", range(200, 210))
+def test_kill_during_reextract_many_seeds(seed: int, tmp_path: Path) -> None:
+    print(f"seed {seed}: {kill_and_rerun_reextract(seed, tmp_path)}")  # shown with -s
