@@ -302,7 +302,7 @@ def after_first_sentence(html: str, sentence: str, payload: str) -> str:
     return html.replace(sentence, sentence + payload, 1)
 
 
-def test_scripts_in_a_page_are_never_run_nor_kept_as_text(tmp_path: Path) -> None:
+def test_scripts_in_a_page_are_dropped_and_template_text_is_never_run(tmp_path: Path) -> None:
     mirror = MirrorSite.generate(records=3, seed=4)
     base = "http://127.0.0.1/"
     marker = tmp_path / "marker"
