@@ -272,3 +272,18 @@ def test_kill_during_reextract_then_run_it_again(tmp_path: Path) -> None:
 @pytest.mark.parametrize("seed", range(200, 210))
 def test_kill_during_reextract_many_seeds(seed: int, tmp_path: Path) -> None:
     print(f"seed {seed}: {kill_and_rerun_reextract(seed, tmp_path)}")  # shown with -s
+
+
+@pytest.mark.parametrize("make", ["a file", "a folder named like a table"])
+def test_an_output_that_cannot_be_written_stops_before_fetching(make: str, tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    if make == "a file":
+        output.write_text("not a folder")
+    else:
+        (output / "articles").mkdir(parents=True)
+    with MirrorServer(MirrorSite.generate(records=5, seed=9)) as server:
+        done = resume(server, output)
+        assert server.requests == []
+    assert done.returncode == exit_codes.BAD_INPUT, done.stdout + done.stderr
+    assert done.stderr.startswith(f"gpscrape crawl: cannot write to {output}: ")
+    assert "Traceback" not in done.stderr

@@ -165,12 +165,15 @@ def run_spider(
     settings.setdict(threshold_settings(args), priority="cmdline")
     settings.setdict(dict(args.settings), priority="cmdline")
     output = Path(settings.get("GPSCRAPE_OUTPUT") or "output")
-    try:
-        with DatasetWriter(output):  # another run writing there fails us now, not mid-crawl
+    try:  # an output in use or not writable fails us now, not mid-crawl
+        with DatasetWriter(output):
             pass
         recovery = recover(output, warc_dir(settings))
     except DatasetBusyError as error:
         print(f"gpscrape {command}: {error}", file=sys.stderr)
+        return exit_codes.BAD_INPUT
+    except OSError as error:
+        print(f"gpscrape {command}: cannot write to {output}: {error}", file=sys.stderr)
         return exit_codes.BAD_INPUT
     kwargs = {k: v for k, v in spider_args.items() if v is not None}
     if args.base_url:
