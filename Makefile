@@ -21,6 +21,7 @@ browser:
 		|| echo "chromium could not be installed: the browser test will skip"
 
 test: $(STAMP) browser
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
 test-long: $(STAMP)
