@@ -7,10 +7,11 @@ may hold an unescaped `&`. Only `recordNo` identifies a record.
 
 from __future__ import annotations
 
-import re
-from urllib.parse import unquote_plus, urlsplit
+from urllib.parse import urlsplit
 
 from w3lib.url import canonicalize_url, safe_url_string
+
+from gpscrape.extract.url_keys import record_no_in
 
 # Scripts that render one article, as path suffixes (case-insensitive).
 ARTICLE_SCRIPTS: tuple[str, ...] = (
@@ -23,7 +24,6 @@ ARTICLE_SCRIPTS: tuple[str, ...] = (
 MAIN_SITE = "globalpolitics.in"
 SISTER_SITE = "conflictreader.org"
 _PAGE_SUFFIXES = (".php", ".html", ".htm")
-_DIGITS = re.compile(r"\d+")
 
 
 def _host(url: str) -> str:
@@ -31,27 +31,9 @@ def _host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-def _query_value(url: str, name: str) -> str | None:
-    """The first value of query parameter `name` (any case), tolerant of `&amp;`, a stray `&`
-    inside another value, `+` and percent-encoding; None when absent."""
-    query = urlsplit(url.strip()).query
-    match = re.search(rf"(?:^|&)(?:amp;)?\s*{name}=([^&]*)", query, re.I)
-    return unquote_plus(match.group(1)).strip() if match else None
-
-
-def _number(value: str | None) -> int | None:
-    match = _DIGITS.match(value) if value else None
-    return int(match.group()) if match else None
-
-
 def record_no_of(url: str) -> int | None:
-    """The `recordNo` of a URL (any case of the name, any position), or None if it has none."""
-    return _number(_query_value(url, "recordno"))
-
-
-def article_no_of(url: str) -> int | None:
-    """The `ArticleNo` (the CWA number) of a URL, or None."""
-    return _number(_query_value(url, "articleno"))
+    """The `recordNo` of a URL, read as the extractor reads it, or None if it has none."""
+    return record_no_in(url)
 
 
 def is_article_url(url: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gpscrape import urls
+from gpscrape.extract.url_keys import record_no_in
 
 FORTNIGHTLY = (
     "https://globalpolitics.in/view_cir_articles.php?"
@@ -128,3 +129,17 @@ def test_site_domains(base: str, domains: list[str]) -> None:
 def test_site_domains_rejects_a_url_without_host() -> None:
     with pytest.raises(ValueError, match="no host"):
         urls.site_domains("not a url")
+
+
+@pytest.mark.parametrize(
+    ("url", "record_no"),
+    [
+        ("https://globalpolitics.in/view_cir_articles.php?recordNo=%31%32", 12),
+        ("https://globalpolitics.in/view_cir_articles.php?a=1;recordNo=5", 5),
+        ("https://globalpolitics.in/view_cir_articles.php?recordNo=+7", 7),
+        ("https://globalpolitics.in/view_cir_articles.php?url=x?recordNo=8&recordNo=3", 3),
+        ("https://globalpolitics.in/view_cir_articles.php?url=A&amp;recordNo=9", 9),
+    ],
+)
+def test_spider_and_extractor_read_record_no_alike(url, record_no):
+    assert urls.record_no_of(url) == record_no_in(url) == record_no

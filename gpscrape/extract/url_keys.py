@@ -1,24 +1,38 @@
 """The site's keys in a URL: `recordNo` and `ArticleNo` (the CWA number).
 
-Read with a regular expression over the query rather than `parse_qsl`, because `url=` values
-can hold an unescaped `&` (`url=NIAS%20Fortnightly…%20&%20International%20Relations`).
+The one reading of these keys, used by the extractor and the crawler alike. The query is split
+by hand rather than with `parse_qsl`, because `url=` values can hold an unescaped `&`
+(`url=NIAS%20Fortnightly…%20&%20International%20Relations`); names match in any case, values
+may be percent- or `+`-encoded, `&amp;` and `;` separate too, and the first numeric value wins.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote_plus
 
-_RECORD_NO = re.compile(r"[?&;]\s*recordNo\s*=\s*(\d+)", re.I)
-_ARTICLE_NO = re.compile(r"[?&;]\s*ArticleNo\s*=\s*(\d+)", re.I)
+_SEPARATORS = re.compile(r"[&;]")
+_DIGITS = re.compile(r"\d+")
+
+
+def _number(url: str | None, name: str) -> int | None:
+    _, question, query = (url or "").partition("?")
+    if not question:
+        return None
+    for part in _SEPARATORS.split(query.split("#", 1)[0]):
+        key, equals, value = part.partition("=")
+        if equals and unquote_plus(key).strip().lower().removeprefix("amp;") == name:
+            digits = _DIGITS.match(unquote_plus(value).strip())
+            if digits:
+                return int(digits.group())
+    return None
 
 
 def record_no_in(url: str | None) -> int | None:
     """`…?url=Conflict%20Weekly&recordNo=1012` -> 1012; None when absent."""
-    match = _RECORD_NO.search(url or "")
-    return int(match.group(1)) if match else None
+    return _number(url, "recordno")
 
 
 def article_no_in(url: str | None) -> int | None:
     """`…?ArticleNo=67&url=…` -> 67 (the CWA number); None when absent."""
-    match = _ARTICLE_NO.search(url or "")
-    return int(match.group(1)) if match else None
+    return _number(url, "articleno")
