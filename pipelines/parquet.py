@@ -12,6 +12,8 @@ from gpscrape.items import PageItem, QuarantineItem
 logger = logging.getLogger(__name__)
 
 OUTPUT_SETTING = "GPSCRAPE_OUTPUT"
+OPENED_STAT = "gpscrape/parquet/opened"
+PUBLISHED_STAT = "gpscrape/parquet/published"  # the published version; absent if publishing failed
 DEFAULT_OUTPUT = "output"
 
 
@@ -30,6 +32,8 @@ class ParquetPipeline:
 
     def open_spider(self, spider: Any = None) -> None:
         self.writer = DatasetWriter(self.output).open()
+        if self.stats is not None:
+            self.stats.set_value(OPENED_STAT, True)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, PageItem | QuarantineItem):
@@ -51,3 +55,4 @@ class ParquetPipeline:
         if self.stats is not None:
             for name, count in result.rows.items():
                 self.stats.set_value(f"gpscrape/parquet/{name}_rows", count)
+            self.stats.set_value(PUBLISHED_STAT, result.version)

@@ -72,3 +72,29 @@ def test_crawling_again_leaves_the_tables_identical(server, crawled):
     after = frames(crawled)
     for name in TABLES:
         pd.testing.assert_frame_equal(before[name], after[name], obj=name)
+
+
+FAILING_PUBLISH = """
+import sys
+from gpscrape.dataset import writer
+def fail(self):
+    raise OSError("disk full (simulated)")
+writer.DatasetWriter.publish = fail
+from gpscrape.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_failed_publish_fails_the_run_and_the_next_run_recovers_it(server, tmp_path):
+    output = tmp_path / "out"
+    command = ["crawl", "--base-url", server.base_url, "--output", str(output), *FAST]
+    failed = subprocess.run([sys.executable, "-c", FAILING_PUBLISH, *command], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "publishing the dataset failed" in failed.stderr
+    assert not (output / "runs").exists() or not list((output / "runs").glob("*.json"))
+    assert not (output / "articles").exists()
+    again = crawl(server, output)
+    assert again.returncode == 0, again.stdout + again.stderr
+    articles = pd.read_parquet(output / "articles")
+    assert sorted(articles["record_no"]) == server.site.record_nos()

@@ -154,6 +154,7 @@ def run_spider(
     from gpscrape.dataset import DatasetBusyError, DatasetWriter
     from gpscrape.incremental.resume import recover
     from gpscrape.run_report import crawl_report
+    from pipelines.parquet import OPENED_STAT, PUBLISHED_STAT
 
     settings = get_project_settings()
     settings.setdict(defaults or {}, priority="cmdline")
@@ -188,6 +189,11 @@ def run_spider(
     failures = getattr(crawler.spider, "failures", [])
     missing = getattr(crawler.spider, "missing", [])
     print(summary(command, stats, failures, missing, elapsed))
+    if stats.get(OPENED_STAT) and not stats.get(PUBLISHED_STAT):
+        # No run report: the next run replays this run's archive and publishes it then.
+        print(f"gpscrape {command}: publishing the dataset failed (see the log above); "
+              "the next run recovers this run's pages from the archive", file=sys.stderr)
+        return exit_codes.CHECKS_FAILED
     report = crawl_report(crawler, run_id=run_id, command=command, started=started_at,
                           recovered=recovery.records)
     path = report.write(output)
