@@ -10,6 +10,7 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from gpscrape import outcome as outcome_module
 from gpscrape.extract import ExtractError, PageRecord
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.spiders import gp
@@ -39,7 +40,7 @@ def extractor(monkeypatch, outcome) -> None:
             raise outcome
         return outcome
 
-    monkeypatch.setattr(gp, "extract_page", fake)
+    monkeypatch.setattr(outcome_module, "extract_page", fake)
 
 
 def test_a_record_is_yielded_with_fetch_metadata(monkeypatch) -> None:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from gpscrape import urls
 from gpscrape.archive.reader import ArchivedResponse, ArchiveError, iter_responses, read_response
-from gpscrape.extract import EXTRACTOR_VERSION, ExtractError, extract_page
+from gpscrape.extract import EXTRACTOR_VERSION
 from gpscrape.items import PageItem, QuarantineItem
-from gpscrape.spiders.gp import is_missing
+from gpscrape.outcome import judge_page
 
 PageKey = tuple[str, int] | str
 
@@ -91,14 +91,14 @@ def replay(located: list[Located], counts: ReplayCounts | None = None,
 def _items(response: ArchivedResponse, counts: ReplayCounts
            ) -> Iterator[PageItem | QuarantineItem]:
     digest = hashlib.sha256(response.body).hexdigest()
-    try:
-        record = extract_page(response.body, response.url)
-    except ExtractError as error:
-        if is_missing(error):
-            counts.missing.append((response.url, error.reason))
-            return
-        counts.quarantined.append((response.url, error.reason))
-        yield QuarantineItem(url=response.url, reason=error.reason, fetched_at=response.date,
+    outcome = judge_page(response.body, response.url)
+    record = outcome.record
+    if outcome.missing is not None:
+        counts.missing.append((response.url, outcome.missing))
+        return
+    if record is None:
+        counts.quarantined.append((response.url, outcome.broken))
+        yield QuarantineItem(url=response.url, reason=outcome.broken, fetched_at=response.date,
                              record_no=urls.record_no_of(response.url), content_sha256=digest,
                              extractor_version=EXTRACTOR_VERSION)
         return

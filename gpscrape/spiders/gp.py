@@ -38,14 +38,13 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from gpscrape import urls
-from gpscrape.extract import EXTRACTOR_VERSION, ExtractError, PageRecord, extract_page
+from gpscrape.extract import EXTRACTOR_VERSION, PageRecord
 from gpscrape.items import PageItem, QuarantineItem
+from gpscrape.outcome import judge_page
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-# The ExtractError reason of a well-formed page with neither an article nor a listing (the
-# extractor's wording); other reasons (empty, not HTML) mean the page itself is broken.
 _ROBOTS_REFUSAL = "Forbidden by robots.txt"
 
 
@@ -67,11 +66,6 @@ def _count(value: Any, name: str) -> int:
     if number < 0:
         raise ValueError(f"{name} must not be negative, not {number}")
     return number
-
-
-def is_missing(error: ExtractError) -> bool:
-    """True when the extractor found neither an article nor a listing (a page, not a fault)."""
-    return error.no_content
 
 
 class GpSpider(Spider):
@@ -209,17 +203,12 @@ class GpSpider(Spider):
         if response.status == 404:
             self._count_missing(response.url, "HTTP 404")
             return
-        record = None
-        try:
-            record = extract_page(response.body, response.url)
-        except ExtractError as error:
-            if is_missing(error):
-                self._count_missing(response.url, error.reason)
-            else:
-                yield self._quarantine(response, error.reason)
-        except Exception as error:  # an extractor bug must not lose the page silently
-            self.logger.exception("Extractor crashed on %s", response.url)
-            yield self._quarantine(response, f"extractor crashed: {type(error).__name__}: {error}")
+        outcome = judge_page(response.body, response.url)
+        record = outcome.record
+        if outcome.missing is not None:
+            self._count_missing(response.url, outcome.missing)
+        elif outcome.broken is not None:
+            yield self._quarantine(response, outcome.broken)
         if record is not None and self._is_new_after_redirect(response):
             yield from self._emit(record, response)
         yield from self._follow(response, record)
