@@ -205,3 +205,16 @@ def test_crawl_archives_a_compressed_body_as_received(tmp_path) -> None:
     assert blocks[home] == sent
     [response] = [r for r in iter_responses(tmp_path / "out" / "warc") if r.url == home]
     assert response.body == page and response.header("Content-Encoding") == "gzip"
+
+
+def test_an_unreadable_record_is_skipped_not_fatal(tmp_path, caplog):
+    import gzip
+
+    from gpscrape.archive.reader import iter_responses
+
+    bad = (b"WARC/1.1\r\nWARC-Type: response\r\nWARC-Date: not-a-date\r\n"
+           b"Content-Length: 5\r\n\r\nhello\r\n\r\n")
+    path = tmp_path / "gpscrape-20260101T000000Z-abc123-00001.warc.gz"
+    path.write_bytes(gzip.compress(bad) + gzip.compress(b"no WARC at all\r\n\r\n"))
+    assert list(iter_responses(tmp_path, with_body=False)) == []
+    assert "unreadable WARC record" in caplog.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 
 from gpscrape.archive.members import iter_members, read_member
 from gpscrape.archive.writer import OPEN_SUFFIX, SUFFIX
@@ -17,6 +19,8 @@ from gpscrape.settings import DOWNLOAD_MAXSIZE
 
 # A decoded body larger than this is refused, as the crawl refuses it (a compression bomb).
 MAX_BODY = DOWNLOAD_MAXSIZE
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +58,13 @@ def iter_responses(directory: Path, with_body: bool = True, files: list[Path] | 
     are dropped. With `with_body=False` the bodies are left empty (a quicker index pass)."""
     for path in warc_files(directory) if files is None else files:
         for offset, data in iter_members(path):
-            response = _parse(data, path, offset, with_body)
+            try:
+                response = _parse(data, path, offset, with_body)
+            except (ArchiveError, ArchiveLoadFailed, ValueError, TypeError, KeyError,
+                    AttributeError) as error:
+                logger.warning("skipping an unreadable WARC record at byte %d of %s: %s",
+                               offset, path, error)
+                continue
             if response is not None:
                 yield response
 
