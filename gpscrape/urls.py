@@ -83,8 +83,10 @@ def is_on_site(url: str, domains: list[str]) -> bool:
 
 
 def site_domains(base_url: str) -> list[str]:
-    """Domains a crawl of `base_url` may visit: its host, plus the sister site for the real one."""
+    """Domains a crawl of `base_url` may visit: its host only. The sister site
+    (conflictreader.org) numbers its records apart, and the tables are keyed by `record_no`
+    alone, so following it would let its records replace the main site's."""
     host = _host(base_url)
     if not host:
         raise ValueError(f"base URL has no host: {base_url!r}")
-    return [host, SISTER_SITE] if host == MAIN_SITE else [host]
+    return [host]

@@ -117,8 +117,8 @@ def test_page_key_ignores_scheme_and_query_order() -> None:
 @pytest.mark.parametrize(
     ("base", "domains"),
     [
-        ("https://globalpolitics.in/", ["globalpolitics.in", "conflictreader.org"]),
-        ("https://www.globalpolitics.in/", ["globalpolitics.in", "conflictreader.org"]),
+        ("https://globalpolitics.in/", ["globalpolitics.in"]),
+        ("https://www.globalpolitics.in/", ["globalpolitics.in"]),
         ("http://127.0.0.1:8123/", ["127.0.0.1"]),
     ],
 )
