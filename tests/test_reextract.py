@@ -115,3 +115,17 @@ def test_progress_logs_rate_and_eta_when_not_on_a_terminal(caplog) -> None:
     assert lines[0].startswith("reextract: 1/4 pages (25.0%)") and "ETA" in lines[0]
     assert lines[-1].startswith("reextract: 4/4 pages (100.0%)") and lines[-1].endswith("(done)")
     assert "pages/s" in lines[-1]
+
+
+def test_reextract_into_an_unwritable_output_is_bad_input(tmp_path):
+    import subprocess
+    import sys
+
+    warc = tmp_path / "warc"
+    warc.mkdir()
+    output = tmp_path / "not-a-folder"
+    output.write_text("a file where the output folder should be")
+    done = subprocess.run([sys.executable, "-m", "gpscrape", "reextract", "--warc", str(warc),
+                           "--output", str(output)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "cannot write" in done.stderr or "not a folder" in done.stderr.lower()

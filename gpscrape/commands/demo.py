@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from gpscrape.commands.crawl import positive, run_spider
@@ -23,7 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--records", type=positive, default=60, help="records in the mirror (60)")
     parser.add_argument("--seed", type=int, default=0, help="mirror generator seed (0)")
     parser.add_argument(
-        "--output", type=Path, default=Path("output"), help="output folder (default: output)"
+        "--output", type=Path, default=None,
+        help="output folder (default: setting GPSCRAPE_OUTPUT, else output)",
     )
 
 
@@ -35,5 +37,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"gpscrape demo: mirror of {args.records} records at {server.base_url}")
         crawl_args = argparse.Namespace(base_url=server.base_url, output=args.output, settings=[])
         code = run_spider(crawl_args, {}, command="demo", defaults=DEMO_SETTINGS)
-    print(f"gpscrape demo: output in {args.output}/")
+    print(f"gpscrape demo: output in {args.output or os.environ.get('GPSCRAPE_OUTPUT', 'output')}/")
     return code

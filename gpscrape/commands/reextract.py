@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from gpscrape import exit_codes
+from gpscrape.dataset import DatasetBusyError
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.run_report import (
     Coverage,
@@ -51,8 +52,11 @@ def run(args: argparse.Namespace) -> int:
     thresholds = Thresholds.from_settings(project_settings(args))
     try:
         report = rebuild(warc, output, thresholds)
-    except RuntimeError as error:  # DatasetBusyError: another writer holds the output
+    except DatasetBusyError as error:
         print(f"gpscrape reextract: {error}", file=sys.stderr)
+        return exit_codes.BAD_INPUT
+    except OSError as error:
+        print(f"gpscrape reextract: cannot write to {output}: {error}", file=sys.stderr)
         return exit_codes.BAD_INPUT
     path = report.write(output)
     print(report.table())
