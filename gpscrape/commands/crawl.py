@@ -20,6 +20,7 @@ SUMMARY_FIELDS: tuple[tuple[str, str], ...] = (
     ("pages fetched", "gpscrape/pages"),
     ("records", "gpscrape/records"),
     ("listing pages", "gpscrape/listings"),
+    ("index pages", "gpscrape/index_pages"),
     ("missing", "gpscrape/missing"),
     ("quarantined", "gpscrape/quarantined"),
     ("failed requests", "gpscrape/failed"),

@@ -205,7 +205,9 @@ class GpSpider(Spider):
             return
         outcome = judge_page(response.body, response.url)
         record = outcome.record
-        if outcome.missing is not None:
+        if outcome.missing is not None and urls.record_key(response.url) is None:
+            self.crawler.stats.inc_value("gpscrape/index_pages")  # links only: nothing missing
+        elif outcome.missing is not None:
             self._count_missing(response.url, outcome.missing)
         elif outcome.broken is not None:
             yield self._quarantine(response, outcome.broken)
