@@ -31,14 +31,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from gpscrape import exit_codes
+from gpscrape import exit_codes, settings
 from gpscrape.extract.record import PageRecord
 
 RUNS_DIR = "runs"
-DEFAULT_MAX_QUARANTINED = 0
-DEFAULT_MAX_ERROR_RATE = 0.05
-DEFAULT_MIN_COVERAGE: dict[str, float] = {"title": 0.9, "published": 0.75, "topics": 0.9}
-DEFAULT_COVERAGE_MIN_RECORDS = 20
+# The defaults live with the other settings; these names keep the fallbacks readable here.
+DEFAULT_MAX_QUARANTINED = settings.GPSCRAPE_MAX_QUARANTINED
+DEFAULT_MAX_ERROR_RATE = settings.GPSCRAPE_MAX_ERROR_RATE
+DEFAULT_MIN_COVERAGE: dict[str, float] = settings.GPSCRAPE_MIN_COVERAGE
+DEFAULT_COVERAGE_MIN_RECORDS = settings.GPSCRAPE_COVERAGE_MIN_RECORDS
 RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PageRecord))
 # Counts shown in the summary table, in order.
 COUNT_LABELS: tuple[tuple[str, str], ...] = (
