@@ -23,7 +23,6 @@ class RecordSightings:
 
     def __init__(self) -> None:
         self._first_url: dict[int, str] = {}
-        self.repeats = 0
 
     def see(self, item: Any) -> str | None:
         """Record a sighting; return the URL of the earlier fetch when this one replaces it."""
@@ -33,7 +32,6 @@ class RecordSightings:
         if record_no not in self._first_url:
             self._first_url[record_no] = item.record.url
             return None
-        self.repeats += 1
         return self._first_url[record_no]
 
 

@@ -70,7 +70,6 @@ class WarcWriter:
         self._path: Path | None = None
         self._handle: io.BufferedWriter | None = None
         self._warc: _WarcioWriter | None = None
-        self.records = 0
 
     def open(self) -> WarcWriter:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -103,7 +102,6 @@ class WarcWriter:
         self._warc.write_record(response)
         self._handle.flush()
         os.fsync(self._handle.fileno())
-        self.records += 2
         if self._handle.tell() >= self.max_bytes:
             self._close_file()
 
