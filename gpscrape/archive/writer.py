@@ -18,6 +18,7 @@ from warcio.warcwriter import WARCWriter as _WarcioWriter
 
 from gpscrape import __version__
 from gpscrape.archive.members import complete_length
+from gpscrape.dataset.layout import fsync_dir
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ class WarcWriter:
         os.fsync(self._handle.fileno())
         self._handle.close()
         os.replace(self._path, _closed_name(self._path))
-        _fsync_dir(self.directory)
+        fsync_dir(self.directory)
         self._handle = self._warc = self._path = None
 
 
@@ -161,7 +162,7 @@ def seal_open_files(directory: Path) -> list[Path]:
             os.replace(path, target)
         sealed.append(target)
     if sealed:
-        _fsync_dir(Path(directory))
+        fsync_dir(Path(directory))
     return sealed
 
 
@@ -181,9 +182,3 @@ def _target(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
