@@ -26,9 +26,6 @@ GPSCRAPE_START_PATHS = ["europe/"]
 # GPSCRAPE_BACKFILL_URL_TEMPLATE) where discovery also starts; each article's PREVIOUS COMMENTS
 # leads on to others. Default: the newest recordNo observed on the real site (Jan 2026).
 GPSCRAPE_SEEDS = ["1946"]
-# GPSCRAPE_MAX_OUTSTANDING: article requests handed to Scrapy at once; the other articles found
-# wait in the spider as URLs, so a crawl's memory does not grow with the size of the site.
-GPSCRAPE_MAX_OUTSTANDING = 64
 # GPSCRAPE_CONTACT: the contact URL sent in the User-Agent (env GPSCRAPE_CONTACT also works).
 GPSCRAPE_CONTACT = os.environ.get("GPSCRAPE_CONTACT", "https://github.com/gpscrape/gpscrape")
 # GPSCRAPE_BACKFILL_URL_TEMPLATE: the article URL tried for each recordNo `{n}` in a backfill,

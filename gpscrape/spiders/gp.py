@@ -25,15 +25,14 @@ The spider's `failures` and `missing` lists hold `(url, reason)` for the run sum
 from __future__ import annotations
 
 import hashlib
-from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import dateparser
-from scrapy import Request, Spider, signals
-from scrapy.exceptions import CloseSpider, DontCloseSpider, IgnoreRequest
+from scrapy import Request, Spider
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -107,9 +106,6 @@ class GpSpider(Spider):
         self._seen_records: set[tuple[str, int]] = set()
         self._seen_pages: set[str] = set()
         self._seen_links: set[str] = set()
-        self._pending: deque[str] = deque()  # article URLs found, not yet requested
-        self._outstanding = 0  # requests handed to Scrapy whose callback has not run yet
-        self._max_outstanding = 64
         self._article_records = 0
         if base_url:
             self._configure(base_url)
@@ -131,8 +127,6 @@ class GpSpider(Spider):
             raise ValueError(f"url_template needs {{n}} for the recordNo: {spider._url_template!r}")
         if spider._seeds is None:
             spider._seeds = crawler.settings.getlist("GPSCRAPE_SEEDS")
-        spider._max_outstanding = crawler.settings.getint("GPSCRAPE_MAX_OUTSTANDING", 64)
-        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         return spider
 
     # --- requests ---------------------------------------------------------------------
@@ -159,43 +153,17 @@ class GpSpider(Spider):
     def _request_once(self, url: str, key: tuple[str, int] | None = None) -> Request | None:
         """A request for `url` unless its record (`key`, computed when not given) or, for other
         pages, the URL was seen."""
-        if not self._claim(url, key or urls.record_key(url)):
-            return None
-        return self._request(url)
-
-    def _claim(self, url: str, key: tuple[str, int] | None) -> bool:
-        """True the first time a record (by `key`) or another page (by URL) is met."""
+        key = key or urls.record_key(url)
         if key is not None:
             if key in self._seen_records:
-                return False
+                return None
             self._seen_records.add(key)
         else:
             page = urls.page_key(url)
             if page in self._seen_pages:
-                return False
+                return None
             self._seen_pages.add(page)
-        return True
-
-    def _request(self, url: str) -> Request:
-        self._outstanding += 1
         return Request(url, callback=self.parse, errback=self.on_error)
-
-    def _release(self) -> Iterator[Request]:
-        """Requests for waiting article URLs, while fewer than the cap are under way. Found
-        articles wait as URLs rather than as scheduled requests, so memory does not grow
-        with the size of the site."""
-        while self._pending and self._outstanding < self._max_outstanding:
-            yield self._request(self._pending.popleft())
-
-    def _on_idle(self) -> None:
-        """Nothing under way: requests lost to middlewares (robots, known records) no longer
-        count, and the next waiting articles go out."""
-        if not self._pending:
-            return
-        self._outstanding = 0
-        for request in self._release():
-            self.crawler.engine.crawl(request)
-        raise DontCloseSpider
 
     def _follow(self, response: Response, record: PageRecord | None) -> Iterator[Request]:
         if self.backfill:
@@ -224,21 +192,15 @@ class GpSpider(Spider):
             key = urls.record_key(url)
             if key is None and not urls.is_listing_url(url):
                 continue
-            if not self._claim(url, key):
-                continue
-            if key is None:
-                yield self._request(url)
-            else:
-                self._pending.append(url)
-        yield from self._release()
+            request = self._request_once(url, key)
+            if request is not None:
+                yield request
 
     # --- responses --------------------------------------------------------------------
 
     def parse(self, response: Response) -> Iterator[Any]:
         self.crawler.stats.inc_value("gpscrape/pages")
-        self._outstanding = max(0, self._outstanding - 1)
         if response.status == 404:
-            yield from self._release()
             self._count_missing(response.url, "HTTP 404")
             return
         outcome = judge_page(response.body, response.url)
@@ -311,10 +273,8 @@ class GpSpider(Spider):
             return False
         return not (self.since and (record.published is None or record.published < self.since))
 
-    def on_error(self, failure: Failure) -> Iterator[QuarantineItem | Request]:
+    def on_error(self, failure: Failure) -> Iterator[QuarantineItem]:
         """Report a request that failed for good (after retries), or count a robots.txt refusal."""
-        self._outstanding = max(0, self._outstanding - 1)
-        yield from self._release()
         request = failure.request
         stats = self.crawler.stats
         if failure.check(HttpError):
