@@ -151,6 +151,8 @@ ARTICLES = Table(
                "printed)", nullable=False),
         Column("section_count", INT, "number of sections over all topics", nullable=False),
         Column("listing_count", INT, "number of listing entries on the page", nullable=False),
+        Column("warnings", TEXTS, "codes of the extractor's doubts about this page (see "
+               "`docs/record.md`); empty when it is sure", nullable=False),
         *FETCH_COLUMNS,
         Column("etag", TEXT, "HTTP `ETag` of the response"),
         Column("last_modified", TEXT, "HTTP `Last-Modified` of the response, as sent"),
@@ -273,7 +275,7 @@ def article_rows(item: PageItem) -> list[Row]:
         "about_author": r.about_author, "body_text": r.body_text,
         "topic_count": len(r.topics), "topic_titles": [t.title for t in r.topics],
         "section_count": sum(len(t.sections) for t in r.topics),
-        "listing_count": len(r.listing),
+        "listing_count": len(r.listing), "warnings": list(r.warnings),
         **_fetch_values(item), "etag": item.etag, "last_modified": item.last_modified,
     }]
 

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from gpscrape.extract.record import ListingEntry, PageRecord, Section, Topic
+from gpscrape.extract.warnings import WARNINGS
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.schema import PRECISIONS, SECTION_KINDS
 
@@ -65,6 +66,8 @@ def record_problems(record: PageRecord) -> Iterator[str]:
             yield f"{name} is not a list of integers"
     if not _list_of(record.authors, _is_str):
         yield "authors is not a list of names"
+    if not _list_of(record.warnings, lambda w: w in WARNINGS):
+        yield f"warnings {record.warnings!r} are not all codes of the warning vocabulary"
     yield from _date_problems(record)
     if not _list_of(record.topics, lambda t: isinstance(t, Topic)):
         yield "topics is not a list of topics"

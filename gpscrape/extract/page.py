@@ -51,7 +51,11 @@ class Cleaned:
 
 def extract_page(html: bytes | str, url: str) -> PageRecord:
     """Turn one page into its page record, or raise `ExtractError` with the reason."""
-    blocks = parse_blocks(html)
+    return extract_blocks(parse_blocks(html), url)
+
+
+def extract_blocks(blocks: list[Block], url: str) -> PageRecord:
+    """The page record of a page already rendered to blocks (see `extract_page`)."""
     if not blocks:
         raise ExtractError("no text on the page", no_content=True)
     listing = find_listing(blocks, url)

@@ -68,6 +68,7 @@ class PageRecord:
     about_author: str | None = None
     listing: list[ListingEntry] = field(default_factory=list)
     body_text: str = ""
+    warnings: list[str] = field(default_factory=list)  # codes from `extract.warnings`
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form: dates as ISO strings, nested records as dicts."""
