@@ -14,9 +14,18 @@ from urllib.parse import unquote_plus
 from gpscrape.extract.blocks import Block
 from gpscrape.extract.dates import ParsedDate, find_date, parse_date
 from gpscrape.extract.issue_line import IssueLine, parse_counter_line, parse_issue_line
-from gpscrape.extract.lines import is_title_like
+from gpscrape.extract.lines import is_paragraph, is_title_like, same_paragraph
 from gpscrape.extract.names import has_by, is_author_line, split_names
-from gpscrape.extract.vocab import CWA_COMMENTARY, heading_key, heading_kind, label_series
+from gpscrape.extract.vocab import (
+    CWA_COMMENTARY,
+    KNOWN_HEADINGS,
+    heading_key,
+    heading_kind,
+    is_programme,
+    is_subtitle,
+    is_team,
+    label_series,
+)
 
 _AFFILIATION = re.compile(
     r"\b(?:NIAS|ISSSP|Programme|Program|University|Institute|Centre|Center|Department|"
@@ -98,13 +107,46 @@ def _label_and_title(blocks: list[Block], i: int, url: str, header: Header) -> i
             i += 1
             continue
         break
+    i = _pre_title_lines(blocks, i, header)
     if (i < len(blocks) and is_title_like(blocks[i]) and not _is_header_line(blocks[i].text)
             and not (repeated and is_author_line(blocks[i].text))):
         header.title = blocks[i].text
         i += 1
-    elif repeated and first is not None and known is None:
+        if i < len(blocks) and _continues_title(header.title, blocks[i]):
+            header.title = f"{header.title} {blocks[i].text}"
+            i += 1
+    elif repeated and first is not None and header.label is None:
         header.title = blocks[i - 1].text  # the title is the link's `url=` value, as the label
     return i
+
+
+def _pre_title_lines(blocks: list[Block], i: int, header: Header) -> int:
+    """Header lines printed above the title: a bare label with its number (`The World This
+    Week #312`, the full issue line follows the title) and programme lines."""
+    while i < len(blocks) and _is_pre_title_line(blocks[i].text):
+        issue = parse_issue_line(blocks[i].text)
+        if issue is not None:
+            _take_issue(header, issue)
+        i += 1
+    return i
+
+
+def _is_pre_title_line(text: str) -> bool:
+    if is_programme(text):
+        return True
+    issue = parse_issue_line(text)
+    return (issue is not None and bool(issue.issue_numbers) and issue.volume is None
+            and not issue.numbers and issue.date is None)
+
+
+def _continues_title(title: str, block: Block) -> bool:
+    """A title printed over two lines: the first ends with `:`, or the second is a subtitle
+    (`An interview with …`, `Four key takeaways …`)."""
+    text = block.text
+    if (not is_title_like(block) or _is_header_line(text) or is_author_line(text)
+            or heading_key(text) in KNOWN_HEADINGS):
+        return False
+    return title.endswith(":") or is_subtitle(text)
 
 
 def _unknown_label(blocks: list[Block], i: int) -> bool:
@@ -118,10 +160,14 @@ def _unknown_label(blocks: list[Block], i: int) -> bool:
 
 
 def _has_title_after(blocks: list[Block], i: int) -> bool:
-    """A label is followed by itself again or by a title (not by a byline or a heading)."""
-    if i + 1 >= len(blocks):
+    """A label is followed by itself again or by a title (not by a byline or a heading),
+    possibly after lines printed above the title."""
+    j = i + 1
+    while j < len(blocks) and _is_pre_title_line(blocks[j].text):
+        j += 1
+    if j >= len(blocks):
         return False
-    nxt = blocks[i + 1]
+    nxt = blocks[j]
     if nxt.text.lower() == blocks[i].text.lower():
         return True
     return (is_title_like(nxt) and not is_author_line(nxt.text)
@@ -133,7 +179,11 @@ def _is_header_line(text: str) -> bool:
 
 
 def _header_lines(blocks: list[Block], i: int, header: Header) -> int:
-    """Consume issue line, dates, byline, contributors and affiliations; return body start."""
+    """Consume issue line, dates, byline, contributors and affiliations; return body start.
+
+    Under a team byline, a teaser followed by the contributor line (the contributors printed
+    after the standfirst) belongs to the header too: the teaser is the page's standfirst.
+    """
     last = None  # kind of the previous header line
     while i < len(blocks):
         text = blocks[i].text
@@ -157,17 +207,41 @@ def _header_lines(blocks: list[Block], i: int, header: Header) -> int:
             last = "date"
         elif _byline(text, header) if header.byline is None else False:
             last = "byline"
-        elif (header.byline is not None and is_author_line(text) and not has_by(text)
-              and last != "other"):
+        elif _contributors(text, header):
             header.contributors.extend(split_names(text))
             last = "people"
-        elif (last in ("byline", "people", "affiliation") and len(text) < 200
-              and _AFFILIATION.search(text) and not text.endswith(".")):
+        elif is_programme(text) or (
+                last in ("byline", "people", "affiliation") and len(text) < 200
+                and _AFFILIATION.search(text) and not text.endswith(".")):
             last = "affiliation"
+        elif skip := _standfirst_before_contributors(blocks, i, header):
+            header.standfirst = text
+            i += skip
+            last = "standfirst"
+            continue
         else:
             break
         i += 1
     return i
+
+
+def _contributors(text: str, header: Header) -> bool:
+    """A contributor line: people under a byline, not a `By …` line (a topic's author)."""
+    return header.byline is not None and is_author_line(text) and not has_by(text)
+
+
+def _standfirst_before_contributors(blocks: list[Block], i: int, header: Header) -> int:
+    """How many lines a teaser takes (1, or 2 when printed twice) when the contributor line
+    follows it under a team byline; 0 when the block is not such a teaser."""
+    if (header.byline is None or header.standfirst is not None
+            or not all(is_team(n) for n in split_names(header.byline))
+            or not is_paragraph(blocks[i])):
+        return 0
+    taken = 2 if i + 1 < len(blocks) and same_paragraph(blocks[i].text, blocks[i + 1].text) else 1
+    after = i + taken
+    if after < len(blocks) and _contributors(blocks[after].text, header):
+        return taken
+    return 0
 
 
 def _byline(text: str, header: Header) -> bool:

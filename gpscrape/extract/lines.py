@@ -26,6 +26,15 @@ _INLINE = re.compile(
 )
 _SPEAKER = re.compile(r"[A-Z][A-Za-z.'’\-]{1,20}")  # `STIR`, `Sarma`: a one-word speaker
 _TERMINAL = (".", ",", ";", "!", "\"", "”", "’", "'")
+_MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|November|"
+                "December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+# `On 1 June, …`, `In October, …`, `On the same day, …`: a news lede, which opens a section.
+_NEWS_LEDE = re.compile(
+    r"^(?:On|In|During|Since|From|Between|Until|Through|Throughout|Over|Earlier|Later|Last|"
+    r"Early|Late|By)\b[^,.;]{0,30}?\b(?:\d{1,2}(?:st|nd|rd|th)?|\d{4}|" + _MONTH_NAMES
+    + r"|day|week|weekend|month|year|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"\b"
+)
 
 HEADING_MAX = 160
 _LABEL_MAX = max(map(len, TOPIC_LABELS)) + 4
@@ -78,8 +87,17 @@ def is_dialogue(text: str) -> bool:
     speaker, _, said = text.partition(":")
     speaker, said = speaker.strip(), said.strip()
     if is_person(speaker):
-        return len(said) > 200 or said.endswith((".", "?", "!", "\"", "”", "…"))
+        return len(said) > 200 or _said_sentence(said)
     return bool(_SPEAKER.fullmatch(speaker)) and len(said) > 15 and said.endswith((".", "?"))
+
+
+def _said_sentence(said: str) -> bool:
+    """An answer ends like a sentence; a headline ending in a quotation (`Trump calls off the
+    strike after getting "Cocked and Loaded"`) does not."""
+    if said.endswith((".", "?", "!", "…")):
+        return True
+    return said.endswith(("\"", "”")) and (said[-2:-1] in (".", "?", "!", "…", ",")
+                                          or len(said.split()) > 25)
 
 
 def other_heading(block: Block, following: Block | None, strict: bool) -> bool:
@@ -90,8 +108,8 @@ def other_heading(block: Block, following: Block | None, strict: bool) -> bool:
     paragraph counts too.
     """
     text = block.text
-    if len(text) > HEADING_MAX or is_dialogue(text):
-        return False
+    if len(text) > HEADING_MAX or is_dialogue(text) or text.count("?") > 1:
+        return False  # several questions in one line are text (a Europe Monitor's questions)
     key = heading_key(text)
     if key in KNOWN_HEADINGS:
         return True
@@ -129,6 +147,17 @@ def is_paragraph(block: Block) -> bool:
     """Running text: long, or ending like a sentence."""
     text = block.text
     return len(text) > HEADING_MAX or (text.endswith(_TERMINAL) and len(text.split()) >= 4)
+
+
+def same_paragraph(a: str, b: str) -> bool:
+    """The same paragraph printed twice, once with and once without its final period."""
+    return a.rstrip(". ") == b.rstrip(". ")
+
+
+def is_news_lede(text: str) -> bool:
+    """A paragraph that opens with a date (`On 1 June, …`): the lede of a section, never a
+    teaser."""
+    return _NEWS_LEDE.match(text) is not None
 
 
 def is_title_like(block: Block) -> bool:

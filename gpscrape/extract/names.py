@@ -24,7 +24,7 @@ _NOT_NAME = frozenset(
     large happened mean takeaways conclusion analysis interview part day month year national
     institute advanced studies research associate programme university centre department
     school professor assistant scholar photo source print bookmark comments previous
-    initiative india's world""".split()
+    initiative india's world east west north south middle central latin""".split()
 )
 
 

@@ -7,6 +7,7 @@ body into topics and sections; assemble the record.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from gpscrape.extract.blocks import Block, parse_blocks
@@ -70,6 +71,7 @@ def extract_blocks(blocks: list[Block], url: str) -> PageRecord:
     header = parse_header(kept, top, url, cleaned.cwa_template)
     if not _is_article(header, kept, record_no) or (record_no is None and listing):
         if listing:
+            record.series = _listing_series(header, blocks[listing.start:listing.end])
             return record
         raise ExtractError("no article and no listing entries found on the page", no_content=True)
     end = _body_end(kept, header.body_start, cleaned.end_marks)
@@ -90,6 +92,15 @@ def extract_blocks(blocks: list[Block], url: str) -> PageRecord:
         if text
     )
     return record
+
+
+def _listing_series(header: Header, listed: list[Block]) -> str | None:
+    """A listing-only page's series: its own label, else the series its entries are labelled
+    with (the `/europe/` landing lists `NIAS Europe Monitor` entries)."""
+    if header.label is not None and header.label[0] != CWA_COMMENTARY:
+        return header.label[0]
+    labels = Counter(found[0] for b in listed if (found := label_series(b.text)) is not None)
+    return labels.most_common(1)[0][0] if labels else None
 
 
 def _strip_chrome(blocks: list[Block]) -> Cleaned:

@@ -15,13 +15,22 @@ from gpscrape.extract.blocks import Block
 from gpscrape.extract.lines import (
     analytic_inline,
     is_label,
+    is_news_lede,
+    is_paragraph,
     is_title_like,
     lead_heading,
     other_heading,
+    same_paragraph,
 )
 from gpscrape.extract.names import has_by, is_author_line, split_names
 from gpscrape.extract.record import Section, Topic
-from gpscrape.extract.vocab import KIND_ORDER, heading_kind
+from gpscrape.extract.vocab import (
+    KIND_ORDER,
+    KNOWN_HEADINGS,
+    heading_key,
+    heading_kind,
+    is_subtitle,
+)
 
 _TERMINAL = (".", ",", ";", "!", "?", "\"", "”")
 
@@ -69,8 +78,9 @@ def segment(blocks: list[Block], byline_people: list[str], page_title: str | Non
     if not heads or heads[0].start > 0:
         opening_author = _author(items[0]) and not any(h.start == 1 for h in heads)
         if opening_author:
-            heads.insert(0, Head(0, authors=split_names(items[0].text)))
-            taken.add(0)
+            head = _author_first_head(items, heads[0].start if heads else len(items))
+            heads.insert(0, head)
+            taken.update(range(_after_head(head)))
     if not taken:
         opening = _opening_title(items, page_title)
         if opening is not None and (not heads or heads[0].start > len(opening.titles)):
@@ -79,7 +89,7 @@ def segment(blocks: list[Block], byline_people: list[str], page_title: str | Non
     pre = items[:first]
     standfirst = None
     topics: list[Topic] = []
-    if pre and not pre[0].heading and len(items) > 1:
+    if pre and _is_teaser_above(pre, bool(heads)):
         standfirst, pre = pre[0].text, pre[1:]
     if pre or not heads:
         topics.append(_topic(pre, Head(0), byline_people))
@@ -94,8 +104,10 @@ def segment(blocks: list[Block], byline_people: list[str], page_title: str | Non
 
 
 def _without_repeats(blocks: list[Block]) -> list[Block]:
-    """A paragraph printed twice in a row (a repeated teaser) is kept once."""
-    return [b for i, b in enumerate(blocks) if i == 0 or b.text != blocks[i - 1].text]
+    """A paragraph printed twice in a row (a repeated teaser, with or without its final
+    period) is kept once."""
+    return [b for i, b in enumerate(blocks)
+            if i == 0 or not same_paragraph(b.text, blocks[i - 1].text)]
 
 
 def _items(blocks: list[Block]) -> list[Item]:
@@ -118,11 +130,25 @@ def _items(blocks: list[Block]) -> list[Item]:
             items.append(Item(lead[1], False, block=block))
             continue
         following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if not is_author_line(block.text) and other_heading(block, following, strict):
+        if (not is_author_line(block.text) and not _second_title_line(blocks, i)
+                and other_heading(block, following, strict)):
             items.append(Item(block.text, True, "other", block))
         else:
             items.append(Item(block.text, False, block=block))
     return items
+
+
+def _second_title_line(blocks: list[Block], i: int) -> bool:
+    """The second line of a title printed over two lines (`War against Malaria:` / `Will
+    the vaccine be a gamechanger?`): not a heading of its own."""
+    if i == 0:
+        return False
+    first, block = blocks[i - 1], blocks[i]
+    return (first.text.endswith(":") and is_title_like(first) and not is_paragraph(first)
+            and heading_key(first.text) not in KNOWN_HEADINGS and not heading_kind(first.text)
+            and is_title_like(block) and not is_paragraph(block)
+            and not is_author_line(block.text)) or (
+        is_subtitle(block.text) and is_title_like(first) and not is_paragraph(first))
 
 
 def _analytic_starts(items: list[Item]) -> list[int]:
@@ -137,6 +163,40 @@ def _analytic_starts(items: list[Item]) -> list[int]:
             starts.append(i)
         previous = order
     return starts
+
+
+def _is_teaser_above(items: list[Item], headed: bool) -> bool:
+    """Whether the first item is a teaser (a standfirst) of what follows: one paragraph set
+    directly above a heading or a topic head, or a first paragraph that is not a news lede
+    with a heading after it. A paragraph opening an unheaded body is its first section text.
+
+    `headed`: a topic head follows the items."""
+    first = items[0]
+    if first.heading:
+        return False
+    if len(items) == 1 or items[1].heading:
+        return headed or len(items) > 1
+    return (headed or any(it.heading for it in items[1:])) and not is_news_lede(first.text)
+
+
+def _author_first_head(items: list[Item], limit: int) -> Head:
+    """A topic opened by its author line, then its title (one line, or two when printed over
+    two lines), as STIR prints a cover story: `By X` / title / teaser / `Introduction`."""
+    head = Head(0, authors=split_names(items[0].text))
+    k = 1
+    if k < limit - 1 and _title_line(items[k]):
+        head.titles.append(items[k].text)
+        k += 1
+        if k < limit - 1 and _title_line(items[k]) and _continues(head.titles[0], items[k].text):
+            head.titles.append(items[k].text)
+    return head
+
+
+def _title_line(it: Item) -> bool:
+    """A line that can be a title: title-like, not running text, not a known heading."""
+    block = it.block or Block(it.text)
+    return (_titleish(it) and not is_paragraph(block) and not _author(it)
+            and heading_key(it.text) not in KNOWN_HEADINGS)
 
 
 def _opening_title(items: list[Item], page_title: str | None) -> Head | None:
@@ -212,7 +272,7 @@ def _titles(items: list[Item], j: int, head: Head) -> Head:
 
 def _continues(first: str, second: str) -> bool:
     """Whether `second` continues a title printed over two lines."""
-    return first.endswith((":", "-", "–", ",")) or second[:1].islower()
+    return first.endswith((":", "-", "–", ",")) or second[:1].islower() or is_subtitle(second)
 
 
 def _after_head(head: Head) -> int:
@@ -234,7 +294,9 @@ def _author(it: Item) -> bool:
 
 
 def _teaser(it: Item) -> bool:
-    return not it.heading and not is_author_line(it.text)
+    """A teaser paragraph (running text, not a title line or an author line)."""
+    return (not it.heading and not is_author_line(it.text)
+            and is_paragraph(it.block or Block(it.text)))
 
 
 def _topic(items: list[Item], head: Head, byline_people: list[str]) -> Topic:
@@ -244,7 +306,7 @@ def _topic(items: list[Item], head: Head, byline_people: list[str]) -> Topic:
         lead = 0
         while lead < len(rest) and not rest[lead].heading:
             lead += 1
-        if lead >= 1 and len(rest) > 1:
+        if 1 <= lead < len(rest) and (lead == 1 or not is_news_lede(rest[0].text)):
             standfirst = rest[0].text
             rest = rest[1:]
     title = " ".join(head.titles) if head.titles else None

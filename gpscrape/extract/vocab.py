@@ -92,6 +92,20 @@ FOOTER = re.compile(r"^(?:©|\(c\)|Copyright\b|All\s+rights\s+reserved|Best\s+vi
 # Initiative text glued onto an issue line.
 GLUED_INITIATIVE = re.compile(r"\s*An\s+initiative\s+(?:by|of)\s+.*$", re.I)
 
+# Programme lines printed in the header: `International Strategic and Security Studies
+# Programme (ISSSP), NIAS`.
+PROGRAMME = re.compile(
+    r"^[^.?!]{0,150}\bProgram(?:me)?\b[^.?!]{0,80}$", re.I)
+_INSTITUTION_MARK = re.compile(r"\([A-Z]{2,}\)|\bNIAS\s*\.?$")
+# Subtitle lines that continue the title above them (`An interview with …`,
+# `Four key takeaways from …`).
+SUBTITLE = re.compile(
+    r"^(?:an?\s+(?:interview|conversation|dialogue)\s+with\b"
+    r"|(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?:\w+\s+){0,2}?"
+    r"(?:takeaways|lessons|questions|things|reasons|points|trends|issues)\b)",
+    re.I,
+)
+
 TEAM = re.compile(r"^(?:GP|IPRI|STIR|NIAS(?:\s+\w+)?|Global\s+Politics|CWA|[A-Z][\w-]*)\s+Team$",
                   re.I)
 
@@ -125,3 +139,14 @@ def label_series(text: str) -> tuple[str, int | None] | None:
 def is_team(name: str) -> bool:
     """`GP Team`, `NIAS Africa Team`, `Global Politics Team`: teams are not people."""
     return bool(TEAM.match(name.strip()))
+
+
+def is_programme(text: str) -> bool:
+    """`International Strategic and Security Studies Programme (ISSSP), NIAS`."""
+    return (len(text) < 200 and PROGRAMME.match(text) is not None
+            and _INSTITUTION_MARK.search(text) is not None)
+
+
+def is_subtitle(text: str) -> bool:
+    """A line that continues the title above it: `An interview with …`, `Five key takeaways`."""
+    return len(text) < 200 and SUBTITLE.match(text) is not None

@@ -9,6 +9,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from gpscrape.extract.record import ListingEntry, PageRecord
+from gpscrape.extract.vocab import EUROPE_MONITOR
 from gpscrape.mirror import index as idx
 from gpscrape.mirror.article import build_article, join_names
 from gpscrape.mirror.catalog import DEFAULT_STYLES, Catalog, Entry
@@ -154,7 +155,7 @@ class MirrorSite:
             for e, target in self._europe_rows()
         ]
         return PageRecord(record_no=None, cwa_no=None, url=base_url.rstrip("/") + "/europe/",
-                          listing=listing)
+                          series=EUROPE_MONITOR, listing=listing)
 
     def _europe_rows(self) -> list[tuple[Entry, str]]:
         return [self._row(e.record_no) for e in reversed(self.catalog.entries) if e.series == "em"]
