@@ -31,6 +31,7 @@ from gpscrape.extract.vocab import (
     heading_kind,
     label_series,
 )
+from gpscrape.extract.warnings import page_warnings
 
 EXTRACTOR_VERSION = "0.1.0"
 _TOP_GAP = 3  # page-top chrome lines lie within this many kept lines of each other
@@ -91,6 +92,7 @@ def extract_blocks(blocks: list[Block], url: str) -> PageRecord:
         for text in [topic.standfirst or ""] + [s.text for s in topic.sections]
         if text
     )
+    record.warnings = page_warnings(record)
     return record
 
 

@@ -1,24 +1,166 @@
-"""The warning vocabulary: codes a page record carries when the extractor doubts its reading.
+"""Warnings: the codes a page record carries when the extractor doubts its own reading.
 
 A warning says the extractor is not sure it read the page right, not that the page lacks
-something (a page that prints no date carries no warning; coverage checks count those).
-Each code is declared once here; `docs/record.md` and the run report read this table.
+something: a page that prints no date carries none (the run's coverage checks count those).
+`WARNINGS` declares every code once, with its meaning; `page_warnings` reads a finished
+record and returns the codes that apply, in vocabulary order. `docs/record.md` lists them.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator
+
+from gpscrape.extract.dates import parse_date
+from gpscrape.extract.issue_line import parse_counter_line, parse_issue_line
+from gpscrape.extract.names import is_author_line, split_names
+from gpscrape.extract.record import PageRecord
+from gpscrape.extract.vocab import (
+    CONFLICT_WEEKLY,
+    KNOWN_HEADINGS,
+    TWTW,
+    heading_key,
+    is_team,
+    label_series,
+)
+
 WARNINGS: dict[str, str] = {
-    "untitled_topic": "a topic without a title among titled topics",
-    "unclaimed_header_line": "a line between the title and the body that no header rule claimed",
-    "names_as_text": "section or standfirst text that reads like a list of names",
-    "no_analytic_heading": "a page of an analytic series (What happened? / In the news) "
-    "whose body has no analytic heading",
-    "unknown_heading": "an emphasised heading outside the vocabulary among analytic headings",
     "no_title": "an article page whose title was not found",
-    "empty_section": "a section with a heading and no text",
+    "untitled_topic": "a topic without a title among titled topics",
+    "unclaimed_header_line": "a header line (issue line, CWA line, date or series label) read "
+    "as a topic title, a heading or section text: the header was not read to its end",
+    "names_as_text": "a paragraph of section text or a standfirst that is a list of names "
+    "(a contributor line read as text)",
+    "no_analytic_heading": "a page of an analytic series (The World This Week, Conflict "
+    "Weekly) with several paragraphs and no heading at all",
+    "unknown_heading": "on a page of an analytic series, a heading outside the vocabulary "
+    "among a topic's analytic headings (not numbered, not a known heading): a title or a "
+    "line read as a heading",
+    "empty_section": "a section with a heading and no text before the next heading",
+    "title_like_text": "a standfirst or a paragraph of section text shaped like a title or "
+    "a heading (short, title-cased or `Region: headline`, no sentence end): a title or a "
+    "heading read as text",
 }
+
+ANALYTIC_SERIES = frozenset({TWTW, CONFLICT_WEEKLY})
+_NUMBERED = re.compile(r"^(?:\d{1,2}|[IVXivx]{1,4})[.)]?\s+\S")
+_SENTENCE_END = re.compile(r"[.!?…:;,][\"”’')]*$")
+_SHORT_LINE_WORDS = 16
+_COLON_TITLE_WORDS = 6
+_CLAUSE = re.compile(r",\s+[a-z]")  # `First, unlike …`: a sentence, not a title
+_REGION_HEAD = re.compile(r"^[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,3}:\s+\S")
 
 
 def describe(code: str) -> str:
     """The one-line meaning of a warning code."""
     return WARNINGS[code]
+
+
+def page_warnings(record: PageRecord) -> list[str]:
+    """The warning codes of a finished page record, in vocabulary order."""
+    if not record.topics and not record.title:
+        return []  # a listing page: nothing was read that could be doubted
+    found = {code for code, check in _CHECKS.items() if check(record)}
+    return [code for code in WARNINGS if code in found]
+
+
+def _no_title(record: PageRecord) -> bool:
+    return record.record_no is not None and bool(record.topics) and not record.title
+
+
+def _untitled_topic(record: PageRecord) -> bool:
+    titled = [t.title is not None for t in record.topics]
+    return any(titled) and not all(titled)
+
+
+def _header_line(text: str) -> bool:
+    return bool(parse_issue_line(text) or parse_counter_line(text) or label_series(text)
+                or (len(text) < 40 and parse_date(text)))
+
+
+def _paragraphs(record: PageRecord) -> Iterator[str]:
+    for topic in record.topics:
+        for section in topic.sections:
+            yield from (p for p in section.text.split("\n\n") if p)
+
+
+def _unclaimed_header_line(record: PageRecord) -> bool:
+    lines = [t.title for t in record.topics if t.title]
+    lines += [s.heading for t in record.topics for s in t.sections if s.heading]
+    first = next(_paragraphs(record), None)
+    if first is not None:
+        lines.append(first)
+    return any(_header_line(line) for line in lines)
+
+
+def _names_line(text: str) -> bool:
+    names = split_names(text)
+    return len(names) >= 2 and is_author_line(text) and not all(is_team(n) for n in names)
+
+
+def _names_as_text(record: PageRecord) -> bool:
+    texts = [record.standfirst or ""] + [t.standfirst or "" for t in record.topics]
+    return any(_names_line(p) for p in [*texts, *_paragraphs(record)] if p)
+
+
+def _no_analytic_heading(record: PageRecord) -> bool:
+    if record.series not in ANALYTIC_SERIES:
+        return False
+    sections = [s for t in record.topics for s in t.sections]
+    paragraphs = sum(1 for _ in _paragraphs(record))
+    return paragraphs >= 3 and not any(s.heading for s in sections)
+
+
+def _unknown_heading(record: PageRecord) -> bool:
+    if record.series not in ANALYTIC_SERIES:
+        return False  # Africa Weekly mixes `What happened?` with free headings
+    for topic in record.topics:
+        if not any(s.kind != "other" for s in topic.sections):
+            continue
+        for section in topic.sections:
+            if (section.kind == "other" and section.heading
+                    and not _NUMBERED.match(section.heading)
+                    and heading_key(section.heading) not in KNOWN_HEADINGS):
+                return True
+    return False
+
+
+def _empty_section(record: PageRecord) -> bool:
+    sections = [s for t in record.topics for s in t.sections]
+    return any(s.heading and not s.text for s in sections[:-1])
+
+
+def _title_shaped(text: str) -> bool:
+    """A title- or heading-shaped line: short, opening with a capital, and either ending
+    with `:` or without sentence punctuation at its end and `Region: headline` or
+    title-cased (most of its longer words capitalised)."""
+    words = text.split()
+    if not 1 <= len(words) <= _SHORT_LINE_WORDS or not text[:1].isupper():
+        return False
+    if text.endswith(":"):
+        return len(words) <= _COLON_TITLE_WORDS
+    if _SENTENCE_END.search(text) or _CLAUSE.search(text):
+        return False
+    if _REGION_HEAD.match(text):
+        return True
+    long_words = [w for w in words if len(w) >= 4]
+    capitals = sum(1 for w in long_words if w[:1].isupper())
+    return bool(long_words) and capitals >= 0.75 * len(long_words)
+
+
+def _title_like_text(record: PageRecord) -> bool:
+    standfirsts = [record.standfirst] + [t.standfirst for t in record.topics]
+    texts = [s for s in standfirsts if s] + list(_paragraphs(record))
+    return any(_title_shaped(p) and not is_author_line(p) for p in texts)
+
+
+_CHECKS: dict[str, Callable[[PageRecord], bool]] = {
+    "no_title": _no_title,
+    "untitled_topic": _untitled_topic,
+    "unclaimed_header_line": _unclaimed_header_line,
+    "names_as_text": _names_as_text,
+    "no_analytic_heading": _no_analytic_heading,
+    "unknown_heading": _unknown_heading,
+    "empty_section": _empty_section,
+    "title_like_text": _title_like_text,
+}
