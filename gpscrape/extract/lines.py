@@ -37,6 +37,7 @@ _NEWS_LEDE = re.compile(
 )
 
 HEADING_MAX = 160
+_SUBHEAD_WORDS = 10  # a free sub-heading between paragraphs on a page with analytic headings
 _LABEL_MAX = max(map(len, TOPIC_LABELS)) + 4
 TITLE_MAX = 260
 
@@ -100,7 +101,8 @@ def _said_sentence(said: str) -> bool:
                                           or len(said.split()) > 25)
 
 
-def other_heading(block: Block, following: Block | None, strict: bool) -> bool:
+def other_heading(block: Block, following: Block | None, strict: bool,
+                  preceding: Block | None = None) -> bool:
     """Whether a block that is not an analytic heading is still a heading (kind `other`).
 
     `strict` (pages with analytic headings) admits only emphasised, numbered, roman-numeral
@@ -121,7 +123,11 @@ def other_heading(block: Block, following: Block | None, strict: bool) -> bool:
     if _ROMAN.match(text) and len(text) < 80:
         return True
     if strict:
-        return _title_cased(text) and following is not None and is_paragraph(following)
+        between = (preceding is not None and is_paragraph(preceding)
+                   and len(text.split()) <= _SUBHEAD_WORDS and not ends_sentence
+                   and not text.endswith(":") and text[:1].isupper())
+        return ((_title_cased(text) or between) and following is not None
+                and is_paragraph(following))
     if text.endswith("?") and len(text) < 200:
         return True
     return (

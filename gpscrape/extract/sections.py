@@ -131,7 +131,8 @@ def _items(blocks: list[Block]) -> list[Item]:
             continue
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         if (not is_author_line(block.text) and not _second_title_line(blocks, i)
-                and other_heading(block, following, strict)):
+                and other_heading(block, following, strict,
+                                  blocks[i - 1] if i else None)):
             items.append(Item(block.text, True, "other", block))
         else:
             items.append(Item(block.text, False, block=block))
