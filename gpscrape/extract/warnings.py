@@ -46,6 +46,9 @@ ANALYTIC_SERIES = frozenset({TWTW, CONFLICT_WEEKLY})
 _NUMBERED = re.compile(r"^(?:\d{1,2}|[IVXivx]{1,4})[.)]?\s+\S")
 _SENTENCE_END = re.compile(r"[.!?…:;,][\"”’')]*$")
 _SHORT_LINE_WORDS = 16
+_NAMES_LINE_MAX = 400
+_HEADER_LINE_MAX = 200
+_LIST_MARK = re.compile(r",|&|\band\b")
 _COLON_TITLE_WORDS = 6
 _CLAUSE = re.compile(r",\s+[a-z]")  # `First, unlike …`: a sentence, not a title
 _REGION_HEAD = re.compile(r"^[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,3}:\s+\S")
@@ -74,6 +77,8 @@ def _untitled_topic(record: PageRecord) -> bool:
 
 
 def _header_line(text: str) -> bool:
+    if len(text) > _HEADER_LINE_MAX:
+        return False
     return bool(parse_issue_line(text) or parse_counter_line(text) or label_series(text)
                 or (len(text) < 40 and parse_date(text)))
 
@@ -86,7 +91,8 @@ def _paragraphs(record: PageRecord) -> Iterator[str]:
 
 def _unclaimed_header_line(record: PageRecord) -> bool:
     lines = [t.title for t in record.topics if t.title]
-    lines += [s.heading for t in record.topics for s in t.sections if s.heading]
+    lines += [s.heading for t in record.topics for s in t.sections
+              if s.heading and s.kind == "other"]
     first = next(_paragraphs(record), None)
     if first is not None:
         lines.append(first)
@@ -94,8 +100,11 @@ def _unclaimed_header_line(record: PageRecord) -> bool:
 
 
 def _names_line(text: str) -> bool:
+    """A list of two or more names, not all of them teams."""
+    if len(text) > _NAMES_LINE_MAX or not _LIST_MARK.search(text) or not is_author_line(text):
+        return False
     names = split_names(text)
-    return len(names) >= 2 and is_author_line(text) and not all(is_team(n) for n in names)
+    return len(names) >= 2 and not all(is_team(n) for n in names)
 
 
 def _names_as_text(record: PageRecord) -> bool:
