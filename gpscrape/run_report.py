@@ -182,9 +182,9 @@ class WarnedPages:
 
     def summary(self, records: int) -> dict[str, Any]:
         """The report's `warnings` object: warned records, their share of `records`, and per
-        code (most frequent first) its meaning, count and first pages."""
+        code its meaning, count and first pages (most frequent code first)."""
         return {
-            "records": self.records,
+            "warned": self.records,
             "share": self.records / records if records else None,
             "codes": {code: {"meaning": WARNINGS.get(code, "not in the warning vocabulary"),
                              "count": n, "pages": self.pages[code]}

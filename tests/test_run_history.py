@@ -35,7 +35,7 @@ FULL = {"title": 1.0, "published": 0.95, "topics": 1.0}
 def write_run(output: Path, run_id: str, records: int, coverage: dict[str, float | None],
               command: str = "crawl", warned_share: float | None = 0.0) -> None:
     """A run report as the commands write it (only what the history reads matters)."""
-    warnings = {} if warned_share is None else {"records": 0, "share": warned_share}
+    warnings = {} if warned_share is None else {"warned": 0, "share": warned_share}
     RunReport(run_id=run_id, command=command, started="", finished="", seconds=1.0,
               counts={}, errors=[], coverage=coverage, records=records,
               warnings=warnings).write(output)

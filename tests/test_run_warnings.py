@@ -60,7 +60,7 @@ def test_report_counts_each_code_exactly_and_names_the_first_pages(tmp_path) -> 
     report = report_of(records)
     data = json.loads(report.write(tmp_path).read_text())
     warnings = data["warnings"]
-    assert warnings["records"] == 61 and warnings["share"] == pytest.approx(61 / 1000)
+    assert warnings["warned"] == 61 and warnings["share"] == pytest.approx(61 / 1000)
     assert set(warnings["codes"]) == {CODE, OTHER}
     assert warnings["codes"][CODE]["count"] == 61  # a code counts once per page
     assert warnings["codes"][CODE]["meaning"] == WARNINGS[CODE]
