@@ -50,6 +50,7 @@ PLANS: dict[str, Plan] = {
     "rebuild_speed": Plan((), ("--records", "60"), timeout=300.0),
     "incremental_requests": Plan(("--records", "300", "--rounds", "3"),
                                  ("--records", "30", "--rounds", "3")),
+    "warnings_mirror": Plan(("--records", "1000"), ("--records", "60")),
 }
 PACKAGES = ("scrapy", "twisted", "lxml", "parsel", "dateparser", "pandas", "pyarrow",
             "warcio", "trafilatura")

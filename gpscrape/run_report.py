@@ -18,14 +18,25 @@ Checks (settings, each also a command-line flag):
   a mapping `{field: share}` sets some. Enforced on runs with at least
   `GPSCRAPE_COVERAGE_MIN_RECORDS` (20) records, as a share of a handful says little.
   `published` is lower because some issues print no date at all.
+- `GPSCRAPE_MAX_WARNED` (0.05): share of the run's records carrying an extractor warning
+  (`gpscrape.extract.warnings`), at most; enforced like coverage, from
+  `GPSCRAPE_COVERAGE_MIN_RECORDS` records. The report counts each code and names the warned
+  pages (record number and URL; the first `WARNED_PAGES_NAMED` per code, the counts exact).
 - the crawl finished cleanly (not cancelled or shut down).
+- history (`GPSCRAPE_HISTORY_RUNS` 5, `GPSCRAPE_HISTORY_MARGIN` 0.1): each coverage-checked
+  field is at most MARGIN below, and the warned share at most MARGIN above, its median over
+  the last RUNS earlier runs of the same command with at least `GPSCRAPE_COVERAGE_MIN_RECORDS`
+  records (`gpscrape.run_history`). No history, or a run below that many records (an
+  incremental run that found little or nothing new), is not checked and passes.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,13 +44,21 @@ from typing import Any
 
 from gpscrape import exit_codes, settings
 from gpscrape.extract.record import PageRecord
+from gpscrape.extract.warnings import WARNINGS
+from gpscrape.run_history import RUNS_DIR, PastRun, median_coverage, median_warned, past_runs
 
-RUNS_DIR = "runs"
 # The defaults live with the other settings; these names keep the fallbacks readable here.
 DEFAULT_MAX_QUARANTINED = settings.GPSCRAPE_MAX_QUARANTINED
 DEFAULT_MAX_ERROR_RATE = settings.GPSCRAPE_MAX_ERROR_RATE
 DEFAULT_MIN_COVERAGE: dict[str, float] = settings.GPSCRAPE_MIN_COVERAGE
 DEFAULT_COVERAGE_MIN_RECORDS = settings.GPSCRAPE_COVERAGE_MIN_RECORDS
+# Text when set by the environment; Thresholds reads them with share() and count().
+DEFAULT_MAX_WARNED = settings.GPSCRAPE_MAX_WARNED
+DEFAULT_HISTORY_RUNS = settings.GPSCRAPE_HISTORY_RUNS
+DEFAULT_HISTORY_MARGIN = settings.GPSCRAPE_HISTORY_MARGIN
+WARNED_PAGES_NAMED = 50  # warned pages named per code in the report (the counts stay exact)
+WARNED_PAGES_PRINTED = 5  # of those, printed per code in the summary table
+_FUZZ = 1e-9  # float noise: a share exactly at the history margin passes
 RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PageRecord))
 # Counts shown in the summary table, in order.
 COUNT_LABELS: tuple[tuple[str, str], ...] = (
@@ -74,6 +93,12 @@ class Thresholds:
     max_error_rate: float = DEFAULT_MAX_ERROR_RATE
     min_coverage: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_MIN_COVERAGE))
     coverage_min_records: int = DEFAULT_COVERAGE_MIN_RECORDS
+    max_warned: float = field(
+        default_factory=lambda: share("GPSCRAPE_MAX_WARNED", DEFAULT_MAX_WARNED))
+    history_runs: int = field(
+        default_factory=lambda: count("GPSCRAPE_HISTORY_RUNS", DEFAULT_HISTORY_RUNS))
+    history_margin: float = field(
+        default_factory=lambda: share("GPSCRAPE_HISTORY_MARGIN", DEFAULT_HISTORY_MARGIN))
 
     @classmethod
     def from_settings(cls, settings: Any) -> Thresholds:
@@ -86,7 +111,36 @@ class Thresholds:
             min_coverage=coverage_limits(settings.get("GPSCRAPE_MIN_COVERAGE")),
             coverage_min_records=int(settings.get("GPSCRAPE_COVERAGE_MIN_RECORDS",
                                                   DEFAULT_COVERAGE_MIN_RECORDS)),
+            max_warned=share("GPSCRAPE_MAX_WARNED",
+                             settings.get("GPSCRAPE_MAX_WARNED", DEFAULT_MAX_WARNED)),
+            history_runs=count("GPSCRAPE_HISTORY_RUNS",
+                               settings.get("GPSCRAPE_HISTORY_RUNS", DEFAULT_HISTORY_RUNS)),
+            history_margin=share("GPSCRAPE_HISTORY_MARGIN",
+                                 settings.get("GPSCRAPE_HISTORY_MARGIN",
+                                              DEFAULT_HISTORY_MARGIN)),
         )
+
+
+def share(name: str, value: Any) -> float:
+    """Setting `name` as a share from 0 to 1 (a number or its text); ValueError otherwise."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not 0 <= number <= 1:
+        raise ValueError(f"{name} must be a share from 0 to 1, got {value!r}")
+    return number
+
+
+def count(name: str, value: Any) -> int:
+    """Setting `name` as a whole number, 0 or more (or its text); ValueError otherwise."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ValueError(f"{name} must be a whole number, 0 or more, got {value!r}")
+    return number
 
 
 def coverage_limits(value: Any) -> dict[str, float]:
@@ -106,15 +160,50 @@ def coverage_limits(value: Any) -> dict[str, float]:
     return dict.fromkeys(limits, float(value))
 
 
+class WarnedPages:
+    """The records carrying warnings: how many, a count per code, the first pages of each."""
+
+    def __init__(self, named: int = WARNED_PAGES_NAMED) -> None:
+        self.named = named
+        self.records = 0
+        self.codes: Counter[str] = Counter()
+        self.pages: dict[str, list[dict[str, Any]]] = {}
+
+    def add(self, record: PageRecord) -> None:
+        codes = list(dict.fromkeys(record.warnings))  # a code counts once per page
+        if not codes:
+            return
+        self.records += 1
+        for code in codes:
+            self.codes[code] += 1
+            pages = self.pages.setdefault(code, [])
+            if len(pages) < self.named:
+                pages.append({"record_no": record.record_no, "url": record.url})
+
+    def summary(self, records: int) -> dict[str, Any]:
+        """The report's `warnings` object: warned records, their share of `records`, and per
+        code its meaning, count and first pages (most frequent code first)."""
+        return {
+            "warned": self.records,
+            "share": self.records / records if records else None,
+            "codes": {code: {"meaning": WARNINGS.get(code, "not in the warning vocabulary"),
+                             "count": n, "pages": self.pages[code]}
+                      for code, n in sorted(self.codes.items(), key=lambda c: (-c[1], c[0]))},
+        }
+
+
 class Coverage:
-    """Per-field counts of records with the field non-null and non-empty."""
+    """Per-field counts of records with the field non-null and non-empty, and the records
+    carrying warnings."""
 
     def __init__(self) -> None:
         self.records = 0
         self.filled = dict.fromkeys(RECORD_FIELDS, 0)
+        self.warned = WarnedPages()
 
     def add(self, record: PageRecord) -> None:
         self.records += 1
+        self.warned.add(record)
         for name in RECORD_FIELDS:
             if _filled(getattr(record, name)):
                 self.filled[name] += 1
@@ -145,8 +234,9 @@ class Check:
 
 
 def evaluate(counts: Mapping[str, int], coverage: Mapping[str, float | None], records: int,
-             thresholds: Thresholds, finish_reason: str | None = None) -> list[Check]:
-    """The run's checks, in a fixed order."""
+             thresholds: Thresholds, finish_reason: str | None = None, warned: int = 0
+             ) -> list[Check]:
+    """The run's checks, in a fixed order (`warned`: records carrying a warning)."""
     checks = []
     quarantined = counts.get("quarantined", 0)
     checks.append(Check(
@@ -173,10 +263,65 @@ def evaluate(counts: Mapping[str, int], coverage: Mapping[str, float | None], re
             message += f"; not enforced below {thresholds.coverage_min_records} records"
         checks.append(Check(f"coverage:{name}", share >= limit or not enforced,
                             round(share, 4), limit, message))
+    checks.append(_warned_check(warned, records, thresholds))
     if finish_reason is not None:
         clean = finish_reason in ("finished", "limit_reached")
         checks.append(Check("finished", clean, finish_reason, "finished",
                             f"the run ended with {finish_reason!r}"))
+    return checks
+
+
+def _warned_check(warned: int, records: int, thresholds: Thresholds) -> Check:
+    limit = thresholds.max_warned
+    if not records:
+        return Check("warned", True, None, limit, "no records to count warnings on")
+    rate = warned / records
+    enforced = records >= thresholds.coverage_min_records
+    message = (f"{warned} of {records} records carry a warning ({rate:.1%}; at most "
+               f"{limit:.1%} allowed)")
+    if not enforced:
+        message += f"; not enforced below {thresholds.coverage_min_records} records"
+    return Check("warned", rate <= limit or not enforced, round(rate, 4), limit, message)
+
+
+def history_checks(command: str, coverage: Mapping[str, float | None], records: int,
+                   warned: int, thresholds: Thresholds, history: Sequence[PastRun]
+                   ) -> list[Check]:
+    """The run against the medians of its earlier runs (`history`, see `gpscrape.run_history`):
+    each coverage-checked field at most the margin below, the warned share at most the margin
+    above. No history, or too few records to say anything, passes with the reason."""
+    margin, enough = thresholds.history_margin, thresholds.coverage_min_records
+    if thresholds.history_runs == 0:
+        return []
+    if not history:
+        return [Check("history", True, None, None,
+                      f"no earlier {command} run with at least {enough} records to compare with")]
+    if not records:
+        return [Check("history", True, 0, enough,
+                      "no records (nothing new): nothing to compare with the earlier runs")]
+    if records < enough:
+        return [Check("history", True, records, enough,
+                      f"{records} records: too few to compare with the earlier runs (from "
+                      f"{enough})")]
+    runs = f"the last {len(history)} {command} runs"
+    checks = []
+    for name in thresholds.min_coverage:
+        share_now, median = coverage.get(name), median_coverage(history, name)
+        if share_now is None or median is None:
+            continue
+        checks.append(Check(
+            f"history:{name}", share_now >= median - margin - _FUZZ, round(share_now, 4),
+            round(median - margin, 4),
+            f"{name} filled on {share_now:.1%} of {records} records; median of {runs} "
+            f"{median:.1%} (at most {margin * 100:g} points below allowed)"))
+    median = median_warned(history)
+    if median is not None:
+        rate = warned / records
+        checks.append(Check(
+            "history:warned", rate <= median + margin + _FUZZ, round(rate, 4),
+            round(median + margin, 4),
+            f"{rate:.1%} of {records} records carry a warning; median of {runs} "
+            f"{median:.1%} (at most {margin * 100:g} points above allowed)"))
     return checks
 
 
@@ -195,6 +340,7 @@ class RunReport:
     records: int
     checks: list[Check] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
+    warnings: dict[str, Any] = field(default_factory=dict)  # WarnedPages.summary()
 
     @property
     def passed(self) -> bool:
@@ -225,26 +371,47 @@ class RunReport:
         lines = [f"run {self.run_id} ({self.command}, {self.seconds:.1f} s)"]
         lines += [f"  {label:<{width}}  {self.counts[key]:>7}"
                   for key, label in COUNT_LABELS if key in self.counts]
+        lines += self._warning_lines()
         for check in self.checks:
             lines.append(f"  {'ok  ' if check.passed else 'FAIL'} {check.name}: {check.message}")
         return "\n".join(lines)
 
+    def _warning_lines(self) -> list[str]:
+        """Per warning code: its count and meaning, then the first warned pages."""
+        lines = []
+        for code, entry in self.warnings.get("codes", {}).items():
+            lines.append(f"  warning {code}: {entry['count']} pages ({entry['meaning']})")
+            shown = entry["pages"][:WARNED_PAGES_PRINTED]
+            lines += [f"    {page['record_no']}  {page['url']}" for page in shown]
+            if entry["count"] > len(shown):
+                lines.append(f"    ... {entry['count'] - len(shown)} more (the report names "
+                             f"up to {WARNED_PAGES_NAMED})")
+        return lines
+
 
 def make_report(*, run_id: str, command: str, started: datetime, counts: Mapping[str, int],
                 errors: Iterable[tuple[str, str]], coverage: Coverage, thresholds: Thresholds,
-                finish_reason: str | None = None, details: Mapping[str, Any] | None = None
-                ) -> RunReport:
-    """Assemble a run's report and its checks."""
+                finish_reason: str | None = None, details: Mapping[str, Any] | None = None,
+                history: Sequence[PastRun] = ()) -> RunReport:
+    """Assemble a run's report and its checks (`history`: earlier runs of the command,
+    `history_of`)."""
     finished = datetime.now(UTC)
     shares = coverage.shares()
+    warned = coverage.warned.records
     return RunReport(
         run_id=run_id, command=command, started=started.isoformat(),
         finished=finished.isoformat(), seconds=round((finished - started).total_seconds(), 3),
         counts=dict(counts), errors=[{"url": url, "reason": reason} for url, reason in errors],
         coverage=shares, records=coverage.records,
-        checks=evaluate(counts, shares, coverage.records, thresholds, finish_reason),
-        details=dict(details or {}),
+        checks=evaluate(counts, shares, coverage.records, thresholds, finish_reason, warned)
+        + history_checks(command, shares, coverage.records, warned, thresholds, history),
+        details=dict(details or {}), warnings=coverage.warned.summary(coverage.records),
     )
+
+
+def history_of(output: Path, command: str, thresholds: Thresholds) -> list[PastRun]:
+    """The earlier runs of `command` under `output` the history checks compare with."""
+    return past_runs(output, command, thresholds.history_runs, thresholds.coverage_min_records)
 
 
 def add_threshold_arguments(parser: Any) -> None:
@@ -260,13 +427,25 @@ def add_threshold_arguments(parser: Any) -> None:
                         "share for all, or JSON such as '{\"published\": 0.5}' (setting "
                         "GPSCRAPE_MIN_COVERAGE, default "
                         + ", ".join(f"{k} {v}" for k, v in DEFAULT_MIN_COVERAGE.items()) + ")")
+    parser.add_argument("--max-warned", type=share_argument, metavar="SHARE",
+                        help="fail when a larger share of records carries an extractor warning "
+                        f"(setting and env GPSCRAPE_MAX_WARNED, default {DEFAULT_MAX_WARNED})")
+
+
+def share_argument(text: str) -> float:
+    """argparse type for a share from 0 to 1."""
+    try:
+        return share("the value", text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def threshold_settings(args: Any) -> dict[str, Any]:
     """The threshold flags given on the command line, as settings."""
     pairs = (("GPSCRAPE_MAX_QUARANTINED", "max_quarantined"),
              ("GPSCRAPE_MAX_ERROR_RATE", "max_error_rate"),
-             ("GPSCRAPE_MIN_COVERAGE", "min_coverage"))
+             ("GPSCRAPE_MIN_COVERAGE", "min_coverage"),
+             ("GPSCRAPE_MAX_WARNED", "max_warned"))
     return {name: getattr(args, attr) for name, attr in pairs
             if getattr(args, attr, None) is not None}
 
@@ -354,10 +533,12 @@ def crawl_report(crawler: Any, *, run_id: str, command: str, started: datetime,
         raise RuntimeError("RunReportExtension is not enabled (setting EXTENSIONS)")
     counts = {**extension.counts, "recovered": recovered}
     stats = crawler.stats.get_stats()
+    thresholds = Thresholds.from_settings(crawler.settings)
+    output = Path(crawler.settings.get("GPSCRAPE_OUTPUT") or "output")
     return make_report(
         run_id=run_id, command=command, started=started, counts=counts,
-        errors=extension.errors, coverage=extension.coverage,
-        thresholds=Thresholds.from_settings(crawler.settings),
+        errors=extension.errors, coverage=extension.coverage, thresholds=thresholds,
         finish_reason=stats.get("finish_reason", "not started"),
         details={"missing": [{"url": u, "reason": r} for u, r in extension.missing]},
+        history=history_of(output, command, thresholds),
     )

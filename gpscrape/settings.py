@@ -66,6 +66,17 @@ GPSCRAPE_MAX_QUARANTINED = 0
 GPSCRAPE_MAX_ERROR_RATE = 0.05
 GPSCRAPE_MIN_COVERAGE = {"title": 0.9, "published": 0.75, "topics": 0.9}
 GPSCRAPE_COVERAGE_MIN_RECORDS = 20  # coverage is enforced on runs with at least this many
+# GPSCRAPE_MAX_WARNED: share of the run's records carrying an extractor warning (the codes of
+# gpscrape/extract/warnings.py), at most; like coverage, enforced from
+# GPSCRAPE_COVERAGE_MIN_RECORDS records. Env GPSCRAPE_MAX_WARNED also works.
+GPSCRAPE_MAX_WARNED = os.environ.get("GPSCRAPE_MAX_WARNED", "0.05")
+# GPSCRAPE_HISTORY_RUNS / _MARGIN: a run also fails when the coverage of a field checked by
+# GPSCRAPE_MIN_COVERAGE is more than MARGIN (a share, 0.1 = 10 points) below, or its warned
+# share more than MARGIN above, the median of the last RUNS earlier runs of the same command
+# that had at least GPSCRAPE_COVERAGE_MIN_RECORDS records (0 runs: no history checks). Env
+# variables of the same names also work.
+GPSCRAPE_HISTORY_RUNS = os.environ.get("GPSCRAPE_HISTORY_RUNS", "5")
+GPSCRAPE_HISTORY_MARGIN = os.environ.get("GPSCRAPE_HISTORY_MARGIN", "0.1")
 
 # normalise -> validate (or quarantine) -> dedupe -> Parquet tables under GPSCRAPE_OUTPUT.
 ITEM_PIPELINES = {

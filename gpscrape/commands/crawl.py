@@ -154,7 +154,7 @@ def run_spider(
     from gpscrape.archive.middleware import warc_dir
     from gpscrape.dataset import DatasetBusyError, DatasetWriter
     from gpscrape.incremental.resume import recover
-    from gpscrape.run_report import crawl_report
+    from gpscrape.run_report import Thresholds, crawl_report
     from pipelines.parquet import OPENED_STAT, PUBLISHED_STAT
 
     settings = get_project_settings()
@@ -167,6 +167,11 @@ def run_spider(
     settings.setdict(threshold_settings(args), priority="cmdline")
     settings.setdict(dict(args.settings), priority="cmdline")
     output = Path(settings.get("GPSCRAPE_OUTPUT") or "output")
+    try:  # a threshold the report could not read fails us now, not after the crawl
+        Thresholds.from_settings(settings)
+    except ValueError as error:
+        print(f"gpscrape {command}: {error}", file=sys.stderr)
+        return exit_codes.USAGE
     try:  # an output in use or not writable fails us now, not mid-crawl
         with DatasetWriter(output):
             pass

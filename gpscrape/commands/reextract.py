@@ -26,6 +26,7 @@ from gpscrape.run_report import (
     RunReport,
     Thresholds,
     add_threshold_arguments,
+    history_of,
     make_report,
     new_run_id,
     threshold_settings,
@@ -49,7 +50,11 @@ def run(args: argparse.Namespace) -> int:
     if not warc.is_dir():
         print(f"gpscrape reextract: no WARC folder at {warc}", file=sys.stderr)
         return exit_codes.BAD_INPUT
-    thresholds = Thresholds.from_settings(project_settings(args))
+    try:
+        thresholds = Thresholds.from_settings(project_settings(args))
+    except ValueError as error:
+        print(f"gpscrape reextract: {error}", file=sys.stderr)
+        return exit_codes.USAGE
     try:
         report = rebuild(warc, output, thresholds)
     except DatasetBusyError as error:
@@ -94,6 +99,7 @@ def rebuild(warc: Path, output: Path, thresholds: Thresholds,
         errors=counts.quarantined, coverage=coverage, thresholds=thresholds,
         details={"warc": str(warc), "version": result.version, "rows": result.rows,
                  "missing": [{"url": u, "reason": r} for u, r in counts.missing]},
+        history=history_of(output, command, thresholds),
     )
 
 

@@ -140,3 +140,25 @@ def run_coverage(runs: Sequence[RunReport], last: int) -> pd.DataFrame:
     columns = {run.run_id: run.coverage() for run in runs[-last:] if run.coverage()}
     frame = pd.DataFrame(columns)
     return (100 * frame).round(1) if not frame.empty else frame
+
+
+def _codes(value: object) -> list[str]:
+    """A `warnings` cell as a list of codes (None or NaN in datasets older than warnings)."""
+    if value is None or isinstance(value, float | str):
+        return []
+    return [str(code) for code in value]
+
+
+def warned_pages(articles: pd.DataFrame) -> pd.DataFrame:
+    """Articles carrying warnings, by record number: record_no, url, title, warnings (codes)."""
+    codes = articles["warnings"].map(_codes)
+    warned = articles.loc[codes.map(bool), ["record_no", "url", "title"]]
+    warned = warned.assign(warnings=codes[codes.map(bool)])
+    return warned.sort_values("record_no", kind="stable").reset_index(drop=True)
+
+
+def warning_counts(articles: pd.DataFrame) -> pd.Series:
+    """Articles carrying each warning code (a code once per article), most frequent first."""
+    counts = pd.Series([code for codes in articles["warnings"].map(_codes)
+                        for code in dict.fromkeys(codes)], dtype="object").value_counts()
+    return counts.sort_index().sort_values(ascending=False, kind="stable")

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from gpscrape.report.data import ReportData
-from gpscrape.report.measures import NO_SERIES, field_coverage, ordered_counts, top_authors
+from gpscrape.report.measures import (
+    NO_SERIES,
+    field_coverage,
+    ordered_counts,
+    top_authors,
+    warned_pages,
+    warning_counts,
+)
 
 TOP = 5
 
@@ -22,6 +29,15 @@ def _dates(data: ReportData) -> str:
     return f"{min(dated)} to {max(dated)} ({len(dated)} of {len(articles)} articles dated)"
 
 
+def _warnings(data: ReportData) -> str:
+    articles = data.table("articles")
+    warned = len(warned_pages(articles))
+    if not warned:
+        return "no article carries a warning"
+    codes = ", ".join(f"{code} {n}" for code, n in warning_counts(articles).items())
+    return f"{warned} of {len(articles)} articles carry one ({codes}; listed on the page)"
+
+
 def text_summary(data: ReportData) -> str:
     """A few lines on the dataset: row counts, dates, series, authors, coverage, last run."""
     rows = ", ".join(f"{len(frame)} {name}" for name, frame in data.tables.items())
@@ -32,6 +48,7 @@ def text_summary(data: ReportData) -> str:
         coverage = field_coverage(data.table("articles"))["filled %"].sort_values()
         lowest = ", ".join(f"{name} {share:g}%" for name, share in coverage.head(TOP).items())
         lines.append(f"  least filled columns: {lowest}")
+        lines.append(f"  warnings: {_warnings(data)}")
     authors = top_authors(data.table("authors"), TOP)
     if not authors.empty:
         names = ", ".join(f"{name} ({n})" for name, n in authors["records"].items())
