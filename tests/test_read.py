@@ -112,6 +112,11 @@ def test_every_coded_column_of_the_schema_is_a_category(demo):
         assert gpscrape.read(name, output=demo)[column.name].dtype == "category", column.name
 
 
+def test_the_output_root_defaults_to_the_gpscrape_output_variable(demo, monkeypatch):
+    monkeypatch.setenv("GPSCRAPE_OUTPUT", str(demo))
+    assert gpscrape.read("listings").equals(gpscrape.read("listings", output=demo))
+
+
 def test_unknown_and_missing_tables_are_clear_errors(tmp_path):
     with pytest.raises(KeyError, match="unknown table"):
         gpscrape.read("nonsense", output=tmp_path)

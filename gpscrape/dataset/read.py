@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,14 +44,16 @@ def read_frame(output: Path, name: str) -> pd.DataFrame:
     return pd.read_parquet(table_path(output, name))
 
 
-def read(name: str, output: str | Path = "output") -> pd.DataFrame:
-    """Table `name` of the dataset published under `output` as a pandas DataFrame with native
-    dtypes: integers `Int64`, dates `datetime64[ms]`, timestamps `datetime64[us, UTC]`, lists
-    as Python lists, coded text (`series`, `kind`...) as `category`, other text as pandas'
-    string dtype. Raises KeyError for an unknown table, FileNotFoundError when it is absent."""
+def read(name: str, output: str | Path | None = None) -> pd.DataFrame:
+    """Table `name` of the dataset published under `output` (default: env GPSCRAPE_OUTPUT,
+    else `output`) as a pandas DataFrame with native dtypes: integers `Int64`, dates
+    `datetime64[ms]`, timestamps `datetime64[us, UTC]`, lists as Python lists, coded text
+    (`series`, `kind`...) as `category`, other text as pandas' string dtype. Raises KeyError
+    for an unknown table, FileNotFoundError when it is absent."""
     import pandas as pd
 
-    table = read_arrow(Path(output), name)
+    root = Path(output if output is not None else os.environ.get("GPSCRAPE_OUTPUT", "output"))
+    table = read_arrow(root, name)
     return pd.DataFrame({column.name: _series(table.column(column.name), column)
                          for column in TABLES[name].columns})
 
