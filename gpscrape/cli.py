@@ -13,7 +13,7 @@ import sys
 
 COMMANDS: tuple[str, ...] = (
     "extract", "schema", "crawl", "backfill", "demo", "fixtures", "mirror", "report", "docs",
-    "reextract",
+    "reextract", "wacz",
 )
 
 

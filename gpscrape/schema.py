@@ -19,7 +19,16 @@ from typing import Any
 import pyarrow as pa
 
 from gpscrape.extract.names import person_key
-from gpscrape.extract.vocab import is_team
+from gpscrape.extract.vocab import (
+    AFRICA_WEEKLY,
+    CONFLICT_WEEKLY,
+    CWA_COMMENTARY,
+    EUROPE_MONITOR,
+    EUROPE_STUDIES,
+    STIR,
+    TWTW,
+    is_team,
+)
 from gpscrape.items import PageItem, QuarantineItem
 
 Row = dict[str, Any]
@@ -38,16 +47,22 @@ DESCRIPTION = b"description"
 SECTION_KINDS = ("what_happened", "background", "what_it_means", "in_the_news",
                  "issues_at_large", "in_perspective", "other")
 PRECISIONS = ("day", "month", "year")
+SERIES = (TWTW, CONFLICT_WEEKLY, AFRICA_WEEKLY, STIR, EUROPE_MONITOR, EUROPE_STUDIES,
+          CWA_COMMENTARY)
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One column: its name, Arrow type, whether it may be null, and a one-line description."""
+    """One column: its name, Arrow type, whether it may be null, and a one-line description.
+
+    `vocabulary` lists the values of a coded text column (`gpscrape.read` makes it a pandas
+    `category`); a value outside it is still kept."""
 
     name: str
     type: pa.DataType
     description: str
     nullable: bool = True
+    vocabulary: tuple[str, ...] | None = None
 
     def field(self) -> pa.Field:
         """The Arrow field, with the description in its metadata."""
@@ -124,7 +139,8 @@ ARTICLES = Table(
                nullable=False),
         Column("cwa_no", INT, "CWA number: `ArticleNo` in the URL or the page's own CWA line"),
         Column("url", TEXT, "URL the page was fetched from", nullable=False),
-        Column("series", TEXT, "canonical series name; null for a page outside any series"),
+        Column("series", TEXT, "canonical series name; null for a page outside any series",
+               vocabulary=SERIES),
         Column("series_raw", TEXT, "label line at the top of the page, as printed"),
         Column("title", TEXT, "issue or commentary title"),
         Column("issue_line_raw", TEXT, "issue line as printed, trimmed"),
@@ -136,7 +152,7 @@ ARTICLES = Table(
         Column("published", DATE, "publication date (first day of the month or year when "
                "only those are printed)"),
         Column("published_precision", TEXT, "precision of `published`: "
-               f"{', '.join(PRECISIONS)}"),
+               f"{', '.join(PRECISIONS)}", vocabulary=PRECISIONS),
         Column("published_raw", TEXT, "the date as printed"),
         Column("byline", TEXT, "byline as printed: a team or a person"),
         Column("authors", TEXTS, "people credited as authors, in order, teams excluded",
@@ -176,7 +192,8 @@ SECTIONS = Table(
         Column("section_index", INT, "position of the section within its topic, from 0",
                nullable=False),
         Column("heading", TEXT, "heading as printed; null for text before the first heading"),
-        Column("kind", TEXT, f"canonical kind: {', '.join(SECTION_KINDS)}", nullable=False),
+        Column("kind", TEXT, f"canonical kind: {', '.join(SECTION_KINDS)}", nullable=False,
+               vocabulary=SECTION_KINDS),
         Column("text", TEXT, "the section's paragraphs, separated by a blank line",
                nullable=False),
     ),
