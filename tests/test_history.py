@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from test_dataset import START, page, write
 from test_incremental import crawl, first_crawl
 from test_reextract import gpscrape
@@ -135,3 +136,22 @@ def test_refresh_after_k_pages_change_adds_k_revisions_and_a_rebuild_reproduces_
     # Seen times are fetch times: the crawl's `fetched_at` and the archive's WARC-Date.
     for column in ("first_seen_at", "last_seen_at"):
         assert ((again[column] - history[column]).abs() < timedelta(seconds=5)).all(), column
+
+
+def test_report_shows_the_changed_records(tmp_path) -> None:
+    pytest.importorskip("matplotlib", reason="gpscrape report needs the report extra")
+    from lxml import html as lxml_html
+
+    from gpscrape.report.build import write_report
+    from gpscrape.report.summary import text_summary
+
+    write(tmp_path, [page(101), page(102), page(103)])
+    write(tmp_path, [page(101, fetched=START + DAY, title="Corrected"),
+                     page(103, fetched=START + 2 * DAY, body_text="Rewritten.")])
+    path, data = write_report(tmp_path)
+    tree = lxml_html.fromstring(path.read_bytes())
+    rows = [[cell.text_content() for cell in row.xpath("td")]
+            for row in tree.xpath("//table[@class='changes']/tr[td]")]
+    assert rows == [["103", "2", "2026-01-04 00:00", "body_text", "Issue about item 103"],
+                    ["101", "2", "2026-01-03 00:00", "title", "Corrected"]]
+    assert "history: 2 of 3 records changed since first seen" in text_summary(data)

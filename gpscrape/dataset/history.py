@@ -20,8 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
-from datetime import datetime
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from datetime import date, datetime
 from itertools import groupby
 from typing import Any
 
@@ -55,7 +55,16 @@ def _by_field(digests: Iterable[str]) -> dict[str, str]:
 
 
 def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """Stable JSON text: keys sorted, dates in ISO form (as `PageRecord.to_dict` gives)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=date.isoformat)
+
+
+def _plain(value: Any) -> Any:
+    """A field's value with its nested records (topics, sections) as dicts."""
+    if isinstance(value, list):
+        return [asdict(v) if is_dataclass(v) else v for v in value]
+    return value
 
 
 def _is_empty(value: Any) -> bool:
@@ -64,8 +73,8 @@ def _is_empty(value: Any) -> bool:
 
 def version_of(record: PageRecord) -> Version:
     """The version of a record's content (see the module's docstring)."""
-    data = record.to_dict()
-    content = {name: data[name] for name in CONTENT_FIELDS if not _is_empty(data[name])}
+    values = {name: _plain(getattr(record, name)) for name in CONTENT_FIELDS}
+    content = {name: value for name, value in values.items() if not _is_empty(value)}
     digests = tuple(
         f"{name}:{hashlib.sha256(_canonical(value).encode()).hexdigest()[:FIELD_DIGEST_CHARS]}"
         for name, value in sorted(content.items()))

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from html import escape
 
 from gpscrape import __version__
+from gpscrape.report.changes import changes_html
 from gpscrape.report.charts import LAST_RUNS, Chart
 from gpscrape.report.data import ReportData
 from gpscrape.report.measures import ordered_counts
@@ -82,6 +83,7 @@ def render_page(data: ReportData, charts: list[Chart], now: datetime | None = No
         notice,
         f'<ul class="problems">{problems}</ul>' if problems else "",
         _counts_table(data),
+        changes_html(data),
         *(_chart(chart) for chart in charts),
         _runs_table(data, LAST_RUNS),
         "</body></html>",
