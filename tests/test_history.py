@@ -5,17 +5,19 @@ archive reproduces the revisions."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from test_dataset import START, page, write
 from test_incremental import crawl, first_crawl
 from test_reextract import gpscrape
 
 from gpscrape import exit_codes
-from gpscrape.dataset import DatasetWriter, read_frame
+from gpscrape.dataset import DatasetWriter, layout, read_frame
 from gpscrape.dataset.history import version_of
 from gpscrape.mirror import MirrorServer, MirrorSite
 
@@ -155,3 +157,17 @@ def test_report_shows_the_changed_records(tmp_path) -> None:
     assert rows == [["103", "2", "2026-01-04 00:00", "body_text", "Issue about item 103"],
                     ["101", "2", "2026-01-03 00:00", "title", "Corrected"]]
     assert "history: 2 of 3 records changed since first seen" in text_summary(data)
+
+
+def test_a_dataset_published_before_history_was_kept_gains_it(tmp_path) -> None:
+    write(tmp_path, [page(101), page(102)])
+    version = layout.versions_dir(tmp_path) / layout.current_version(tmp_path)
+    old = pq.read_table(layout.table_file(version, "articles"))
+    pq.write_table(old.drop_columns(["revision", "first_seen_at", "last_seen_at", "changed_at"]),
+                   layout.table_file(version, "articles"))
+    shutil.rmtree(version / "revisions")
+    write(tmp_path, [page(101, fetched=START + DAY)])
+    assert list(revisions(tmp_path).index) == [(101, 1)]
+    articles = read_frame(tmp_path, "articles").set_index("record_no")
+    assert articles.loc[101, "first_seen_at"] == START + DAY
+    assert articles[["revision", "first_seen_at", "last_seen_at"]].loc[102].isna().all()
