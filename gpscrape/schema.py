@@ -128,6 +128,18 @@ FETCH_COLUMNS = (
     Column("extractor_version", TEXT, "version of the extractor that produced the record"),
 )
 
+_BEFORE_HISTORY = "; null for a row published before history was kept"
+HISTORY_COLUMNS = (
+    Column("revision", INT, "number of the record's current version in `revisions` (1 for "
+           "the first)" + _BEFORE_HISTORY),
+    Column("first_seen_at", TIMESTAMP, "when the record was first fetched (UTC)"
+           + _BEFORE_HISTORY),
+    Column("last_seen_at", TIMESTAMP, "when the record was last fetched or found unchanged "
+           "by a conditional request (UTC)" + _BEFORE_HISTORY),
+    Column("changed_at", TIMESTAMP, "when the current version was first seen (UTC); null "
+           "while the record has never changed"),
+)
+
 ARTICLES = Table(
     name="articles",
     description="One row per page record with a `record_no`. A run replaces earlier runs' "
@@ -172,6 +184,7 @@ ARTICLES = Table(
         *FETCH_COLUMNS,
         Column("etag", TEXT, "HTTP `ETag` of the response"),
         Column("last_modified", TEXT, "HTTP `Last-Modified` of the response, as sent"),
+        *HISTORY_COLUMNS,
     ),
     key=lambda row: (row["record_no"],),
     group=lambda row: (row["record_no"],),
@@ -264,8 +277,40 @@ QUARANTINE = Table(
     group=lambda row: (row["url"],),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, SECTIONS, LISTINGS, AUTHORS, QUARANTINE)}
-# Tables filled from items; `authors` is derived from `articles` and `listings`.
+REVISIONS = Table(
+    name="revisions",
+    description="One row per version of each record: consecutive fetches with the same "
+    "content make one revision, from its first to its last sighting; a fetch with other "
+    "content adds one. The content is the page record without `url`, `listing` (the "
+    "`PREVIOUS COMMENTS` sidebar changes whenever anything is published) and `warnings`, "
+    "empty fields left out; `content_sha256` of the raw body is not used, as the page's "
+    "chrome changes with every new article. A `304 Not Modified` answer extends the current "
+    "revision. Merged with the published history at every write; `gpscrape reextract` "
+    "rebuilds it from the archived responses.",
+    key_doc="`record_no`, `revision`",
+    columns=(
+        Column("record_no", INT, "the article's `record_no`", nullable=False),
+        Column("revision", INT, "1 for the first version seen, then 2, 3, ...", nullable=False),
+        Column("record_sha256", TEXT, "SHA-256 hex digest of the record's content (canonical "
+               "JSON of its content fields)", nullable=False),
+        Column("first_seen_at", TIMESTAMP, "`fetched_at` of the first fetch giving this "
+               "version (UTC)", nullable=False),
+        Column("last_seen_at", TIMESTAMP, "`fetched_at` of the last fetch giving this "
+               "version, or of a later `304 Not Modified` (UTC)", nullable=False),
+        Column("changed_fields", TEXTS, "record fields that differ from the previous revision "
+               "(e.g. `title`, `topics`); empty for revision 1", nullable=False),
+        Column("field_digests", TEXTS, "`field:digest` for each non-empty content field (first "
+               "16 hex digits of the SHA-256 of its JSON): what `changed_fields` compares",
+               nullable=False),
+    ),
+    key=lambda row: (row["record_no"], row["revision"]),
+    group=lambda row: (row["record_no"],),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, SECTIONS, LISTINGS, AUTHORS, QUARANTINE,
+                                                REVISIONS)}
+# Tables filled from items; `authors` is derived from `articles` and `listings`, `revisions`
+# from the items' sightings (gpscrape.dataset.history).
 ITEM_TABLES: tuple[str, ...] = ("articles", "sections", "listings", "quarantine")
 
 
@@ -294,6 +339,7 @@ def article_rows(item: PageItem) -> list[Row]:
         "section_count": sum(len(t.sections) for t in r.topics),
         "listing_count": len(r.listing), "warnings": list(r.warnings),
         **_fetch_values(item), "etag": item.etag, "last_modified": item.last_modified,
+        **dict.fromkeys(c.name for c in HISTORY_COLUMNS),  # the writer fills them at publishing
     }]
 
 

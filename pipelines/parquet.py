@@ -1,11 +1,20 @@
-"""Write items to the Parquet tables under the output root, published when the spider closes."""
+"""Write items to the Parquet tables under the output root, published when the spider closes.
+
+A known record answering `304 Not Modified` to a conditional request (`--revalidate`) gives
+no item; the pipeline still tells the writer it was seen unchanged, so its `last_seen_at`
+moves (the `304` is in the WARC archive, so a rebuild sees it too)."""
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
+from scrapy import signals
+
+from gpscrape import urls
 from gpscrape.dataset import DatasetWriter
 from gpscrape.items import PageItem, QuarantineItem
 
@@ -14,6 +23,7 @@ logger = logging.getLogger(__name__)
 OUTPUT_SETTING = "GPSCRAPE_OUTPUT"
 OPENED_STAT = "gpscrape/parquet/opened"
 PUBLISHED_STAT = "gpscrape/parquet/published"  # the published version; absent if publishing failed
+CHANGED_STAT = "gpscrape/parquet/changed"  # records whose content changed since last seen
 DEFAULT_OUTPUT = "output"
 
 
@@ -28,7 +38,9 @@ class ParquetPipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> ParquetPipeline:
         output = crawler.settings.get(OUTPUT_SETTING) or DEFAULT_OUTPUT
-        return cls(Path(output), crawler.stats)
+        pipeline = cls(Path(output), crawler.stats)
+        crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
+        return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
         self.writer = DatasetWriter(self.output).open()
@@ -41,6 +53,14 @@ class ParquetPipeline:
         assert self.writer is not None, "open_spider was not called"
         self.writer.add(item)
         return item
+
+    def response_received(self, response: Any, **_: Any) -> None:
+        """A `304` for an article page: the record was seen unchanged."""
+        if response.status != HTTPStatus.NOT_MODIFIED or self.writer is None:
+            return
+        key = urls.record_key(response.url)
+        if key is not None:
+            self.writer.seen_unchanged(key[1], datetime.now(UTC))
 
     def close_spider(self, spider: Any = None) -> None:
         if self.writer is None:
@@ -55,4 +75,5 @@ class ParquetPipeline:
         if self.stats is not None:
             for name, count in result.rows.items():
                 self.stats.set_value(f"gpscrape/parquet/{name}_rows", count)
+            self.stats.set_value(CHANGED_STAT, result.changed)
             self.stats.set_value(PUBLISHED_STAT, result.version)

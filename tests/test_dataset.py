@@ -51,12 +51,15 @@ def write(output: Path, items: list) -> writer.PublishResult:
         return w.publish()
 
 
+TIMES = ["fetched_at", "first_seen_at", "last_seen_at", "changed_at"]
+
+
 def frames(output: Path) -> dict[str, pd.DataFrame]:
-    """Every table, without `fetched_at`."""
+    """Every table, without the times of fetches and sightings."""
     result = {}
     for name in TABLES:
         df = read_frame(output, name)
-        result[name] = df.drop(columns=["fetched_at"]) if "fetched_at" in df else df
+        result[name] = df.drop(columns=[c for c in TIMES if c in df])
     return result
 
 
@@ -70,7 +73,7 @@ def test_tables_readable_by_pandas_pyarrow_and_duckdb(tmp_path):
     items.append(QuarantineItem("https://example.test/?recordNo=5", "no article", START, 5))
     result = write(tmp_path, items)
     assert result.rows == {"articles": 30, "sections": 60, "listings": 7, "quarantine": 1,
-                           "authors": 6}
+                           "authors": 6, "revisions": 30}
     for name, table in TABLES.items():
         path = tmp_path / name
         assert len(pd.read_parquet(path)) == result.rows[name]

@@ -7,10 +7,11 @@ import json
 import signal
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from test_dataset import frames, page, write
+from test_dataset import START, frames, page, write
 
 from gpscrape.dataset import layout
 
@@ -41,7 +42,8 @@ POINTS_AFTER_SWAP = ["swapped", "cleaned"]
 
 
 def _new_items():
-    return [page(n, title=f"Second version of {n}") for n in range(100, 140)]
+    later = START + timedelta(days=1)  # the records seen before get a second revision
+    return [page(n, fetched=later, title=f"Second version of {n}") for n in range(100, 140)]
 
 
 def _run_writer(tmp_path: Path, output: Path, stop_at: str) -> int:

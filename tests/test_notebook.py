@@ -28,6 +28,7 @@ print(json.dumps({
     "africa_issues": int(africa_by_year["issues"].sum()),
     "writers": what_it_means_writers.to_dict(),
     "without_article": [int(n) for n in without_article["cwa_no"]],
+    "changes": {str(k): int(v) for k, v in changes["change"].value_counts().items()},
 }))
 """
 
@@ -65,6 +66,7 @@ def test_notebook_runs_on_the_demo_output(demo):
     people = {name for names in articles["authors"] for name in names}
     assert answers["writers"] and set(answers["writers"]) <= people
     assert answers["without_article"] == []  # the demo crawl fetches every listed record
+    assert answers["changes"] == {"new": len(articles)}  # the demo crawl ran just now
 
 
 def test_notebook_finds_listed_numbers_without_an_article(demo, tmp_path):
@@ -74,7 +76,7 @@ def test_notebook_finds_listed_numbers_without_an_article(demo, tmp_path):
     gone = linked.sort_values("record_no")["record_no"].head(DROPPED).tolist()
     assert gone, "the demo crawl gave no listing entries with a link"
     copy = tmp_path / "out"
-    for name in ("sections", "listings", "authors", "quarantine"):
+    for name in ("sections", "listings", "authors", "quarantine", "revisions"):
         shutil.copytree(demo / name, copy / name)
     kept = articles.filter(pc.invert(pc.is_in(articles["record_no"], pa.array(gone, pa.int64()))))
     (copy / "articles").mkdir()

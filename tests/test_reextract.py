@@ -31,7 +31,8 @@ def frames_without_fetch_time(output: Path) -> dict:
     frames = {}
     for name in TABLES:
         frame = read_frame(output, name)
-        frames[name] = frame.drop(columns=[c for c in ("fetched_at",) if c in frame.columns])
+        times = ("fetched_at", "first_seen_at", "last_seen_at", "changed_at")
+        frames[name] = frame.drop(columns=[c for c in times if c in frame.columns])
     return frames
 
 

@@ -2,8 +2,10 @@
 
 Every archived page the spider parses goes through the current extractor and the plain-Python
 pipeline chain (normalise -> validate -> write); for each record the latest response (by
-WARC-Date) wins. Rows are upserted into the dataset under `--output`, so rows of records the
-archive does not hold are kept. This is how extractor improvements reach the dataset without
+WARC-Date) wins. The earlier responses of each record and its `304` answers are replayed too,
+for its history (`revisions`), so the rebuild reproduces the revisions the crawls recorded.
+Rows are upserted into the dataset under `--output`, so rows of records the archive does not
+hold are kept. This is how extractor improvements reach the dataset without
 crawling again. Writes a run report under `OUTPUT/runs/` and exits 1 when a check fails.
 """
 
@@ -15,10 +17,11 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gpscrape import exit_codes
+from gpscrape import exit_codes, urls
 from gpscrape.dataset import DatasetBusyError
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.run_report import (
@@ -31,6 +34,9 @@ from gpscrape.run_report import (
     new_run_id,
     threshold_settings,
 )
+
+if TYPE_CHECKING:
+    from gpscrape.archive.replay import Located
 
 HELP = "Rebuild the Parquet tables from the WARC archive, with the current extractor."
 
@@ -88,19 +94,42 @@ def rebuild(warc: Path, output: Path, thresholds: Thresholds,
 
     run_id, started = new_run_id(), datetime.now(UTC)
     located = list(latest_responses(warc).values())
+    earlier, unchanged = earlier_responses(warc, located)
     counts, coverage = ReplayCounts(), Coverage()
-    with Progress(command, total=len(located)) as progress:
-        result = process(covered(replay(located, counts, progress.update), coverage), output)
+    with Progress(command, total=len(located) + len(earlier)) as progress:
+        result = process(covered(replay(located, counts, progress.update), coverage), output,
+                         earlier=replay(earlier, ReplayCounts(), progress.update),
+                         unchanged=unchanged)
     return make_report(
         run_id=run_id, command=command, started=started,
         counts={"pages_replayed": counts.pages, "records": counts.records,
-                "listing_pages": counts.listings,
+                "listing_pages": counts.listings, "changed": result.changed,
                 "quarantined": result.quarantined, "missing": len(counts.missing)},
         errors=counts.quarantined, coverage=coverage, thresholds=thresholds,
         details={"warc": str(warc), "version": result.version, "rows": result.rows,
                  "missing": [{"url": u, "reason": r} for u, r in counts.missing]},
         history=history_of(output, command, thresholds),
     )
+
+
+def earlier_responses(warc: Path, latest: list[Located]
+                      ) -> tuple[list[Located], list[tuple[int, datetime]]]:
+    """The archived article responses other than the latest: the earlier `200` answers, and
+    the `304 Not Modified` answers as (record_no, WARC-Date)."""
+    from gpscrape.archive.reader import iter_responses
+    from gpscrape.archive.replay import Located
+
+    skip = {(place.path, place.offset) for place in latest}
+    earlier, unchanged = [], []
+    for response in iter_responses(warc, with_body=False):
+        key = urls.record_key(response.url)
+        if key is None or (response.path, response.offset) in skip:
+            continue
+        if response.status == 200:
+            earlier.append(Located(response.date, response.path, response.offset, response.url))
+        elif response.status == HTTPStatus.NOT_MODIFIED:
+            unchanged.append((key[1], response.date))
+    return earlier, unchanged
 
 
 def covered(items: Iterable[PageItem | QuarantineItem], coverage: Coverage

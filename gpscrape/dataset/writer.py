@@ -5,7 +5,8 @@
             writer.add(item)
         result = writer.publish()
 
-Memory holds a few hundred rows per table plus the keys of the rows written in this run.
+Memory holds a few hundred rows per table plus the keys of the rows written in this run, and
+each touched record's sightings for its history (`revisions`, see `gpscrape.dataset.history`).
 Merging is an idempotent upsert: rows of the previous version whose record (or listing entry,
 or URL) the run fetched again are replaced by the newest fetch; the others are kept. Every
 table is written sorted by its key, so the same input gives the same files. Publishing swaps
@@ -20,17 +21,20 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
 import pyarrow.parquet as pq
 
 from gpscrape.dataset import layout
+from gpscrape.dataset.history import History
 from gpscrape.dataset.runs import READ_BATCH, SEQ, merge, read_rows, staged_schema, write_rows
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.schema import (
     AUTHORS,
     ITEM_TABLES,
+    REVISIONS,
     TABLES,
     Row,
     SortKey,
@@ -58,6 +62,7 @@ class PublishResult:
     items: int
     replaced: int  # page items whose record_no an earlier item of the run also gave
     quarantined: int
+    changed: int = 0  # records whose content changed: given a revision after their first
 
 
 @dataclass(slots=True)
@@ -131,6 +136,7 @@ class DatasetWriter:
         self._seq = 0
         self._replaced = 0
         self._quarantined = 0
+        self._history = History()
 
     # --- life cycle -------------------------------------------------------------------------
     def open(self) -> DatasetWriter:
@@ -177,6 +183,8 @@ class DatasetWriter:
             self._quarantined += 1
         else:  # a URL that now gives a record leaves quarantine
             self._stages["quarantine"].claim((item.record.url,), ((), self._seq))
+            if item.record.record_no is not None:
+                self._history.see(item.record.record_no, item.fetched_at, item.record)
         for name, row in item_rows(item):
             stage = self._stages[name]
             group, token = stage.table.group(row), (stage.rank(row), self._seq)
@@ -190,6 +198,21 @@ class DatasetWriter:
                 stage.flush()
                 self._checkpoint("run_staged")
 
+    def add_earlier(self, item: PageItem) -> None:
+        """Record an earlier fetch of a record for its history only (a rebuild replaying the
+        archive adds each record's latest response with `add` and the others here)."""
+        if self._lock is None:
+            raise RuntimeError("DatasetWriter.add_earlier() before open()")
+        if item.record.record_no is not None:
+            self._history.see(item.record.record_no, item.fetched_at, item.record)
+
+    def seen_unchanged(self, record_no: int, at: datetime) -> None:
+        """Record that the record was found unchanged at `at` (a `304 Not Modified`): its
+        `last_seen_at` moves, nothing else does."""
+        if self._lock is None:
+            raise RuntimeError("DatasetWriter.seen_unchanged() before open()")
+        self._history.see(record_no, at)
+
     # --- publishing -------------------------------------------------------------------------
     def publish(self) -> PublishResult:
         """Merge the staged rows with the published version and publish the result."""
@@ -200,9 +223,11 @@ class DatasetWriter:
         version = layout.new_version_name()
         versions = layout.versions_dir(self.output)
         tmp_dir = versions / f"{version}{layout.TMP_SUFFIX}"
-        rows = {name: self._write_table(stage, previous, tmp_dir)
-                for name, stage in self._stages.items()}
-        rows[AUTHORS.name] = self._write_authors(tmp_dir)
+        counts = {REVISIONS.name: self._write_revisions(previous, tmp_dir)}
+        counts |= {name: self._write_table(stage, previous, tmp_dir)
+                   for name, stage in self._stages.items()}
+        counts[AUTHORS.name] = self._write_authors(tmp_dir)
+        rows = {name: counts[name] for name in TABLES}
         final_dir = versions / version
         os.replace(tmp_dir, final_dir)
         layout.fsync_dir(versions)
@@ -219,27 +244,54 @@ class DatasetWriter:
         shutil.rmtree(layout.staging_dir(self.output), ignore_errors=True)
         self._checkpoint("cleaned")
         return PublishResult(version=version, rows=rows, items=self._seq,
-                             replaced=self._replaced, quarantined=self._quarantined)
+                             replaced=self._replaced, quarantined=self._quarantined,
+                             changed=self._history.changed)
 
     def _write_table(self, stage: _TableStage, previous: str | None, out_dir: Path) -> int:
         table = stage.table
-        old_file = (layout.table_file(layout.versions_dir(self.output) / previous, table.name)
-                    if previous else None)
+        old_file = self._published_file(previous, table)
         path = layout.table_file(out_dir, table.name)
-        if (old_file is not None and old_file.exists() and not stage.latest
-                and pq.read_schema(old_file).equals(table.schema)):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            os.link(old_file, path)  # nothing new: the published file is reused as it is
-            return _row_count(path)
+        touched = stage.latest or (table.name == "articles" and self._history.summaries)
+        if old_file is not None and not touched and _reusable(old_file, table):
+            return _link(old_file, path)
         kept: Iterator[Row] = iter(())
-        if old_file is not None and old_file.exists():
+        if old_file is not None:
             kept = (row for row in read_rows(old_file)
                     if table.group(row) not in stage.latest and not self._healed(table, row))
         new = (row for row in stage.merged_runs() if not self._healed(table, row))
         rows = _last_per_key(merge([kept, new], key=table.key), table.key)
+        if table.name == "articles":
+            rows = self._with_history(rows)
         count = write_rows(path, table.schema, (_without_seq(r) for r in rows), BATCH_ROWS)
         layout.fsync_file(path)
         return count
+
+    def _published_file(self, previous: str | None, table: Table) -> Path | None:
+        """The table's file in the published version, if there is one."""
+        if previous is None:
+            return None
+        path = layout.table_file(layout.versions_dir(self.output) / previous, table.name)
+        return path if path.exists() else None
+
+    def _write_revisions(self, previous: str | None, out_dir: Path) -> int:
+        """The published history with this run's sightings merged in."""
+        old_file = self._published_file(previous, REVISIONS)
+        path = layout.table_file(out_dir, REVISIONS.name)
+        if old_file is not None and not self._history.spans and _reusable(old_file, REVISIONS):
+            return _link(old_file, path)
+        published = read_rows(old_file) if old_file is not None else iter(())
+        count = write_rows(path, REVISIONS.schema, self._history.merge(published), BATCH_ROWS)
+        layout.fsync_file(path)
+        return count
+
+    def _with_history(self, rows: Iterator[Row]) -> Iterator[Row]:
+        """`articles` rows with the history columns of the records this run saw."""
+        summaries = self._history.summaries
+        for row in rows:
+            summary = summaries.get(row["record_no"])
+            if summary is not None:
+                row.update(summary.columns())
+            yield row
 
     def _healed(self, table: Table, row: Row) -> bool:
         """A quarantine row of a record this run published, under whichever of its URLs (the
@@ -276,6 +328,18 @@ def _last_per_key(rows: Iterator[Row], key: Callable[[Row], SortKey]) -> Iterato
 
 def _row_count(path: Path) -> int:
     return pq.ParquetFile(path).metadata.num_rows
+
+
+def _reusable(old_file: Path, table: Table) -> bool:
+    """Whether a published file can be reused as it is (written with the current schema)."""
+    return pq.read_schema(old_file).equals(table.schema)
+
+
+def _link(old_file: Path, path: Path) -> int:
+    """Reuse the published file (nothing new for its table); its row count."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.link(old_file, path)
+    return _row_count(path)
 
 
 def _remove_unpublished_versions(output: Path) -> None:

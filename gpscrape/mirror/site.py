@@ -116,6 +116,17 @@ class MirrorSite:
             self._changed[entry.record_no] = self.version
         return [e.record_no for e in added]
 
+    def revise_records(self, record_nos: list[int]) -> None:
+        """Correct the records' titles, as the site's editors do: their pages change (and the
+        sidebars listing them)."""
+        self.version += 1
+        for record_no in record_nos:
+            entry = self.entry(record_no)
+            revised = replace(entry, title=f"{entry.title} Revised")
+            self.catalog.entries[entry.index] = revised
+            self._by_no[record_no] = revised
+            self._changed[record_no] = self.version
+
     def last_modified(self, record_no: int) -> datetime:
         """When the record's page last changed (a logical clock: one hour per `add_records`)."""
         return MODIFIED_EPOCH + timedelta(hours=self._changed.get(record_no, 0))

@@ -112,8 +112,8 @@ def field_coverage(articles: pd.DataFrame) -> pd.DataFrame:
 
 
 # Run counts drawn when present, in this order; a report with none of them shows all its counts.
-RUN_COUNTS = ("pages_fetched", "pages_replayed", "new_records", "refreshed", "quarantined",
-              "missing", "broken_pages", "failed", "errors")
+RUN_COUNTS = ("pages_fetched", "pages_replayed", "new_records", "refreshed", "changed",
+              "quarantined", "missing", "broken_pages", "failed", "errors")
 
 
 def ordered_counts(run: RunReport) -> dict[str, int | float]:

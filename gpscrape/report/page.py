@@ -11,6 +11,7 @@ import pandas as pd
 
 from gpscrape import __version__
 from gpscrape.extract.warnings import WARNINGS
+from gpscrape.report.changes import changes_html
 from gpscrape.report.charts import LAST_RUNS, Chart
 from gpscrape.report.data import ReportData
 from gpscrape.report.measures import ordered_counts, warned_pages, warning_counts
@@ -132,6 +133,7 @@ def render_page(data: ReportData, charts: list[Chart], now: datetime | None = No
         notice,
         f'<ul class="problems">{problems}</ul>' if problems else "",
         _counts_table(data),
+        changes_html(data),
         *(_chart(chart) for chart in charts),
         _warnings_section(data),
         _runs_table(data, LAST_RUNS),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gpscrape.report.changes import changes_line
 from gpscrape.report.data import ReportData
 from gpscrape.report.measures import (
     NO_SERIES,
@@ -49,6 +50,7 @@ def text_summary(data: ReportData) -> str:
         lowest = ", ".join(f"{name} {share:g}%" for name, share in coverage.head(TOP).items())
         lines.append(f"  least filled columns: {lowest}")
         lines.append(f"  warnings: {_warnings(data)}")
+        lines.append(changes_line(data))
     authors = top_authors(data.table("authors"), TOP)
     if not authors.empty:
         names = ", ".join(f"{name} ({n})" for name, n in authors["records"].items())

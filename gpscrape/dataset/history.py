@@ -1,0 +1,183 @@
+"""Each record's history: what identifies a version of a record, and the `revisions` rows.
+
+A version is identified by the hash of the record's content fields: the page record without
+`record_no` (the key), `url` (a record is linked under several), `listing` (the PREVIOUS
+COMMENTS sidebar changes whenever anything new is published) and `warnings` (the extractor's
+doubts, not the page's content). Empty fields (null, "", []) are left out, so a field added
+to the record later does not make every record look changed. The raw body's SHA-256
+(`content_sha256`) is no use here: the page's chrome changes with every new article.
+
+A run records sightings: a fetched record (its version, at its `fetched_at`) or a record
+answered `304 Not Modified` (seen unchanged). At publishing, a record's sightings are merged
+with its published revisions by time: consecutive sightings of one version make one revision,
+from its first to its last sighting; a 304 extends the version current at its time; at one
+time, the run's version replaces the published one (a rebuild with a new extractor). Merging
+the same sightings again changes nothing, so a rebuild from the archive reproduces the history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from datetime import date, datetime
+from itertools import groupby
+from typing import Any
+
+from gpscrape.extract.record import PageRecord
+from gpscrape.schema import Row
+
+NOT_CONTENT = ("record_no", "url", "listing", "warnings")
+CONTENT_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(PageRecord) if f.name not in NOT_CONTENT)
+FIELD_DIGEST_CHARS = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One version of a record's content: its hash and a digest per non-empty content field
+    (`field:digest`, sorted), which tell which fields changed between two versions."""
+
+    sha256: str
+    digests: tuple[str, ...]
+
+    def changed_fields(self, before: Version) -> list[str]:
+        """Content fields whose value differs from `before`, in record order."""
+        mine, theirs = _by_field(self.digests), _by_field(before.digests)
+        names = [n for n in (*CONTENT_FIELDS, *sorted(set(mine) | set(theirs)))
+                 if mine.get(n) != theirs.get(n)]
+        return list(dict.fromkeys(names))
+
+
+def _by_field(digests: Iterable[str]) -> dict[str, str]:
+    return dict(d.split(":", 1) for d in digests)
+
+
+def _canonical(value: Any) -> str:
+    """Stable JSON text: keys sorted, dates in ISO form (as `PageRecord.to_dict` gives)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=date.isoformat)
+
+
+def _plain(value: Any) -> Any:
+    """A field's value with its nested records (topics, sections) as dicts."""
+    if isinstance(value, list):
+        return [asdict(v) if is_dataclass(v) else v for v in value]
+    return value
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def version_of(record: PageRecord) -> Version:
+    """The version of a record's content (see the module's docstring)."""
+    values = {name: _plain(getattr(record, name)) for name in CONTENT_FIELDS}
+    content = {name: value for name, value in values.items() if not _is_empty(value)}
+    digests = tuple(
+        f"{name}:{hashlib.sha256(_canonical(value).encode()).hexdigest()[:FIELD_DIGEST_CHARS]}"
+        for name, value in sorted(content.items()))
+    return Version(hashlib.sha256(_canonical(content).encode()).hexdigest(), digests)
+
+
+@dataclass(slots=True)
+class Span:
+    """Sightings of one version from `first` to `last`; no version: seen unchanged (304)."""
+
+    first: datetime
+    last: datetime
+    version: Version | None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """A record's history in brief, as its `articles` row carries it."""
+
+    revision: int
+    first_seen_at: datetime
+    last_seen_at: datetime
+    changed_at: datetime | None
+
+    def columns(self) -> Row:
+        return {"revision": self.revision, "first_seen_at": self.first_seen_at,
+                "last_seen_at": self.last_seen_at, "changed_at": self.changed_at}
+
+
+def merge_revisions(record_no: int, published: list[Row], spans: list[Span]) -> list[Row]:
+    """The record's `revisions` rows: its published rows merged with a run's sightings."""
+    points = [(row[at], 0, Version(row["record_sha256"], tuple(row["field_digests"])))
+              for row in published for at in ("first_seen_at", "last_seen_at")]
+    points += [(at, 1, span.version) for span in spans for at in (span.first, span.last)]
+    at_time: dict[datetime, Version | None] = {}
+    for at, _, version in sorted(points, key=lambda p: (p[0], p[1])):
+        if version is not None or at not in at_time:
+            at_time[at] = version
+    rows: list[Row] = []
+    current: Version | None = None
+    for at in sorted(at_time):
+        version = at_time[at] or current
+        if version is None:
+            continue  # a 304 before any known version
+        if version == current:
+            rows[-1]["last_seen_at"] = at
+            continue
+        rows.append({
+            "record_no": record_no, "revision": len(rows) + 1, "record_sha256": version.sha256,
+            "first_seen_at": at, "last_seen_at": at,
+            "changed_fields": version.changed_fields(current) if current else [],
+            "field_digests": list(version.digests),
+        })
+        current = version
+    return rows
+
+
+@dataclass(slots=True)
+class History:
+    """One run's sightings by record, merged into the published `revisions` at publishing.
+
+    Memory holds a span per version seen per record touched in the run.
+    """
+
+    spans: dict[int, list[Span]] = field(default_factory=dict)
+    summaries: dict[int, Summary] = field(default_factory=dict)  # filled by `merge`
+    changed: int = 0  # records given a revision after their first, filled by `merge`
+
+    def see(self, record_no: int, at: datetime, record: PageRecord | None = None) -> None:
+        """A sighting of the record at `at`: its content, or None when seen unchanged (304)."""
+        version = version_of(record) if record is not None else None
+        spans = self.spans.setdefault(record_no, [])
+        last = spans[-1] if spans else None
+        if last is not None and at >= last.last and version in (None, last.version):
+            last.last = at
+        else:
+            spans.append(Span(at, at, version))
+
+    def merge(self, published: Iterator[Row]) -> Iterator[Row]:
+        """The `revisions` rows: `published` (sorted by record and revision) with the run's
+        sightings merged in, in the same order. Fills `summaries` and `changed` on the way."""
+        pending = sorted(self.spans)
+        i = 0
+        for record_no, group in groupby(published, key=lambda row: row["record_no"]):
+            while i < len(pending) and pending[i] < record_no:
+                yield from self._merged(pending[i], [])
+                i += 1
+            if i < len(pending) and pending[i] == record_no:
+                yield from self._merged(record_no, list(group))
+                i += 1
+            else:
+                yield from group
+        for record_no in pending[i:]:
+            yield from self._merged(record_no, [])
+
+    def _merged(self, record_no: int, published: list[Row]) -> list[Row]:
+        rows = merge_revisions(record_no, published, self.spans[record_no])
+        if not rows:
+            return rows
+        self.changed += len(rows) > max(len(published), 1)
+        first, last = rows[0], rows[-1]
+        self.summaries[record_no] = Summary(
+            revision=last["revision"], first_seen_at=first["first_seen_at"],
+            last_seen_at=last["last_seen_at"],
+            changed_at=last["first_seen_at"] if last["revision"] > 1 else None)
+        return rows
