@@ -123,6 +123,18 @@ HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_EXPIRATION_SECS = 0
 
 FEED_EXPORT_ENCODING = "utf-8"
+# Feeds (`-O items.jsonl`) write a page item as its record plus the fetch fields, one flat row
+# (gpscrape/feeds.py), the shape `gpscrape extract` prints.
+FEED_EXPORTERS = {
+    "json": "gpscrape.feeds.JsonExporter",
+    "jsonlines": "gpscrape.feeds.JsonLinesExporter",
+    "jsonl": "gpscrape.feeds.JsonLinesExporter",
+    "jl": "gpscrape.feeds.JsonLinesExporter",
+    "csv": "gpscrape.feeds.CsvExporter",
+    "xml": "gpscrape.feeds.XmlExporter",
+    "marshal": "gpscrape.feeds.MarshalExporter",
+    "pickle": "gpscrape.feeds.PickleExporter",
+}
 # REQUEST_FINGERPRINTER_IMPLEMENTATION is gone from Scrapy 2.19 (its only behaviour is the
 # default), so it is not set; TWISTED_REACTOR keeps Scrapy's default (asyncio).
 TELNETCONSOLE_ENABLED = False

@@ -1,4 +1,7 @@
-"""Write items to the Parquet tables under the output root, published when the spider closes."""
+"""Write items to the Parquet tables under the output root, published when the spider closes.
+
+A full disk stops the crawl at the first failed write (`gpscrape.disk_full`): later items are
+not staged and nothing is published, so the published dataset stays as it was."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from gpscrape.dataset import DatasetWriter
+from gpscrape.disk_full import disk_full, is_disk_full, stop_crawl
 from gpscrape.items import PageItem, QuarantineItem
 
 logger = logging.getLogger(__name__)
@@ -20,15 +24,16 @@ DEFAULT_OUTPUT = "output"
 class ParquetPipeline:
     """Scrapy pipeline: stages every item with a `DatasetWriter`, publishes on close."""
 
-    def __init__(self, output: Path, stats: Any = None) -> None:
+    def __init__(self, output: Path, stats: Any = None, crawler: Any = None) -> None:
         self.output = output
         self.stats = stats
+        self.crawler = crawler
         self.writer: DatasetWriter | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ParquetPipeline:
         output = crawler.settings.get(OUTPUT_SETTING) or DEFAULT_OUTPUT
-        return cls(Path(output), crawler.stats)
+        return cls(Path(output), crawler.stats, crawler)
 
     def open_spider(self, spider: Any = None) -> None:
         self.writer = DatasetWriter(self.output).open()
@@ -39,14 +44,36 @@ class ParquetPipeline:
         if not isinstance(item, PageItem | QuarantineItem):
             raise TypeError(f"ParquetPipeline cannot write a {type(item).__name__}")
         assert self.writer is not None, "open_spider was not called"
-        self.writer.add(item)
+        if self._disk_full():
+            return item
+        try:
+            self.writer.add(item)
+        except OSError as error:
+            if not self._stopped_by(error):
+                raise
         return item
+
+    def _disk_full(self) -> bool:
+        return self.crawler is not None and disk_full(self.crawler) is not None
+
+    def _stopped_by(self, error: OSError) -> bool:
+        """Whether `error` is a full disk, which stops the crawl (see `gpscrape.disk_full`)."""
+        if self.crawler is None or not is_disk_full(error):
+            return False
+        stop_crawl(self.crawler, self.output, error)
+        return True
 
     def close_spider(self, spider: Any = None) -> None:
         if self.writer is None:
             return
         try:
+            if self._disk_full():
+                return
             result = self.writer.publish()
+        except OSError as error:
+            if not self._stopped_by(error):
+                raise
+            return
         finally:
             self.writer.close()
             self.writer = None

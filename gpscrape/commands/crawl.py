@@ -153,6 +153,7 @@ def run_spider(
 
     from gpscrape.archive.middleware import warc_dir
     from gpscrape.dataset import DatasetBusyError, DatasetWriter
+    from gpscrape.disk_full import DISK_FULL_STAT
     from gpscrape.incremental.resume import recover
     from gpscrape.run_report import crawl_report
     from pipelines.parquet import OPENED_STAT, PUBLISHED_STAT
@@ -190,6 +191,10 @@ def run_spider(
     failures = getattr(crawler.spider, "failures", [])
     missing = getattr(crawler.spider, "missing", [])
     print(summary(command, stats, failures, missing, elapsed))
+    if stats.get(DISK_FULL_STAT):
+        # The log said where and that the published dataset is intact; no run report, so the
+        # next run recovers this run's archive.
+        return exit_codes.BAD_INPUT
     if stats.get(OPENED_STAT) and not stats.get(PUBLISHED_STAT):
         # No run report: the next run replays this run's archive and publishes it then.
         print(f"gpscrape {command}: publishing the dataset failed (see the log above); "

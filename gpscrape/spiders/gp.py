@@ -38,6 +38,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from gpscrape import urls
+from gpscrape.archive.middleware import WARC_DATE
 from gpscrape.extract import EXTRACTOR_VERSION, PageRecord
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.outcome import judge_page
@@ -220,7 +221,7 @@ class GpSpider(Spider):
         return QuarantineItem(
             url=response.url,
             reason=reason,
-            fetched_at=datetime.now(UTC),
+            fetched_at=fetched_at(response),
             record_no=urls.record_no_of(response.url),
             content_sha256=hashlib.sha256(response.body).hexdigest(),
             extractor_version=EXTRACTOR_VERSION,
@@ -247,7 +248,7 @@ class GpSpider(Spider):
         stats = self.crawler.stats
         item = PageItem(
             record=record,
-            fetched_at=datetime.now(UTC),
+            fetched_at=fetched_at(response),
             content_sha256=hashlib.sha256(response.body).hexdigest(),
             extractor_version=EXTRACTOR_VERSION,
             etag=_header(response, "ETag"),
@@ -306,6 +307,12 @@ def download_error(error: BaseException) -> str:
     if reasons and message.startswith("[<"):
         message = "; ".join(download_error(getattr(r, "value", r)) for r in reasons)
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+def fetched_at(response: Response) -> datetime:
+    """When the response was received: its archived WARC-Date (what a rebuild reads back),
+    else now (archiving off, or a response from Scrapy's HTTP cache)."""
+    return response.meta.get(WARC_DATE) or datetime.now(UTC)
 
 
 def _header(response: Response, name: str) -> str | None:
