@@ -9,8 +9,10 @@ Settings: `GPSCRAPE_WARC_ENABLED` (default True), `GPSCRAPE_WARC_DIR` (default
 `GPSCRAPE_RUN_ID` (names the files; set by the gpscrape commands).
 
 The archived response's WARC-Date goes to the spider as `response.meta[WARC_DATE]`, so a
-crawl's `fetched_at` is the time a rebuild from the archive reads back. A full disk stops
-the crawl at the first failed write (`gpscrape.disk_full`); nothing is archived after it.
+crawl's `fetched_at` is the time a rebuild from the archive reads back. Each file's warcinfo
+record holds the run's filters (`gpscrape-series`, `gpscrape-since`, `gpscrape-limit`). A
+full disk stops the crawl at the first failed write (`gpscrape.disk_full`); nothing is
+archived after it.
 """
 
 from __future__ import annotations
@@ -38,6 +40,13 @@ def warc_dir(settings: Any) -> Path:
     return Path(settings.get("GPSCRAPE_OUTPUT") or "output") / "warc"
 
 
+def run_info(crawler: Any) -> dict[str, str]:
+    """The run's filters (series, since, limit) for the warcinfo records, so that recovering
+    a killed run applies them (`gpscrape.incremental.resume`)."""
+    record_filter = getattr(getattr(crawler, "spider", None), "record_filter", None)
+    return record_filter.info() if record_filter is not None else {}
+
+
 class WarcMiddleware:
     """Writes each (request, response) pair to the run's WARC files."""
 
@@ -53,7 +62,8 @@ class WarcMiddleware:
             raise NotConfigured("GPSCRAPE_WARC_ENABLED is off")
         run_id = settings.get("GPSCRAPE_RUN_ID") or new_run_id()
         writer = WarcWriter(warc_dir(settings), run_id,
-                            settings.getint("GPSCRAPE_WARC_MAX_BYTES", 100 * 1024 * 1024))
+                            settings.getint("GPSCRAPE_WARC_MAX_BYTES", 100 * 1024 * 1024),
+                            info=run_info(crawler))
         middleware = cls(writer.open(), crawler.stats, crawler)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware

@@ -1,5 +1,5 @@
-"""What a dataset already holds, read from its published tables (the state lives with the
-dataset: deleting the output folder means a full crawl)."""
+"""What a dataset already holds, read from its published tables, and the records filters left
+out of it (the state lives with the dataset: deleting the output folder means a full crawl)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from gpscrape.dataset import table_path
+from gpscrape.incremental.filters import LeftOut, load_left_out
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,13 +32,14 @@ class Validators:
 
 @dataclass(slots=True)
 class DatasetState:
-    """Known records (with their validators and fetch times) and the records the dataset's
-    listings link to."""
+    """Known records (with their validators and fetch times), the records the dataset's
+    listings link to and the records filters left out."""
 
     known: dict[int, Validators] = field(default_factory=dict)
     fetched_at: dict[int, datetime] = field(default_factory=dict)
     quarantined_at: dict[int, datetime] = field(default_factory=dict)
     listed: dict[int, str] = field(default_factory=dict)  # record_no -> a URL linking to it
+    left_out: dict[int, LeftOut] = field(default_factory=dict)
 
     @property
     def highest(self) -> int | None:
@@ -63,6 +65,7 @@ def load_state(output: Path) -> DatasetState:
     for row in _read(output, "listings", ["record_no", "url"]):
         if row["record_no"] is not None and row["url"]:
             state.listed.setdefault(row["record_no"], row["url"])
+    state.left_out = {n: e for n, e in load_left_out(output).items() if n not in state.known}
     return state
 
 
