@@ -2,7 +2,7 @@
 
 A `PageItem` is exported as `PageItem.to_dict()`: the page record as `gpscrape extract`
 prints it, with the fetch fields (`fetched_at`, `content_sha256`, ...) beside the record's
-fields at the top level. A `QuarantineItem` keeps its own flat fields. Setting
+fields at the top level; a `QuarantineItem` its own fields. `fetched_at` is ISO 8601. Setting
 `FEED_EXPORTERS` maps every feed format of Scrapy to these classes.
 """
 
@@ -12,12 +12,13 @@ from typing import Any
 
 from scrapy import exporters
 
-from gpscrape.items import PageItem
+from gpscrape.items import PageItem, QuarantineItem
 
 
 def feed_row(item: Any) -> Any:
-    """What a feed writes for `item`: a page item's flat row, any other item unchanged."""
-    return item.to_dict() if isinstance(item, PageItem) else item
+    """What a feed writes for `item`: a page or quarantine item's flat row, any other item
+    unchanged."""
+    return item.to_dict() if isinstance(item, PageItem | QuarantineItem) else item
 
 
 class JsonLinesExporter(exporters.JsonLinesItemExporter):

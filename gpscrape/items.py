@@ -53,3 +53,9 @@ class QuarantineItem:
 
     def __repr__(self) -> str:
         return f"QuarantineItem(record_no={self.record_no!r}, url={self.url!r})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form a feed writes, `fetched_at` in ISO 8601."""
+        data = {name: getattr(self, name) for name in self.__slots__}
+        data["fetched_at"] = self.fetched_at.isoformat()
+        return data

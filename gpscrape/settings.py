@@ -51,9 +51,17 @@ GPSCRAPE_REFETCH = "none"
 # GPSCRAPE_PROBE_MISSES: a crawl probes recordNos above the highest known one until this many
 # in a row are missing (0: no probing).
 GPSCRAPE_PROBE_MISSES = 25
+# GPSCRAPE_MAX_LISTING_PAGE: listing pages whose `page` number is above this are not requested
+# (a site answering every `page=N+1` with a page linking the next would never end a crawl);
+# the run summary and report count the pages left (0: no cap).
+GPSCRAPE_MAX_LISTING_PAGE = 500
 
 # Incremental runs: known article pages skipped (or revalidated), probes for new records.
-SPIDER_MIDDLEWARES = {"gpscrape.incremental.middleware.IncrementalMiddleware": 950}
+SPIDER_MIDDLEWARES = {
+    "gpscrape.incremental.middleware.IncrementalMiddleware": 950,
+    # Listing pages past GPSCRAPE_MAX_LISTING_PAGE are not requested.
+    "gpscrape.listing_cap.ListingCapMiddleware": 940,
+}
 # Counts, coverage and quarantine reasons for the run report (OUTPUT/runs/<run id>.json).
 EXTENSIONS = {
     "gpscrape.run_report.RunReportExtension": 500,

@@ -26,6 +26,7 @@ SUMMARY_FIELDS: tuple[tuple[str, str], ...] = (
     ("failed requests", "gpscrape/failed"),
     ("filtered out", "gpscrape/filtered"),
     ("refused by robots.txt", "gpscrape/robots_refused"),
+    ("left out before, not fetched", "gpscrape/incremental/skipped_left_out"),
 )
 
 
@@ -226,6 +227,9 @@ def summary(
         lines.append(f"  missing recordNos: {compact_ranges(numbers)}")
     others = [(url, reason) for url, reason in missing if record_no_of(url) is None]
     lines += [f"  missing: {url} ({reason})" for url, reason in others]
+    if stats.get("gpscrape/listing_pages_capped"):
+        lines.append(f"  listing pages past GPSCRAPE_MAX_LISTING_PAGE, not requested: "
+                     f"{stats['gpscrape/listing_pages_capped']}")
     return "\n".join(lines)
 
 
