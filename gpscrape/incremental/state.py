@@ -43,7 +43,9 @@ class DatasetState:
 
     @property
     def highest(self) -> int | None:
-        return max(self.known, default=None)
+        """The highest recordNo known to exist (held, or left out by a filter): probing for
+        new records starts above it."""
+        return max([*self.known, *self.left_out], default=None)
 
     def unknown_listed(self) -> list[str]:
         """URLs of listed records the dataset does not hold, by recordNo."""
