@@ -78,6 +78,7 @@ COUNT_LABELS: tuple[tuple[str, str], ...] = (
     ("broken_pages", "broken pages"),
     ("failed", "failed requests"),
     ("retries", "retries"),
+    ("listing_pages_capped", "listing pages past the cap"),  # only when the cap was hit
 )
 
 
@@ -512,6 +513,8 @@ class RunReportExtension:
                                  if k.startswith("spider_exceptions/")),
             "retries": value("retry/count", 0),
         }
+        if value("gpscrape/listing_pages_capped", 0):
+            self.counts["listing_pages_capped"] = value("gpscrape/listing_pages_capped")
         self.errors = [*self.quarantined, *broken]
 
 

@@ -51,9 +51,17 @@ GPSCRAPE_REFETCH = "none"
 # GPSCRAPE_PROBE_MISSES: a crawl probes recordNos above the highest known one until this many
 # in a row are missing (0: no probing).
 GPSCRAPE_PROBE_MISSES = 25
+# GPSCRAPE_MAX_LISTING_PAGE: listing pages whose `page` number is above this are not requested
+# (a site answering every `page=N+1` with a page linking the next would never end a crawl);
+# the run summary and report count the pages left (0: no cap).
+GPSCRAPE_MAX_LISTING_PAGE = 500
 
 # Incremental runs: known article pages skipped (or revalidated), probes for new records.
-SPIDER_MIDDLEWARES = {"gpscrape.incremental.middleware.IncrementalMiddleware": 950}
+SPIDER_MIDDLEWARES = {
+    "gpscrape.incremental.middleware.IncrementalMiddleware": 950,
+    # Listing pages past GPSCRAPE_MAX_LISTING_PAGE are not requested.
+    "gpscrape.listing_cap.ListingCapMiddleware": 940,
+}
 # Counts, coverage and quarantine reasons for the run report (OUTPUT/runs/<run id>.json).
 EXTENSIONS = {
     "gpscrape.run_report.RunReportExtension": 500,
@@ -134,6 +142,18 @@ HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_EXPIRATION_SECS = 0
 
 FEED_EXPORT_ENCODING = "utf-8"
+# Feeds (`-O items.jsonl`) write a page item as its record plus the fetch fields, one flat row
+# (gpscrape/feeds.py), the shape `gpscrape extract` prints.
+FEED_EXPORTERS = {
+    "json": "gpscrape.feeds.JsonExporter",
+    "jsonlines": "gpscrape.feeds.JsonLinesExporter",
+    "jsonl": "gpscrape.feeds.JsonLinesExporter",
+    "jl": "gpscrape.feeds.JsonLinesExporter",
+    "csv": "gpscrape.feeds.CsvExporter",
+    "xml": "gpscrape.feeds.XmlExporter",
+    "marshal": "gpscrape.feeds.MarshalExporter",
+    "pickle": "gpscrape.feeds.PickleExporter",
+}
 # REQUEST_FINGERPRINTER_IMPLEMENTATION is gone from Scrapy 2.19 (its only behaviour is the
 # default), so it is not set; TWISTED_REACTOR keeps Scrapy's default (asyncio).
 TELNETCONSOLE_ENABLED = False

@@ -2,7 +2,10 @@
 
 A known record answering `304 Not Modified` to a conditional request (`--revalidate`) gives
 no item; the pipeline still tells the writer it was seen unchanged, so its `last_seen_at`
-moves (the `304` is in the WARC archive, so a rebuild sees it too)."""
+moves (the `304` is in the WARC archive, so a rebuild sees it too).
+
+A full disk stops the crawl at the first failed write (`gpscrape.disk_full`): later items are
+not staged and nothing is published, so the published dataset stays as it was."""
 
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ from typing import Any
 from scrapy import signals
 
 from gpscrape import urls
+from gpscrape.archive.middleware import WARC_DATE
 from gpscrape.dataset import DatasetWriter
+from gpscrape.disk_full import disk_full, is_disk_full, stop_crawl
 from gpscrape.items import PageItem, QuarantineItem
 
 logger = logging.getLogger(__name__)
@@ -30,15 +35,16 @@ DEFAULT_OUTPUT = "output"
 class ParquetPipeline:
     """Scrapy pipeline: stages every item with a `DatasetWriter`, publishes on close."""
 
-    def __init__(self, output: Path, stats: Any = None) -> None:
+    def __init__(self, output: Path, stats: Any = None, crawler: Any = None) -> None:
         self.output = output
         self.stats = stats
+        self.crawler = crawler
         self.writer: DatasetWriter | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ParquetPipeline:
         output = crawler.settings.get(OUTPUT_SETTING) or DEFAULT_OUTPUT
-        pipeline = cls(Path(output), crawler.stats)
+        pipeline = cls(Path(output), crawler.stats, crawler)
         crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
         return pipeline
 
@@ -51,7 +57,13 @@ class ParquetPipeline:
         if not isinstance(item, PageItem | QuarantineItem):
             raise TypeError(f"ParquetPipeline cannot write a {type(item).__name__}")
         assert self.writer is not None, "open_spider was not called"
-        self.writer.add(item)
+        if self._disk_full():
+            return item
+        try:
+            self.writer.add(item)
+        except OSError as error:
+            if not self._stopped_by(error):
+                raise
         return item
 
     def response_received(self, response: Any, **_: Any) -> None:
@@ -60,13 +72,29 @@ class ParquetPipeline:
             return
         key = urls.record_key(response.url)
         if key is not None:
-            self.writer.seen_unchanged(key[1], datetime.now(UTC))
+            self.writer.seen_unchanged(key[1], response.meta.get(WARC_DATE) or datetime.now(UTC))
+
+    def _disk_full(self) -> bool:
+        return self.crawler is not None and disk_full(self.crawler) is not None
+
+    def _stopped_by(self, error: OSError) -> bool:
+        """Whether `error` is a full disk, which stops the crawl (see `gpscrape.disk_full`)."""
+        if self.crawler is None or not is_disk_full(error):
+            return False
+        stop_crawl(self.crawler, self.output, error)
+        return True
 
     def close_spider(self, spider: Any = None) -> None:
         if self.writer is None:
             return
         try:
+            if self._disk_full():
+                return
             result = self.writer.publish()
+        except OSError as error:
+            if not self._stopped_by(error):
+                raise
+            return
         finally:
             self.writer.close()
             self.writer = None

@@ -38,7 +38,7 @@ class Run:
         self.result = result
         lines = items_file.read_text().splitlines() if items_file.exists() else []
         self.items = [json.loads(line) for line in lines]
-        self.records = [PageRecord.from_dict(item["record"]) for item in self.items]
+        self.records = [PageRecord.from_dict(item) for item in self.items]
         self.articles = [r for r in self.records if r.record_no is not None]
 
     def record_nos(self) -> list[int]:

@@ -7,6 +7,12 @@ and 304s are archived too. Responses served from Scrapy's HTTP cache are not arc
 Settings: `GPSCRAPE_WARC_ENABLED` (default True), `GPSCRAPE_WARC_DIR` (default
 `GPSCRAPE_OUTPUT/warc`), `GPSCRAPE_WARC_MAX_BYTES` (size at which a file is rolled over),
 `GPSCRAPE_RUN_ID` (names the files; set by the gpscrape commands).
+
+The archived response's WARC-Date goes to the spider as `response.meta[WARC_DATE]`, so a
+crawl's `fetched_at` is the time a rebuild from the archive reads back. Each file's warcinfo
+record holds the run's filters (`gpscrape-series`, `gpscrape-since`, `gpscrape-limit`). A
+full disk stops the crawl at the first failed write (`gpscrape.disk_full`); nothing is
+archived after it.
 """
 
 from __future__ import annotations
@@ -20,7 +26,10 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from gpscrape.archive.writer import Exchange, WarcWriter, header_pairs
+from gpscrape.disk_full import disk_full, is_disk_full, stop_crawl
 from gpscrape.run_report import new_run_id
+
+WARC_DATE = "gpscrape_warc_date"  # request meta key: the archived response's WARC-Date
 
 
 def warc_dir(settings: Any) -> Path:
@@ -31,12 +40,20 @@ def warc_dir(settings: Any) -> Path:
     return Path(settings.get("GPSCRAPE_OUTPUT") or "output") / "warc"
 
 
+def run_info(crawler: Any) -> dict[str, str]:
+    """The run's filters (series, since, limit) for the warcinfo records, so that recovering
+    a killed run applies them (`gpscrape.incremental.resume`)."""
+    record_filter = getattr(getattr(crawler, "spider", None), "record_filter", None)
+    return record_filter.info() if record_filter is not None else {}
+
+
 class WarcMiddleware:
     """Writes each (request, response) pair to the run's WARC files."""
 
-    def __init__(self, writer: WarcWriter, stats: Any = None) -> None:
+    def __init__(self, writer: WarcWriter, stats: Any = None, crawler: Any = None) -> None:
         self.writer = writer
         self.stats = stats
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcMiddleware:
@@ -45,15 +62,30 @@ class WarcMiddleware:
             raise NotConfigured("GPSCRAPE_WARC_ENABLED is off")
         run_id = settings.get("GPSCRAPE_RUN_ID") or new_run_id()
         writer = WarcWriter(warc_dir(settings), run_id,
-                            settings.getint("GPSCRAPE_WARC_MAX_BYTES", 100 * 1024 * 1024))
-        middleware = cls(writer.open(), crawler.stats)
+                            settings.getint("GPSCRAPE_WARC_MAX_BYTES", 100 * 1024 * 1024),
+                            info=run_info(crawler))
+        middleware = cls(writer.open(), crawler.stats, crawler)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
     def process_response(self, request: Request, response: Response, spider: Any = None
                          ) -> Response:
-        if "cached" in response.flags:
+        if "cached" in response.flags or self._disk_full():
             return response
+        date = datetime.now(UTC)
+        try:
+            self._write(request, response, date)
+        except OSError as error:
+            if self.crawler is None or not is_disk_full(error):
+                raise
+            stop_crawl(self.crawler, self.writer.directory, error)
+            return response
+        request.meta[WARC_DATE] = date
+        if self.stats is not None:
+            self.stats.inc_value("gpscrape/warc/responses")
+        return response
+
+    def _write(self, request: Request, response: Response, date: datetime) -> None:
         self.writer.write(Exchange(
             url=response.url,
             method=request.method,
@@ -62,11 +94,16 @@ class WarcMiddleware:
             status=response.status,
             response_headers=header_pairs(response.headers),
             body=response.body,
-            date=datetime.now(UTC),
+            date=date,
         ))
-        if self.stats is not None:
-            self.stats.inc_value("gpscrape/warc/responses")
-        return response
+
+    def _disk_full(self) -> bool:
+        return self.crawler is not None and disk_full(self.crawler) is not None
 
     def spider_closed(self, spider: Any = None) -> None:
-        self.writer.close()
+        try:
+            self.writer.close()
+        except OSError as error:
+            if not (is_disk_full(error) and self._disk_full()):
+                raise
+            # The file stays `.open`; the next writer cuts its torn tail and seals it.

@@ -77,6 +77,21 @@ def run_id_of(path: Path) -> str | None:
     return name.removeprefix("gpscrape-").rsplit("-", 1)[0]
 
 
+def warcinfo(path: Path) -> dict[str, str]:
+    """The fields of a WARC file's leading warcinfo record (empty when it has none)."""
+    with Path(path).open("rb") as handle:
+        member = read_member(handle, 0)
+    if member is None:
+        return {}
+    for record in ArchiveIterator(io.BytesIO(member[0])):
+        if record.rec_type != "warcinfo":
+            return {}
+        text = record.content_stream().read().decode("utf-8", "replace")
+        pairs = (line.partition(":") for line in text.splitlines())
+        return {name.strip(): value.strip() for name, sep, value in pairs if sep}
+    return {}
+
+
 def read_response(path: Path, offset: int, max_size: int = MAX_BODY) -> ArchivedResponse:
     """The response record stored in the gzip member at `offset` of `path`; its body decoded
     up to `max_size` bytes (ArchiveError beyond)."""

@@ -61,12 +61,15 @@ class WarcWriter:
     record, each exchange flushed and fsynced; a file over `max_bytes` is closed (renamed
     without `.open`) and the next one started."""
 
-    def __init__(self, directory: Path, run_id: str, max_bytes: int = 100 * 1024 * 1024) -> None:
+    def __init__(self, directory: Path, run_id: str, max_bytes: int = 100 * 1024 * 1024,
+                 info: dict[str, str] | None = None) -> None:
+        """`info`: extra fields for each file's warcinfo record (e.g. the run's filters)."""
         if max_bytes <= 0:
             raise ValueError(f"max_bytes must be positive, not {max_bytes}")
         self.directory = Path(directory)
         self.run_id = run_id
         self.max_bytes = max_bytes
+        self.info = dict(info or {})
         self._number = 0
         self._path: Path | None = None
         self._handle: io.BufferedWriter | None = None
@@ -128,6 +131,7 @@ class WarcWriter:
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
                           "warc-format/warc-1.1/",
+            **self.info,
         })
         self._warc.write_record(info)
 

@@ -26,6 +26,7 @@ SUMMARY_FIELDS: tuple[tuple[str, str], ...] = (
     ("failed requests", "gpscrape/failed"),
     ("filtered out", "gpscrape/filtered"),
     ("refused by robots.txt", "gpscrape/robots_refused"),
+    ("left out before, not fetched", "gpscrape/incremental/skipped_left_out"),
 )
 
 
@@ -153,6 +154,7 @@ def run_spider(
 
     from gpscrape.archive.middleware import warc_dir
     from gpscrape.dataset import DatasetBusyError, DatasetWriter
+    from gpscrape.disk_full import DISK_FULL_STAT
     from gpscrape.incremental.resume import recover
     from gpscrape.run_report import Thresholds, crawl_report
     from pipelines.parquet import OPENED_STAT, PUBLISHED_STAT
@@ -195,6 +197,10 @@ def run_spider(
     failures = getattr(crawler.spider, "failures", [])
     missing = getattr(crawler.spider, "missing", [])
     print(summary(command, stats, failures, missing, elapsed))
+    if stats.get(DISK_FULL_STAT):
+        # The log said where and that the published dataset is intact; no run report, so the
+        # next run recovers this run's archive.
+        return exit_codes.BAD_INPUT
     if stats.get(OPENED_STAT) and not stats.get(PUBLISHED_STAT):
         # No run report: the next run replays this run's archive and publishes it then.
         print(f"gpscrape {command}: publishing the dataset failed (see the log above); "
@@ -226,6 +232,9 @@ def summary(
         lines.append(f"  missing recordNos: {compact_ranges(numbers)}")
     others = [(url, reason) for url, reason in missing if record_no_of(url) is None]
     lines += [f"  missing: {url} ({reason})" for url, reason in others]
+    if stats.get("gpscrape/listing_pages_capped"):
+        lines.append(f"  listing pages past GPSCRAPE_MAX_LISTING_PAGE, not requested: "
+                     f"{stats['gpscrape/listing_pages_capped']}")
     return "\n".join(lines)
 
 

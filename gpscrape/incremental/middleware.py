@@ -11,10 +11,13 @@
   missing (0 turns probing off). Known pages are not fetched, so their sidebars are not seen:
   probing is what finds records published since the last run. A backfill does neither.
 - Each record is requested once per run, whoever asks for it (spider or probe).
+- A record the series/since filter of an earlier run left out (remembered in
+  `OUTPUT/.left-out.json`, see `gpscrape.incremental.filters`) is not requested while this
+  run's filter leaves it out too; a run whose filter keeps it (an unfiltered run) requests it.
 
 Stats: `gpscrape/incremental/known`, `.../skipped_known`, `.../unchanged`, `.../new`,
-`.../refreshed`, `gpscrape/probes`, `gpscrape/probe_misses`; `probe_urls` holds the probes'
-URLs (for the run report).
+`.../refreshed`, `.../skipped_left_out`, `gpscrape/probes`, `gpscrape/probe_misses`;
+`probe_urls` holds the probes' URLs (for the run report).
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.http import Response
 
 from gpscrape import urls
+from gpscrape.disk_full import disk_full
+from gpscrape.incremental.filters import RecordFilter, save_left_out
 from gpscrape.incremental.state import DatasetState, load_state
 from gpscrape.items import PageItem
 
@@ -38,8 +43,8 @@ NOT_MODIFIED = 304
 class IncrementalMiddleware:
     """Filters article requests by what the dataset holds and adds probes for new records."""
 
-    def __init__(self, crawler: Any, state: DatasetState, refetch: str, probe_misses: int
-                 ) -> None:
+    def __init__(self, crawler: Any, state: DatasetState, refetch: str, probe_misses: int,
+                 output: Path | None = None) -> None:
         if refetch not in REFETCH_MODES:
             raise ValueError(f"GPSCRAPE_REFETCH must be one of {REFETCH_MODES}, not {refetch!r}")
         if probe_misses < 0:
@@ -53,14 +58,18 @@ class IncrementalMiddleware:
         self.highest_found = state.highest
         self.probed_up_to: int | None = None
         self.probe_urls: set[str] = set()
+        self.output = output  # where the records filters left out are remembered
+        self.found: set[int] = set()  # recordNos yielded in this run
         self.stats.set_value("gpscrape/incremental/known", len(state.known))
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IncrementalMiddleware:
         settings = crawler.settings
         output = Path(settings.get("GPSCRAPE_OUTPUT") or "output")
-        return cls(crawler, load_state(output), settings.get("GPSCRAPE_REFETCH") or "none",
-                   settings.getint("GPSCRAPE_PROBE_MISSES", 25))
+        middleware = cls(crawler, load_state(output), settings.get("GPSCRAPE_REFETCH") or "none",
+                         settings.getint("GPSCRAPE_PROBE_MISSES", 25), output)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
 
     @property
     def spider(self) -> Any:
@@ -74,7 +83,9 @@ class IncrementalMiddleware:
         if self.spider.backfill:
             return
         again = [] if self.refetch == "none" else [v.url for v in self.state.known.values()]
-        for request in self._stored_requests([*self.state.unknown_listed(), *again]):
+        kept = [e.url for e in self.state.left_out.values()
+                if self._filter_now.keeps(e.series, e.published)]
+        for request in self._stored_requests([*self.state.unknown_listed(), *kept, *again]):
             yield request
         for request in self._probes():
             yield request
@@ -108,6 +119,9 @@ class IncrementalMiddleware:
             return None
         self.requested.add(key)
         record_no = key[1]  # the dataset keys records by recordNo alone
+        if self._left_out_again(record_no):
+            self.stats.inc_value("gpscrape/incremental/skipped_left_out")
+            return None
         if record_no not in self.state.known or self.refetch == "all":
             return item
         if self.refetch == "none":
@@ -116,12 +130,18 @@ class IncrementalMiddleware:
         return self._conditional(item, record_no)
 
     def _conditional(self, request: Request, record_no: int) -> Request:
-        headers = self.state.known[record_no].headers()
+        """The request with the stored validators, sent to the stored URL they belong to (the
+        site echoes the URL in the page, so another URL of the record never matches them)."""
+        stored = self.state.known[record_no]
+        headers = stored.headers()
         if not headers:
             return request
         allowed = [NOT_MODIFIED, *self.crawler.settings.getlist("HTTPERROR_ALLOWED_CODES")]
+        url = request.url
+        if urls.is_on_site(stored.url, self.spider.allowed_domains):
+            url = self._on_base(stored.url)
         return request.replace(
-            headers={**request.headers.to_unicode_dict(), **headers},
+            url=url, headers={**request.headers.to_unicode_dict(), **headers},
             callback=self._revalidated, cb_kwargs={"callback": request.callback},
             meta={**request.meta, "handle_httpstatus_list": allowed},
         )
@@ -136,17 +156,21 @@ class IncrementalMiddleware:
         """Requests for article URLs stored in the dataset that are on the site; those on the
         base URL's host are moved to its scheme and port (the site, or a mirror, may have
         moved)."""
-        base = urlsplit(self.spider.base_url)
         for url in stored:
             if not (urls.is_article_url(url)
                     and urls.is_on_site(url, self.spider.allowed_domains)):
                 continue
-            parts = urlsplit(url)
-            if _bare_host(parts.hostname) == _bare_host(base.hostname):
-                url = urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
-            request = Request(url, callback=self.spider.parse, errback=self.spider.on_error)
+            request = Request(self._on_base(url), callback=self.spider.parse,
+                              errback=self.spider.on_error)
             if (request := self._filter(request)) is not None:
                 yield request
+
+    def _on_base(self, url: str) -> str:
+        """`url`, moved to the base URL's scheme and port when it is on the base URL's host."""
+        base, parts = urlsplit(self.spider.base_url), urlsplit(url)
+        if _bare_host(parts.hostname) != _bare_host(base.hostname):
+            return url
+        return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
 
     def _probes(self) -> Iterator[Request]:
         """Probes up to `probe_misses` recordNos above the highest one known or found."""
@@ -162,6 +186,9 @@ class IncrementalMiddleware:
             if key is None or key in self.requested:
                 continue
             self.requested.add(key)
+            if self._left_out_again(record_no):
+                self.stats.inc_value("gpscrape/incremental/skipped_left_out")
+                continue
             self.probe_urls.add(url)
             self.stats.inc_value("gpscrape/probes")
             yield Request(url, callback=self._probed, errback=self.spider.on_error)
@@ -172,10 +199,25 @@ class IncrementalMiddleware:
             return ()
         return self.spider.parse(response)
 
+    @property
+    def _filter_now(self) -> RecordFilter:
+        return getattr(self.spider, "record_filter", None) or RecordFilter()
+
+    def _left_out_again(self, record_no: int) -> bool:
+        """Whether an earlier run's filter left the record out and this run's does too."""
+        entry = self.state.left_out.get(record_no)
+        return entry is not None and not self._filter_now.keeps(entry.series, entry.published)
+
+    def spider_closed(self, spider: Any = None) -> None:
+        """Remember the records this run's filter left out; forget those it found."""
+        if self.output is not None and not disk_full(self.crawler):
+            save_left_out(self.output, getattr(self.spider, "left_out", []), self.found)
+
     def _count_record(self, item: PageItem) -> None:
         record_no = item.record.record_no
         if record_no is None:
             return
+        self.found.add(record_no)
         if self.highest_found is None or record_no > self.highest_found:
             self.highest_found = record_no
         kind = "refreshed" if record_no in self.state.known else "new"

@@ -1,5 +1,5 @@
-"""What a dataset already holds, read from its published tables (the state lives with the
-dataset: deleting the output folder means a full crawl)."""
+"""What a dataset already holds, read from its published tables, and the records filters left
+out of it (the state lives with the dataset: deleting the output folder means a full crawl)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from gpscrape.dataset import table_path
+from gpscrape.incremental.filters import LeftOut, load_left_out
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,17 +32,20 @@ class Validators:
 
 @dataclass(slots=True)
 class DatasetState:
-    """Known records (with their validators and fetch times) and the records the dataset's
-    listings link to."""
+    """Known records (with their validators and fetch times), the records the dataset's
+    listings link to and the records filters left out."""
 
     known: dict[int, Validators] = field(default_factory=dict)
     fetched_at: dict[int, datetime] = field(default_factory=dict)
     quarantined_at: dict[int, datetime] = field(default_factory=dict)
     listed: dict[int, str] = field(default_factory=dict)  # record_no -> a URL linking to it
+    left_out: dict[int, LeftOut] = field(default_factory=dict)
 
     @property
     def highest(self) -> int | None:
-        return max(self.known, default=None)
+        """The highest recordNo known to exist (held, or left out by a filter): probing for
+        new records starts above it."""
+        return max([*self.known, *self.left_out], default=None)
 
     def unknown_listed(self) -> list[str]:
         """URLs of listed records the dataset does not hold, by recordNo."""
@@ -63,6 +67,7 @@ def load_state(output: Path) -> DatasetState:
     for row in _read(output, "listings", ["record_no", "url"]):
         if row["record_no"] is not None and row["url"]:
             state.listed.setdefault(row["record_no"], row["url"])
+    state.left_out = {n: e for n, e in load_left_out(output).items() if n not in state.known}
     return state
 
 

@@ -55,6 +55,8 @@ The site (see docs of each module):
   transient kinds (500, 503 and 429 with `Retry-After`, reset, truncate, slow) hit the first
   `attempts` requests of each URL unless `permanent`; redirect_loop (A -> /moved.php?to=A -> A),
   offsite (302 to `offsite_url`) and broken (200 without an article) hit every request.
+  `FaultPlan(endless_listing=True)`: every series archive goes on forever past its last page
+  (empty pages, each linking `page=N+1`).
 - `gpscrape mirror --help` serves or dumps a site from the command line.
 """
 

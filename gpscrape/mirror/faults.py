@@ -4,6 +4,8 @@ Faulty records are chosen deterministically from the plan's seed. Transient kind
 (`TRANSIENT_KINDS`) hit only the first `attempts` requests of a URL, so retries recover,
 unless `permanent` is True or holds the record's recordNo. Structural kinds (a redirect loop,
 a redirect off the site, a broken layout) fail every time: a loop that heals is not a loop.
+`endless_listing` is a site-wide trap rather than a per-record fault: every series archive
+goes on past its last page with empty pages, each linking to the next (`page=N+1`), forever.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class FaultPlan:
     slow_seconds: float = 5.0
     retry_after: int = 1
     offsite_url: str = "http://example.invalid/moved"
+    endless_listing: bool = False
 
     def __post_init__(self) -> None:
         unknown = set(self.rates) - set(KINDS)

@@ -134,6 +134,8 @@ class MirrorServer:
             reply, record_no, fault = Reply(302, {"Location": self.url(back)}), None, None
         else:
             result = self.site.respond(target, self.base_url)
+            if self.faults.endless_listing:
+                result = self.site.endless_archive_page(target) or result
             record_no, fault = result.record_no, None
             if parse_target(target).is_article and result.status == 200 and record_no is not None:
                 fault = self.faults.active(record_no, self._attempt(target))

@@ -261,17 +261,25 @@ class MirrorSite:
             return self._archive(target)
         return None
 
-    def _archive(self, target: str) -> str | None:
+    def endless_archive_page(self, target: str) -> Page | None:
+        """A series archive page under the `endless_listing` fault: every page, past the last
+        one too (without entries), has an `Older` link to the next; None for other targets."""
+        if not self.index_pages or parse_target(target).path != idx.ARCHIVE:
+            return None
+        html = self._archive(target, endless=True)
+        return None if html is None else Page(200, html.encode())
+
+    def _archive(self, target: str, endless: bool = False) -> str | None:
         query = dict(p.partition("=")[::2] for p in target.partition("?")[2].split("&"))
         series, number = query.get("series", ""), query.get("page", "")
         numbers = [e.record_no for e in reversed(self.catalog.entries) if e.series == series]
         if not numbers or not number.isdigit() or int(number) < 1:
             return None
         start = (int(number) - 1) * idx.ARCHIVE_PAGE_SIZE
-        if start >= len(numbers):
+        if start >= len(numbers) and not endless:
             return None
         chunk = numbers[start:start + idx.ARCHIVE_PAGE_SIZE]
-        has_next = start + idx.ARCHIVE_PAGE_SIZE < len(numbers)
+        has_next = endless or start + idx.ARCHIVE_PAGE_SIZE < len(numbers)
         return idx.archive_page(series, int(number), [self._row(n) for n in chunk], has_next,
                                 self._nav())
 

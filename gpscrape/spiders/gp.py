@@ -19,7 +19,8 @@ yielded), `listings` (listing-only pages yielded), `filtered` (records left out 
 series/since/limit), `missing` (404, or a page with neither article nor listing),
 `quarantined` (pages that failed extraction), `failed` (requests that failed for good, after
 retries, or redirected off the site or in a loop), `robots_refused` (forbidden by robots.txt).
-The spider's `failures` and `missing` lists hold `(url, reason)` for the run summary.
+The spider's `failures` and `missing` lists hold `(url, reason)` for the run summary;
+`left_out` holds the records series/since left out (the incremental middleware remembers them).
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from gpscrape import urls
+from gpscrape.archive.middleware import WARC_DATE
 from gpscrape.extract import EXTRACTOR_VERSION, PageRecord
+from gpscrape.incremental.filters import LeftOut, RecordFilter
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.outcome import judge_page
 
@@ -103,6 +106,7 @@ class GpSpider(Spider):
         self._seeds = seeds.split(",") if isinstance(seeds, str) else seeds
         self.failures: list[tuple[str, str]] = []  # (url, reason) of requests failed for good
         self.missing: list[tuple[str, str]] = []  # (url, reason) of pages counted as missing
+        self.left_out: list[LeftOut] = []  # records series/since left out (not limit)
         self._seen_records: set[tuple[str, int]] = set()
         self._seen_pages: set[str] = set()
         self._seen_links: set[str] = set()
@@ -220,7 +224,7 @@ class GpSpider(Spider):
         return QuarantineItem(
             url=response.url,
             reason=reason,
-            fetched_at=datetime.now(UTC),
+            fetched_at=fetched_at(response),
             record_no=urls.record_no_of(response.url),
             content_sha256=hashlib.sha256(response.body).hexdigest(),
             extractor_version=EXTRACTOR_VERSION,
@@ -247,7 +251,7 @@ class GpSpider(Spider):
         stats = self.crawler.stats
         item = PageItem(
             record=record,
-            fetched_at=datetime.now(UTC),
+            fetched_at=fetched_at(response),
             content_sha256=hashlib.sha256(response.body).hexdigest(),
             extractor_version=EXTRACTOR_VERSION,
             etag=_header(response, "ETag"),
@@ -259,6 +263,9 @@ class GpSpider(Spider):
             return
         if not self._wanted(record):
             stats.inc_value("gpscrape/filtered")
+            if not self.record_filter.keeps(record.series, record.published):
+                self.left_out.append(LeftOut(record.record_no, record.url, record.series,
+                                             record.published))
             return
         self._article_records += 1
         stats.inc_value("gpscrape/records")
@@ -266,12 +273,15 @@ class GpSpider(Spider):
         if self.limit is not None and self._article_records >= self.limit:
             raise CloseSpider("limit_reached")
 
+    @property
+    def record_filter(self) -> RecordFilter:
+        """The run's series/since/limit (recorded with its archive, used by recovery)."""
+        return RecordFilter(self.series, self.since, self.limit)
+
     def _wanted(self, record: PageRecord) -> bool:
         if self.limit is not None and self._article_records >= self.limit:
             return False
-        if self.series and (record.series or "").casefold() != self.series:
-            return False
-        return not (self.since and (record.published is None or record.published < self.since))
+        return self.record_filter.keeps(record.series, record.published)
 
     def on_error(self, failure: Failure) -> Iterator[QuarantineItem]:
         """Report a request that failed for good (after retries), or count a robots.txt refusal."""
@@ -306,6 +316,12 @@ def download_error(error: BaseException) -> str:
     if reasons and message.startswith("[<"):
         message = "; ".join(download_error(getattr(r, "value", r)) for r in reasons)
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+def fetched_at(response: Response) -> datetime:
+    """When the response was received: its archived WARC-Date (what a rebuild reads back),
+    else now (archiving off, or a response from Scrapy's HTTP cache)."""
+    return response.meta.get(WARC_DATE) or datetime.now(UTC)
 
 
 def _header(response: Response, name: str) -> str | None:
