@@ -44,6 +44,11 @@ class Item:
     kind: str = "other"
     block: Block | None = None
 
+    @property
+    def line(self) -> Block:
+        """The item as a block (a split-off heading or text keeps its block's hints)."""
+        return self.block or Block(self.text)
+
 
 @dataclass(slots=True)
 class Head:
@@ -141,15 +146,22 @@ def _items(blocks: list[Block]) -> list[Item]:
 
 def _second_title_line(blocks: list[Block], i: int) -> bool:
     """The second line of a title printed over two lines (`War against Malaria:` / `Will
-    the vaccine be a gamechanger?`): not a heading of its own."""
+    the vaccine be a gamechanger?`, or a subtitle such as `Four key takeaways …`): not a
+    heading of its own."""
     if i == 0:
         return False
     first, block = blocks[i - 1], blocks[i]
-    return (first.text.endswith(":") and is_title_like(first) and not is_paragraph(first)
-            and heading_key(first.text) not in KNOWN_HEADINGS and not heading_kind(first.text)
-            and is_title_like(block) and not is_paragraph(block)
-            and not is_author_line(block.text)) or (
-        is_subtitle(block.text) and is_title_like(first) and not is_paragraph(first))
+    if not (_short_title_line(first) and is_title_like(block)):
+        return False
+    if is_subtitle(block.text):
+        return True
+    return (first.text.endswith(":") and not heading_kind(first.text)
+            and heading_key(first.text) not in KNOWN_HEADINGS
+            and not is_paragraph(block) and not is_author_line(block.text))
+
+
+def _short_title_line(block: Block) -> bool:
+    return is_title_like(block) and not is_paragraph(block)
 
 
 def _analytic_starts(items: list[Item]) -> list[int]:
@@ -175,8 +187,10 @@ def _is_teaser_above(items: list[Item], headed: bool) -> bool:
     first = items[0]
     if first.heading:
         return False
-    if len(items) == 1 or items[1].heading:
-        return headed or len(items) > 1
+    if len(items) == 1:
+        return headed
+    if items[1].heading:
+        return True
     return (headed or any(it.heading for it in items[1:])) and not is_news_lede(first.text)
 
 
@@ -195,8 +209,7 @@ def _author_first_head(items: list[Item], limit: int) -> Head:
 
 def _title_line(it: Item) -> bool:
     """A line that can be a title: title-like, not running text, not a known heading."""
-    block = it.block or Block(it.text)
-    return (_titleish(it) and not is_paragraph(block) and not _author(it)
+    return (_titleish(it) and not is_paragraph(it.line) and not _author(it)
             and heading_key(it.text) not in KNOWN_HEADINGS)
 
 
@@ -285,8 +298,7 @@ def _after_head(head: Head) -> int:
 def _titleish(it: Item) -> bool:
     if it.heading and it.kind != "other":
         return False
-    block = it.block or Block(it.text)
-    return is_title_like(block) and not it.text.endswith(_TERMINAL[:3])
+    return is_title_like(it.line) and not it.text.endswith(_TERMINAL[:3])
 
 
 def _author(it: Item) -> bool:
@@ -296,8 +308,7 @@ def _author(it: Item) -> bool:
 
 def _teaser(it: Item) -> bool:
     """A teaser paragraph (running text, not a title line or an author line)."""
-    return (not it.heading and not is_author_line(it.text)
-            and is_paragraph(it.block or Block(it.text)))
+    return not it.heading and not is_author_line(it.text) and is_paragraph(it.line)
 
 
 def _topic(items: list[Item], head: Head, byline_people: list[str]) -> Topic:
