@@ -2,15 +2,17 @@
 
 A real globalpolitics.in page is 42 to 47 KB; about half of it is this chrome (an inline style
 sheet, analytics and menu scripts, a top menu with drop-downs and its hidden mobile copy, a
-footer of programme links). Every piece sits where a browser shows no article text: in
-`<style>`/`<script>`, or in containers a reader knows as navigation (`<nav>`, `menu`, `footer`,
-hidden). Built once at import; identical on every page.
+footer of links to the institute's site). Every piece sits where a browser shows no article
+text: in `<style>`/`<script>`, or in containers a reader knows as navigation (`<nav>`, `menu`,
+`footer`, hidden). Built once at import; identical on every page.
 """
 
 from __future__ import annotations
 
 from html import escape
 
+# The menus link the institute's own site, another host (a reserved name: never fetched).
+INSTITUTE = "https://nias.example.org"
 PROGRAMMES = (
     "International Strategic and Security Studies Programme",
     "Conflict Resolution and Peace Research Programme",
@@ -145,8 +147,9 @@ def _slug(text: str) -> str:
 
 
 def _menu_list(css: str) -> str:
-    groups = (("Programmes", "/programmes/", PROGRAMMES), ("Publications", "/publications/",
-              PUBLICATIONS), ("About", "/about/", ABOUT))
+    groups = (("Programmes", f"{INSTITUTE}/programmes/", PROGRAMMES),
+              ("Publications", f"{INSTITUTE}/publications/", PUBLICATIONS),
+              ("About", f"{INSTITUTE}/about/", ABOUT))
     items = []
     for name, root, entries in groups:
         links = "".join(
@@ -160,8 +163,8 @@ def _menu_list(css: str) -> str:
 
 def _footer() -> str:
     columns = []
-    for name, root, entries in (("Programmes", "/programmes/", PROGRAMMES),
-                                ("About NIAS", "/about/", ABOUT)):
+    for name, root, entries in (("Programmes", f"{INSTITUTE}/programmes/", PROGRAMMES),
+                                ("About NIAS", f"{INSTITUTE}/about/", ABOUT)):
         links = "".join(f"<li><a href=\"{root}{_slug(e)}.php\">{escape(e)}</a></li>"
                         for e in entries)
         columns.append(f"<div class=\"col-md-4\"><h5>{name}</h5><ul>{links}</ul></div>")
