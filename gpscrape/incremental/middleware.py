@@ -116,11 +116,20 @@ class IncrementalMiddleware:
         return self._conditional(item, record_no)
 
     def _conditional(self, request: Request, record_no: int) -> Request:
-        headers = self.state.known[record_no].headers()
+        """A conditional request for the stored page: the validators belong to the URL the
+        record was stored under (another URL of the record, e.g. one a sidebar links, serves a
+        page with its own label line and so its own ETag)."""
+        stored = self.state.known[record_no]
+        headers = stored.headers()
         if not headers:
             return request
         allowed = [NOT_MODIFIED, *self.crawler.settings.getlist("HTTPERROR_ALLOWED_CODES")]
+        here, there = urlsplit(request.url), urlsplit(stored.url)
+        url = request.url
+        if _bare_host(there.hostname) == _bare_host(here.hostname):
+            url = urlunsplit((here.scheme, here.netloc, there.path, there.query, ""))
         return request.replace(
+            url=url,
             headers={**request.headers.to_unicode_dict(), **headers},
             callback=self._revalidated, cb_kwargs={"callback": request.callback},
             meta={**request.meta, "handle_httpstatus_list": allowed},
