@@ -37,8 +37,9 @@ The site (see docs of each module):
   or none does, so every field but `url`/`series_raw` is the same whichever URL is fetched.
 - Every article has a PREVIOUS COMMENTS sidebar (30-45 entries where the site has that many,
   `Month YYYY | CWA # N`, author or `Name | bio`, title cut at its colon) linking the next
-  record, the previous one and earlier ones, so from any article every record is reachable. Links are root-relative or
-  absolute (`base_url`, standing in for the site's mixed `http://` links).
+  record, the previous one and earlier ones, so from any article every record is reachable.
+  Links are root-relative or absolute (`base_url`, standing in for the site's mixed `http://`
+  links).
 - Pages weigh what the real site's do (mean about 43 KB): an inline style sheet, analytics and
   menu scripts, a top menu with drop-downs and its hidden mobile copy, a footer (`chrome.py`).
 - Markup styles: `legacy` (divs, `<p><strong>` headings, label printed twice, `&nbsp;` byline),
