@@ -7,7 +7,7 @@ pipelines and Parquet writing (the run report's own timing, without interpreter 
 the wall time of the whole command. The goal is at least 400 pages/s; it prints the figures
 and never fails on them.
 
-    python benchmarks/rebuild_speed.py [--records 1500] [--seed 0] [--cpu 0] [--rounds 3]
+    python benchmarks/rebuild_speed.py [--records 2000] [--seed 0] [--cpu 0] [--rounds 3]
         [--json]
 """
 
@@ -24,6 +24,9 @@ import time
 from pathlib import Path
 
 import _results
+from _pages import size_note
+
+from gpscrape.mirror import MirrorSite
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING",
@@ -60,7 +63,7 @@ def rebuild(warc: Path, output: Path, cpu: int) -> tuple[dict, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=1500)
+    parser.add_argument("--records", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cpu", type=int, default=0, help="CPU to pin the rebuild to")
     parser.add_argument("--rounds", type=int, default=3, help="rebuilds from the one archive")
@@ -91,7 +94,8 @@ def main() -> None:
             [_results.ratio("rebuild pages/s on one core", statistics.median(rates),
                             f">= {GOAL:.0f}", runs=rates)],
             [f"{pages} pages replayed from {size:.1f} MiB of WARC ({args.records}-record "
-             f"mirror), pinned to CPU {args.cpu}"])
+             f"mirror, {size_note(MirrorSite.generate(records=args.records, seed=args.seed))}),"
+             f" pinned to CPU {args.cpu}"])
 
 
 if __name__ == "__main__":

@@ -144,7 +144,7 @@ def test_expected_records_follow_the_contract(site: MirrorSite) -> None:
         assert all(s.kind in {"what_happened", "background", "what_it_means", "in_the_news",
                               "issues_at_large", "in_perspective", "other"}
                    for t in record.topics for s in t.sections)
-        assert 5 <= len(record.listing) <= 40
+        assert 30 <= len(record.listing) <= 45
         for entry in record.listing:
             assert entry.record_no in numbers and entry.record_no != number
             assert entry.url is not None and f"recordNo={entry.record_no}" in entry.url

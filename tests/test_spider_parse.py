@@ -12,6 +12,7 @@ from scrapy.utils.test import get_crawler
 
 from gpscrape import outcome as outcome_module
 from gpscrape.extract import ExtractError, PageRecord
+from gpscrape.extract.response import Read, page_links
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.spiders import gp
 
@@ -40,7 +41,11 @@ def extractor(monkeypatch, outcome) -> None:
             raise outcome
         return outcome
 
+    def fake_response(page):  # the spider's path: the record and links from one tree
+        return Read(fake(page.body, page.url), page_links(page.selector), reparsed=False)
+
     monkeypatch.setattr(outcome_module, "extract_page", fake)
+    monkeypatch.setattr(outcome_module, "extract_response", fake_response)
 
 
 def test_a_record_is_yielded_with_fetch_metadata(monkeypatch) -> None:

@@ -1,4 +1,12 @@
-"""`WarcWriter`: request/response pairs to gzip WARC files, rolled over by size, crash-safe."""
+"""`WarcWriter`: request/response pairs to gzip WARC files, rolled over by size, crash-safe.
+
+Each exchange is written and flushed to the operating system before `write` returns, so a killed
+process (SIGKILL) loses nothing. Forcing the bytes to the disk (fsync) takes about a millisecond
+and would stall the crawl's reactor thread on every response; a background thread does it
+instead, for all the writes of `sync_interval` seconds at once. A power loss or an operating
+system crash can therefore cost the responses of the last `sync_interval` seconds (plus the time
+one fsync takes); closing or rolling over a file fsyncs it on the spot.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,7 @@ import fcntl
 import io
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -58,30 +67,44 @@ def header_pairs(headers: object) -> Headers:
 
 class WarcWriter:
     """Appends exchanges to `directory/gpscrape-<run_id>-<n>.warc.gz.open`, one gzip member per
-    record, each exchange flushed and fsynced; a file over `max_bytes` is closed (renamed
-    without `.open`) and the next one started."""
+    record, each exchange flushed; a file over `max_bytes` is closed (renamed without `.open`)
+    and the next one started.
+
+    `sync_interval`: seconds between the background fsyncs that group the writes (see the
+    module's docstring); 0 fsyncs every exchange before `write` returns. `info`: extra fields
+    for each file's warcinfo record (e.g. the run's filters).
+    """
 
     def __init__(self, directory: Path, run_id: str, max_bytes: int = 100 * 1024 * 1024,
-                 info: dict[str, str] | None = None) -> None:
-        """`info`: extra fields for each file's warcinfo record (e.g. the run's filters)."""
+                 sync_interval: float = 1.0, info: dict[str, str] | None = None) -> None:
         if max_bytes <= 0:
             raise ValueError(f"max_bytes must be positive, not {max_bytes}")
+        if sync_interval < 0:
+            raise ValueError(f"sync_interval must not be negative, not {sync_interval}")
         self.directory = Path(directory)
         self.run_id = run_id
         self.max_bytes = max_bytes
+        self.sync_interval = sync_interval
         self.info = dict(info or {})
         self._number = 0
         self._path: Path | None = None
         self._handle: io.BufferedWriter | None = None
         self._warc: _WarcioWriter | None = None
+        self._syncer: BackgroundSync | None = None
 
     def open(self) -> WarcWriter:
         self.directory.mkdir(parents=True, exist_ok=True)
         seal_open_files(self.directory)
+        if self.sync_interval > 0 and self._syncer is None:
+            self._syncer = BackgroundSync(self.sync_interval)
         return self
 
     def write(self, exchange: Exchange) -> None:
-        """Write the request and response records of one exchange, then flush and fsync."""
+        """Write the request and response records of one exchange and flush them to the
+        operating system; fsync them now (`sync_interval` 0) or with the next background sync.
+        Raises the `OSError` of a failed background fsync."""
+        if self._syncer is not None:
+            self._syncer.check()
         if self._warc is None:
             self._start_file()
         assert self._warc is not None and self._handle is not None
@@ -105,13 +128,19 @@ class WarcWriter:
         self._warc.write_record(request)
         self._warc.write_record(response)
         self._handle.flush()
-        os.fsync(self._handle.fileno())
+        if self._syncer is None:
+            os.fsync(self._handle.fileno())
+        else:
+            self._syncer.pending(self._handle)
         if self._handle.tell() >= self.max_bytes:
             self._close_file()
 
     def close(self) -> None:
-        """Close the current file (it loses its `.open` suffix)."""
+        """Close the current file (fsynced; it loses its `.open` suffix); stop the syncs."""
         self._close_file()
+        if self._syncer is not None:
+            self._syncer.stop()
+            self._syncer = None
 
     def __enter__(self) -> WarcWriter:
         return self.open()
@@ -138,12 +167,65 @@ class WarcWriter:
     def _close_file(self) -> None:
         if self._handle is None or self._path is None:
             return
+        if self._syncer is not None:
+            self._syncer.detach()  # waits for a background fsync of this file to end
         self._handle.flush()
         os.fsync(self._handle.fileno())
         self._handle.close()
         os.replace(self._path, _closed_name(self._path))
         fsync_dir(self.directory)
         self._handle = self._warc = self._path = None
+
+
+class BackgroundSync:
+    """A thread that fsyncs the file last handed to `pending`, at most once per `interval`
+    seconds, so that the writing thread never waits for the disk."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._handle: io.BufferedWriter | None = None
+        self._lock = threading.Lock()  # held while a file is fsynced, and to change `_handle`
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._error: OSError | None = None
+        self._thread = threading.Thread(target=self._run, name="gpscrape-warc-fsync",
+                                        daemon=True)
+        self._thread.start()
+
+    def pending(self, handle: io.BufferedWriter) -> None:
+        """`handle` holds flushed writes not yet on the disk."""
+        self._handle = handle
+        self._wake.set()
+
+    def detach(self) -> None:
+        """Forget the current file (about to be closed), once a running fsync of it ends."""
+        with self._lock:
+            self._handle = None
+
+    def check(self) -> None:
+        """Raise the error of a failed background fsync, once."""
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            if self._stopping.is_set():
+                return
+            self._wake.clear()
+            with self._lock:
+                if self._handle is not None:
+                    try:
+                        os.fsync(self._handle.fileno())
+                    except OSError as error:
+                        self._error = error
+            self._stopping.wait(self.interval)  # the next interval's writes share one fsync
 
 
 def seal_open_files(directory: Path) -> list[Path]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode
@@ -42,9 +43,12 @@ _CHROME_TAGS = _CHROME_CONTAINERS | {"nav", "footer", "form", "aside", "td", "tr
                                      "h3", "h4", "h5", "h6"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])  # the same, as bytes
 _TAG = re.compile(rb"<\s*[a-zA-Z!/]")
 _LISTING_MARK = re.compile(r"CWA\s*#\s*\d|PREVIOUS\s+COMMENTS", re.I)
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+_UTF8_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False,
+                                encoding="utf-8")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
@@ -61,8 +65,15 @@ class Block:
 
 def decode(html: bytes | str) -> str:
     """Bytes to text, honouring a BOM or a declared charset, never failing on bad bytes."""
+    return _decode(html)[0]
+
+
+def _decode(html: bytes | str) -> tuple[str, bool, bytes | None]:
+    """`decode`; whether the text may hold control characters (false when it was decoded by an
+    ASCII-compatible codec from bytes holding none); and the bytes when they are UTF-8 without
+    control characters (lxml parses them faster than the text)."""
     if isinstance(html, str):
-        return html
+        return html, True, None
     if not html.strip():
         raise ExtractError("empty page", no_content=True)
     if b"\x00" in html[:2048] and not html.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -71,29 +82,71 @@ def decode(html: bytes | str) -> str:
         raise ExtractError("not HTML: no markup found")
     if not html.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:  # valid UTF-8 with non-ASCII bytes is UTF-8, whatever the page declares
-            return html.decode("utf-8-sig")
+            text = html.decode("utf-8-sig")
         except UnicodeDecodeError:
             if html_body_declared_encoding(html) is None:  # the web's default: windows-1252
-                return html.decode("cp1252", errors="replace")
+                return html.decode("cp1252", errors="replace"), _has_control_bytes(html), None
+        else:
+            control = _has_control_bytes(html)
+            return text, control, None if control else html
     _encoding, text = html_to_unicode(None, html)
-    return text
+    return text, True, None
+
+
+def _has_control_bytes(html: bytes) -> bool:
+    return len(html.translate(None, _CONTROL_BYTES)) != len(html)
+
+
+def has_markup(html: bytes) -> bool:
+    """Whether a page has text and a tag early on (else `decode` rejects it)."""
+    return bool(html.strip()) and _TAG.search(html[:65536]) is not None
 
 
 def parse_blocks(html: bytes | str) -> list[Block]:
     """Render a page to its ordered text blocks."""
-    text = _CONTROL.sub("", decode(html))
+    text, maybe_control, utf8 = _decode(html)
+    if maybe_control:
+        text = _CONTROL.sub("", text)
     if not text.strip():
         raise ExtractError("empty page", no_content=True)
     if "<" not in text[:65536]:
         raise ExtractError("not HTML: no markup found")
-    text = _XML_DECL.sub("", text, count=1)
+    if utf8 is not None and not _XML_DECL.match(text):
+        source: str | bytes = utf8  # the same text, parsed from its bytes
+        parser = _UTF8_PARSER
+    else:
+        source, parser = _XML_DECL.sub("", text, count=1), _PARSER
     try:
-        root = etree.fromstring(text, _PARSER)
+        root = etree.fromstring(source, parser)
     except (etree.ParserError, ValueError) as error:
         raise ExtractError(f"not parseable as HTML: {error}") from error
     if root is None:
         raise ExtractError("not parseable as HTML: no document")
     return _collect(root)
+
+
+def blocks_of_tree(root: etree._Element) -> list[Block]:
+    """The blocks of a document another parser built (parsel's, for one).
+
+    Our parser drops comments and processing instructions, joining the text around them; they
+    are dropped here the same way, in place, so that both trees give the same blocks.
+    """
+    for node in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
+        _drop_keeping_tail(node)
+    return _collect(root)
+
+
+def _drop_keeping_tail(node: etree._Element) -> None:
+    parent = node.getparent()
+    if parent is None:
+        return
+    if node.tail:
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
 
 
 def _is_chrome(el: etree._Element) -> bool:
@@ -103,14 +156,24 @@ def _is_chrome(el: etree._Element) -> bool:
         return not _holds_listing(el)
     if tag == "form":
         return len("".join(el.itertext())) < _SMALL_FORM
-    attrib = el.attrib
-    if not attrib:
-        return False
-    if "hidden" in attrib or _HIDDEN_STYLE.search(attrib.get("style", "")):
+    get = el.get
+    if get("hidden") is not None:
         return True
-    names = f"{attrib.get('class', '')} {attrib.get('id', '')}"
-    return (tag in _CHROME_CONTAINERS and _CHROME_ATTR.search(names) is not None
-            and not _holds_listing(el))
+    style = get("style")
+    if style is not None and _HIDDEN_STYLE.search(style):
+        return True
+    if tag not in _CHROME_CONTAINERS:
+        return False
+    names, ident = get("class"), get("id")
+    if names is None and ident is None:
+        return False
+    return _chrome_names(f"{names or ''} {ident or ''}") and not _holds_listing(el)
+
+
+@lru_cache(maxsize=4096)
+def _chrome_names(names: str) -> bool:
+    """Whether `class id` names a navigation container (pages repeat the same few names)."""
+    return _CHROME_ATTR.search(names) is not None
 
 
 def _holds_listing(el: etree._Element) -> bool:

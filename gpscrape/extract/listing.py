@@ -147,11 +147,32 @@ def _fill_link(entry: ListingEntry, block: Block, page_url: str) -> None:
 
 
 def absolute(href: str, page_url: str) -> str:
-    """A link made absolute against the page URL (with fast paths for the usual forms)."""
+    """A link made absolute against the page URL: absolute, root-relative and same-folder links
+    (`view.php?recordNo=5`) without a `urljoin` each; other forms through `urljoin`."""
     if href.startswith(("http://", "https://")):
         return href
     if href.startswith("/") and not href.startswith("//"):
         scheme, sep, rest = page_url.partition("://")
         if sep:
             return f"{scheme}://{rest.split('/', 1)[0]}{href}"
+    if _FILE_HREF.fullmatch(href):
+        return _folder(page_url) + href
     return urljoin(page_url, href)
+
+
+# A file name in the page's folder, maybe with a query: `urljoin` would only replace the last
+# path segment (no dot segments, scheme, fragment, empty query or tab/newline to drop).
+_FILE_HREF = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.~-]*(?:\?[^#\t\n\r]+)?")
+
+
+_FOLDERS: dict[str, str] = {}
+
+
+def _folder(page_url: str) -> str:
+    """The page URL's folder, as `urljoin` resolves against it (`http://h/a/`); one per page."""
+    folder = _FOLDERS.get(page_url)
+    if folder is None:
+        if len(_FOLDERS) >= 64:
+            _FOLDERS.clear()
+        folder = _FOLDERS[page_url] = urljoin(page_url, "x")[:-1]
+    return folder

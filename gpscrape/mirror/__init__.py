@@ -35,10 +35,13 @@ The site (see docs of each module):
   `url=` value (the canonical label when absent). Unknown recordNos and paths answer 404.
 - Each record is linked under one or two URLs (`article_targets`); all of them carry `ArticleNo`
   or none does, so every field but `url`/`series_raw` is the same whichever URL is fetched.
-- Every article has a PREVIOUS COMMENTS sidebar (5-40 entries, `Month YYYY | CWA # N`, author
-  or `Name | bio`, title cut at its colon) linking the next record, the previous one and
-  earlier ones, so from any article every record is reachable. Links are root-relative or
-  absolute (`base_url`, standing in for the site's mixed `http://` links).
+- Every article has a PREVIOUS COMMENTS sidebar (30-45 entries where the site has that many,
+  `Month YYYY | CWA # N`, author or `Name | bio`, title cut at its colon) linking the next
+  record, the previous one and earlier ones, so from any article every record is reachable.
+  Links are root-relative or absolute (`base_url`, standing in for the site's mixed `http://`
+  links).
+- Pages weigh what the real site's do (mean about 43 KB): an inline style sheet, analytics and
+  menu scripts, a top menu with drop-downs and its hidden mobile copy, a footer (`chrome.py`).
 - Markup styles: `legacy` (divs, `<p><strong>` headings, label printed twice, `&nbsp;` byline),
   `pipe` (table rows, byline cell, one `<td>` of `<br>`-separated paragraphs, `<b>` headings),
   `modern` (`<article>`, `<h3>`), `cwa` (the CWA Commentary template), opt-in `font`.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import zlib
 from html import escape
 
+from gpscrape.mirror.chrome import FOOT_SCRIPT, FOOTER, HEAD_SCRIPTS, MOBILE_MENU, STYLE, TOP_MENU
 from gpscrape.mirror.layout import AUTHOR, BYLINE, HEADING, LABEL, PARA, TOPIC_TITLE, Block, Layout
 
 EMAIL = "gp.alerts@example.org"
@@ -17,12 +18,6 @@ NIAS = (
     "Indian Institute of Science Campus, Bangalore",
 )
 ALERTS = "For any further information or to subscribe to GP alerts send an email to"
-HEAD_SCRIPT = (
-    "var gpMenu = {open: false, hint: \"What happened? In the news PREVIOUS COMMENTS\"};\n"
-    "function toggleMenu() { gpMenu.open = !gpMenu.open; }"
-)
-FOOT_SCRIPT = "document.addEventListener('DOMContentLoaded', function () { toggleMenu(); });"
-STYLE = "body{font-family:serif} .sidebar{float:right;width:30%} td{vertical-align:top}"
 
 
 def t(text: str) -> str:
@@ -31,20 +26,20 @@ def t(text: str) -> str:
 
 
 def page(title: str, body: str, nav: tuple[str, str]) -> str:
-    """The document shell: head, menu, content, footer and scripts."""
+    """The document shell: head (style sheet, scripts), menus, content, footer and scripts."""
     home, europe = nav
+    scripts = "".join(f"<script>{script}</script>\n" for script in HEAD_SCRIPTS)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<title>{t(title)} | Global Politics</title>\n<style>{STYLE}</style>\n"
-        f"<script>{HEAD_SCRIPT}</script>\n</head>\n<body>\n"
+        f"{scripts}</head>\n<body>\n{TOP_MENU}\n{MOBILE_MENU}\n"
         "<div id=\"menu\"><ul>"
         f"<li><a href=\"{escape(home)}\">Home</a></li>"
         f"<li><a href=\"{escape(europe)}\">Europe</a></li>"
         "<li><a href=\"#\">About NIAS</a></li><li><a href=\"#\">Contact</a></li></ul></div>\n"
-        f"{body}\n"
-        "<div id=\"footer\"><p>Copyright &copy; NIAS Global Politics. All rights reserved.</p>"
-        "<p>School of Conflict and Security Studies</p></div>\n"
-        f"<script>{FOOT_SCRIPT}</script>\n</body>\n</html>\n"
+        f"<div class=\"container\"><div class=\"row\">\n{body}\n</div></div>\n"
+        f"{FOOTER}\n<script>{FOOT_SCRIPT}</script>\n</body>\n</html>\n"
     )
 
 
@@ -202,12 +197,15 @@ def _sidebar(layout: Layout) -> str:
     if not layout.links:
         return ""
     entries = [
-        f"<div class=\"entry\"><p>{t(link.month_line)}</p><p>{t(link.author_line)}</p>"
-        f"<p><a href=\"{escape(link.href)}\">{t(link.title)}</a></p></div>"
+        "<div class=\"entry media\"><div class=\"media-body\">"
+        f"<p class=\"entry-date\">{t(link.month_line)}</p>"
+        f"<p class=\"entry-author\">{t(link.author_line)}</p>"
+        f"<p class=\"entry-title\"><a href=\"{escape(link.href)}\">"
+        f"{t(link.title)}</a></p></div></div>"
         for link in layout.links
     ]
     heading = "<p><b>PREVIOUS COMMENTS</b></p>"
-    return f"<div class=\"sidebar\">\n{heading}\n" + "\n".join(entries) + "\n</div>\n"
+    return f"<div class=\"sidebar col-md-3\">\n{heading}\n" + "\n".join(entries) + "\n</div>\n"
 
 
 def _font_block(block: Block) -> str:

@@ -20,7 +20,8 @@ from gpscrape.mirror.urls import article_targets, parse_target
 
 DEFAULT_BASE = "http://127.0.0.1/"
 DEFAULT_DISALLOW: tuple[str, ...] = ("/admin/",)
-SIDEBAR_WINDOW = 40
+SIDEBAR_WINDOW = 48
+SIDEBAR_ENTRIES = (30, 45)  # as many as a real page's PREVIOUS COMMENTS
 MODIFIED_EPOCH = datetime(2026, 2, 1, tzinfo=UTC)
 
 
@@ -176,8 +177,8 @@ class MirrorSite:
 
     # --- sidebar --------------------------------------------------------------------------
     def _sidebar(self, entry: Entry) -> list[tuple[Entry, str, bool]]:
-        """PREVIOUS COMMENTS (5-40 entries, newest first): the next and previous records, then
-        others drawn from earlier records."""
+        """PREVIOUS COMMENTS (30-45 entries where the site has them, newest first): the next
+        and previous records, then others drawn from earlier records."""
         rng = rng_for(self.seed, entry.record_no, "sidebar")
         position = entry.index
         chosen: set[int] = set()
@@ -185,7 +186,7 @@ class MirrorSite:
             chosen.add(position + 1)
         if position > 0:
             chosen.add(position - 1)
-        wanted = rng.randint(5, 40)
+        wanted = rng.randint(*SIDEBAR_ENTRIES)
         # Earlier records; the first ones also see the rest of the first window (fixed at
         # generation, so adding records never changes an old sidebar beyond its `next` link).
         window = min(SIDEBAR_WINDOW, self.catalog.planned)

@@ -43,7 +43,7 @@ from gpscrape.archive.middleware import WARC_DATE
 from gpscrape.extract import EXTRACTOR_VERSION, PageRecord
 from gpscrape.incremental.filters import LeftOut, RecordFilter
 from gpscrape.items import PageItem, QuarantineItem
-from gpscrape.outcome import judge_page
+from gpscrape.outcome import judge_page, judge_response
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -169,14 +169,12 @@ class GpSpider(Spider):
             self._seen_pages.add(page)
         return Request(url, callback=self.parse, errback=self.on_error)
 
-    def _follow(self, response: Response, record: PageRecord | None) -> Iterator[Request]:
+    def _follow(self, response: Response, record: PageRecord | None,
+                hrefs: list[str]) -> Iterator[Request]:
         if self.backfill:
             return
-        hrefs: list[str] = []
-        if isinstance(response, TextResponse):
-            hrefs = response.css("a::attr(href)").getall()
         if record is not None:
-            hrefs += [entry.url for entry in record.listing if entry.url]
+            hrefs = hrefs + [entry.url for entry in record.listing if entry.url]
         origin = "/".join(response.url.split("/", 3)[:3])  # scheme://host[:port]
         for href in hrefs:
             href = href.strip()
@@ -207,7 +205,10 @@ class GpSpider(Spider):
         if response.status == 404:
             self._count_missing(response.url, "HTTP 404")
             return
-        outcome = judge_page(response.body, response.url)
+        if isinstance(response, TextResponse):  # one parse: the record and links from one tree
+            outcome, hrefs = judge_response(response)
+        else:
+            outcome, hrefs = judge_page(response.body, response.url), []
         record = outcome.record
         if outcome.missing is not None and urls.record_key(response.url) is None:
             self.crawler.stats.inc_value("gpscrape/index_pages")  # links only: nothing missing
@@ -217,7 +218,7 @@ class GpSpider(Spider):
             yield self._quarantine(response, outcome.broken)
         if record is not None and self._is_new_after_redirect(response):
             yield from self._emit(record, response)
-        yield from self._follow(response, record)
+        yield from self._follow(response, record, hrefs)
 
     def _quarantine(self, response: Response, reason: str) -> QuarantineItem:
         self.crawler.stats.inc_value("gpscrape/quarantined")

@@ -1,0 +1,88 @@
+"""A fetched page's record and links from the tree the crawler parsed once.
+
+Scrapy gives each HTML response a parsel `Selector`: the page decoded by Scrapy's rules and
+parsed by lxml. `extract_response` reads the page record and the page's links from that one tree,
+so the crawler never parses a page twice. `extract_page(html, url)` stays the entry point for
+saved pages; both give the same record wherever Scrapy decodes the page to the same text as
+`blocks.decode`. Where the two may differ (a page that is neither valid UTF-8 nor plain ASCII
+under an ASCII-compatible charset, or one holding control characters, which our parse drops),
+the record is read from the bytes instead (`Read.reparsed`).
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from typing import Protocol
+
+from lxml import etree
+from parsel import Selector
+
+from gpscrape.extract.blocks import blocks_of_tree, has_markup
+from gpscrape.extract.page import extract_blocks, extract_page
+from gpscrape.extract.record import PageRecord
+
+_LINKS = etree.XPath("//a/@href", smart_strings=False)
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
+_ASCII_SUPERSETS = frozenset(("utf-8", "cp1252", "iso8859-1", "ascii"))
+
+
+class HtmlResponse(Protocol):
+    """What `extract_response` reads of a Scrapy `TextResponse`."""
+
+    url: str
+    body: bytes
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def encoding(self) -> str: ...
+
+    @property
+    def selector(self) -> Selector: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A page's record, its links (`href` values, as written) and how the record was read."""
+
+    record: PageRecord
+    links: list[str]
+    reparsed: bool  # read from the bytes: Scrapy's decoding may differ from ours on this page
+
+
+def page_links(selector: Selector) -> list[str]:
+    """Every `<a href>` of the page, in document order."""
+    return _LINKS(selector.root)
+
+
+def extract_selector(selector: Selector, url: str) -> tuple[PageRecord, list[str]]:
+    """The page record and links of a page parsel parsed (comments in its tree are dropped)."""
+    return extract_blocks(blocks_of_tree(selector.root), url), page_links(selector)
+
+
+def extract_response(response: HtmlResponse) -> Read:
+    """The page record and links of a fetched HTML page, parsed once where the decodings agree.
+
+    Raises `ExtractError` as `extract_page` does.
+    """
+    if same_text(response):
+        record, links = extract_selector(response.selector, response.url)
+        return Read(record, links, reparsed=False)
+    record = extract_page(response.body, response.url)
+    return Read(record, page_links(response.selector), reparsed=True)
+
+
+def same_text(response: HtmlResponse) -> bool:
+    """Whether Scrapy's text of the page is the text `blocks.decode` gives, control characters
+    aside (none may occur), and parsel parsed it as HTML."""
+    body = response.body
+    if not has_markup(body) or len(body.translate(None, _CONTROL_BYTES)) != len(body):
+        return False
+    if response.selector.type != "html":
+        return False
+    encoding = codecs.lookup(response.encoding).name
+    if body.isascii():
+        return encoding in _ASCII_SUPERSETS
+    return encoding == "utf-8" and "\ufffd" not in response.text

@@ -1,0 +1,47 @@
+"""The extractor's fast paths give what the general ones give: links made absolute without
+`urljoin`, control characters found from the bytes, chrome names judged once per page."""
+
+from __future__ import annotations
+
+import random
+import string
+from urllib.parse import urljoin
+
+import pytest
+
+from gpscrape.extract.blocks import parse_blocks
+from gpscrape.extract.listing import absolute
+
+BASES = ("http://h/", "http://h", "http://h?x=1", "http://h/a/b.php?x=1#f", "http://h/a/./b/../c.php",
+         "https://globalpolitics.in/TWTW_view_articles.php?url=The%20World&recordNo=890",
+         "http://h:8000/dir/", "http://h/a/..", "file:///x/y", "http://user@h/a/b", "HTTP://H/A/")
+HREF_CHARS = string.ascii_letters + string.digits + "_.~-?#/=&%: ;\\\t\r\n\x00\x7f\u00e9\xa0"
+
+
+def test_links_are_made_absolute_as_urljoin_does() -> None:
+    rng = random.Random(5)
+    for _ in range(20_000):
+        href = "".join(rng.choice(HREF_CHARS) for _ in range(rng.randint(1, 12)))
+        base = rng.choice(BASES)
+        if not href.startswith(("http://", "https://", "/")):  # the forms this change serves
+            assert absolute(href, base) == urljoin(base, href), (base, href)
+    assert absolute("view.php?url=A B&recordNo=5", BASES[5]) == (
+        "https://globalpolitics.in/view.php?url=A B&recordNo=5")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "iso-8859-1"])
+def test_control_characters_are_dropped_whatever_the_decoding(encoding: str) -> None:
+    declared = "<meta charset=\"iso-8859-1\">" if encoding == "iso-8859-1" else ""
+    text = (f"<html><head>{declared}</head><body><p>Wh\x01at hap\x0bpened \u00e9</p>"
+            "<p>t\x7fwo</p></body></html>")
+    blocks = parse_blocks(text.encode(encoding))
+    assert [b.text for b in blocks] == ["What happened \u00e9", "two"]
+
+
+def test_chrome_names_are_judged_alike_on_every_element() -> None:
+    menu = "".join(f"<li class=\"menu-item\"><a href=\"#\">Item {n}</a></li>" for n in range(5))
+    html = (f"<html><body><div class=\"menu\"><ul>{menu}</ul></div>"
+            "<ul class=\"menu-item\"><li>Kept? no</li></ul><div class=\"entry\"><p>Kept</p></div>"
+            "<div id=\"nav\" hidden><p>Hidden</p></div><span style=\"DISPLAY : none\">x</span>"
+            "<b style=\"display:none\">bold kept</b></body></html>")
+    assert [b.text for b in parse_blocks(html.encode())] == ["Kept", "bold kept"]
