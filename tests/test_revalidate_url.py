@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
@@ -13,8 +15,11 @@ SIDEBAR = "http://127.0.0.1:9/TWTW_view_articles.php?url=The%20World%20This%20We
 
 
 def middleware(stored: str) -> IncrementalMiddleware:
+    """The middleware of a crawl of the site at 127.0.0.1:9 that knows record 5 at `stored`."""
     state = DatasetState(known={5: Validators(stored, '"abc"', None)})
-    return IncrementalMiddleware(get_crawler(), state, "revalidate", 25)
+    crawler = get_crawler()
+    crawler.spider = SimpleNamespace(allowed_domains=["127.0.0.1"], base_url="http://127.0.0.1:9/")
+    return IncrementalMiddleware(crawler, state, "revalidate", 25)
 
 
 def test_a_sidebar_url_of_a_known_record_is_revalidated_at_the_stored_url() -> None:
