@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from gpscrape.extract.names import person_key
 from gpscrape.extract.record import (
+    FieldInfo,
     ListingEntry,
     PageRecord,
     Section,
@@ -111,16 +112,22 @@ def _pandas_metadata(columns: Iterable[Column]) -> dict[bytes, bytes]:
     ).encode()}
 
 
+def _column_fields(record: type) -> list[FieldInfo]:
+    """The fields of `record` a table column mirrors: all but the nested records."""
+    return [f for f in record_fields(record) if f.type in ARROW_TYPES]
+
+
 def record_columns(record: type, prefix: str = "", required: tuple[str, ...] = ()
                    ) -> tuple[Column, ...]:
     """A column per field of `record` that is not a nested record, in declaration order, named
     `prefix` + the field's name; `required` names fields whose column is never null."""
-    return tuple(
-        Column(prefix + f.name, pa.list_(ARROW_TYPES[f.type]) if f.many else ARROW_TYPES[f.type],
-               f.description, nullable=f.nullable and f.name not in required,
-               vocabulary=f.vocabulary)
-        for f in record_fields(record) if f.type in ARROW_TYPES
-    )
+    columns = []
+    for f in _column_fields(record):
+        arrow = ARROW_TYPES[f.type]
+        columns.append(Column(prefix + f.name, pa.list_(arrow) if f.is_list else arrow,
+                              f.description, nullable=f.nullable and f.name not in required,
+                              vocabulary=f.vocabulary))
+    return tuple(columns)
 
 
 def _text_key(value: str | None) -> str:
@@ -300,10 +307,9 @@ def _fetch_values(item: PageItem) -> Row:
 def _copy(record: Any, prefix: str = "") -> Row:
     """The values of `record`'s column fields (`record_columns`), lists copied."""
     values = {}
-    for f in record_fields(type(record)):
-        if f.type in ARROW_TYPES:
-            value = getattr(record, f.name)
-            values[prefix + f.name] = list(value) if f.many else value
+    for f in _column_fields(type(record)):
+        value = getattr(record, f.name)
+        values[prefix + f.name] = list(value) if f.is_list else value
     return values
 
 

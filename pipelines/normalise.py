@@ -63,7 +63,7 @@ def _value(f: FieldInfo, value: Any) -> Any:
         return _record(value)
     if isinstance(value, str):
         text = paragraphs(value) if f.clean == PARAGRAPHS else line(value)
-        return text if text or not (f.nullable or f.many) else None
+        return text if text or not (f.nullable or f.is_list) else None
     if isinstance(value, list):
         items = [_value(f, v) for v in value]
         if f.clean == NAMES:

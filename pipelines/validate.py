@@ -60,7 +60,7 @@ def field_problems(record: Any) -> Iterator[str]:
         value = getattr(record, f.name)
         if f.type in RECORD_TYPES:
             yield from _nested_problems(f, value)
-        elif f.many:
+        elif f.is_list:
             check, _, plural = _TYPES[f.type]
             if not _list_of(value, check):
                 yield f"{f.name} is not a list of {'names' if f.clean == NAMES else plural}"
@@ -95,8 +95,8 @@ def record_problems(record: PageRecord) -> Iterator[str]:
     yield from field_problems(record)
     if isinstance(record.url, str) and not record.url.strip():
         yield "url is missing"
-    if isinstance(record.warnings, list) and not all(
-            isinstance(w, str) and w in WARNINGS for w in record.warnings):
+    if _list_of(record.warnings, _TYPES[str][0]) and not all(
+            w in WARNINGS for w in record.warnings):
         yield f"warnings {record.warnings!r} are not all codes of the warning vocabulary"
     if (record.published is None) != (record.published_precision is None):
         yield "published and published_precision must be both set or both null"

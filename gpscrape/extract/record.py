@@ -48,13 +48,14 @@ class FieldInfo:
     """One record field as its consumers see it.
 
     `type` is `int`, `str`, `date` or a nested record class (for a list, its items' type);
-    `nullable` says whether None is allowed (a list is never None, but empty). `vocabulary`
+    `nullable` says whether None is allowed (a list is never None, but empty). `clean` says
+    how the normaliser cleans its text (`LINE`, `PARAGRAPHS`, `NAMES`, `DATE`). `vocabulary`
     lists the values of a coded text field: with `closed`, a value outside it breaks the
     contract; an open vocabulary only lists the known values (a new series is still kept)."""
 
     name: str
     type: type
-    many: bool
+    is_list: bool
     nullable: bool
     description: str
     clean: str
@@ -183,8 +184,8 @@ def record_fields(record: type) -> tuple[FieldInfo, ...]:
     hints = get_type_hints(record)
     found = []
     for f in fields(record):
-        kind, many, nullable = _shape(hints[f.name])
-        found.append(FieldInfo(f.name, kind, many, nullable, **f.metadata[_INFO]))
+        kind, is_list, nullable = _shape(hints[f.name])
+        found.append(FieldInfo(f.name, kind, is_list, nullable, **f.metadata[_INFO]))
     return tuple(found)
 
 
