@@ -42,10 +42,14 @@ def _is_date(value: Any) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
 
 
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
 # Each scalar type: its check, and its name in a problem (singular, plural).
 _TYPES: dict[type, tuple[Callable[[Any], bool], str, str]] = {
     int: (_is_int, "an integer", "integers"),
-    str: (lambda v: isinstance(v, str), "text", "text"),
+    str: (_is_text, "text", "text"),
     date: (_is_date, "a date", "dates"),
 }
 
@@ -93,10 +97,10 @@ def record_problems(record: PageRecord) -> Iterator[str]:
     """Every way the record breaks the contract, as readable sentences: its fields against
     their declarations, then the rules between fields."""
     yield from field_problems(record)
-    if isinstance(record.url, str) and not record.url.strip():
+    if _is_text(record.url) and not record.url.strip():
         yield "url is missing"
-    if _list_of(record.warnings, _TYPES[str][0]) and not all(
-            w in WARNINGS for w in record.warnings):
+    # The codes are declared with their checks in `extract.warnings`, which reads the record.
+    if _list_of(record.warnings, _is_text) and not all(w in WARNINGS for w in record.warnings):
         yield f"warnings {record.warnings!r} are not all codes of the warning vocabulary"
     if (record.published is None) != (record.published_precision is None):
         yield "published and published_precision must be both set or both null"
