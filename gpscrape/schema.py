@@ -1,8 +1,11 @@
 """Every Parquet table of a gpscrape dataset: columns, Arrow types, keys and descriptions.
 
-This module is the one place that declares the tables. The writer writes with these schemas,
-the validator checks against them, and `gpscrape schema` renders them as the data dictionary
-(`docs/data-dictionary.md`). The flatten functions turn a page record into each table's rows.
+This module is the one place that declares the tables. The columns that mirror a field of the
+page record (name, type, nullability, vocabulary, description) are derived from the record's
+declaration (`gpscrape.extract.record`); the others (fetch metadata, counts, positions,
+history) are declared here. The writer writes with these schemas, and `gpscrape schema`
+renders them as the data dictionary (`docs/data-dictionary.md`). The flatten functions turn a
+page record into each table's rows.
 
 Types: dates are `date32`, timestamps `timestamp("us", tz="UTC")`, integers `int64` (read by
 pandas as the nullable `Int64`), lists Arrow lists, text Arrow strings.
@@ -13,22 +16,22 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from typing import Any
 
 import pyarrow as pa
 
 from gpscrape.extract.names import person_key
-from gpscrape.extract.vocab import (
-    AFRICA_WEEKLY,
-    CONFLICT_WEEKLY,
-    CWA_COMMENTARY,
-    EUROPE_MONITOR,
-    EUROPE_STUDIES,
-    STIR,
-    TWTW,
-    is_team,
+from gpscrape.extract.record import (
+    FieldInfo,
+    ListingEntry,
+    PageRecord,
+    Section,
+    Topic,
+    record_fields,
 )
+from gpscrape.extract.vocab import is_team
 from gpscrape.items import PageItem, QuarantineItem
 
 Row = dict[str, Any]
@@ -42,13 +45,8 @@ INTS = pa.list_(INT)
 TEXTS = pa.list_(TEXT)
 
 DESCRIPTION = b"description"
-
-# Allowed values of the coded columns (the data contract's vocabularies).
-SECTION_KINDS = ("what_happened", "background", "what_it_means", "in_the_news",
-                 "issues_at_large", "in_perspective", "other")
-PRECISIONS = ("day", "month", "year")
-SERIES = (TWTW, CONFLICT_WEEKLY, AFRICA_WEEKLY, STIR, EUROPE_MONITOR, EUROPE_STUDIES,
-          CWA_COMMENTARY)
+# Arrow types of the record's scalar field types (a list field is an Arrow list of them).
+ARROW_TYPES: dict[type, pa.DataType] = {int: INT, str: TEXT, date: DATE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +112,24 @@ def _pandas_metadata(columns: Iterable[Column]) -> dict[bytes, bytes]:
     ).encode()}
 
 
+def _column_fields(record: type) -> list[FieldInfo]:
+    """The fields of `record` a table column mirrors: all but the nested records."""
+    return [f for f in record_fields(record) if f.type in ARROW_TYPES]
+
+
+def record_columns(record: type, prefix: str = "", required: tuple[str, ...] = ()
+                   ) -> tuple[Column, ...]:
+    """A column per field of `record` that is not a nested record, in declaration order, named
+    `prefix` + the field's name; `required` names fields whose column is never null."""
+    columns = []
+    for f in _column_fields(record):
+        arrow = ARROW_TYPES[f.type]
+        columns.append(Column(prefix + f.name, pa.list_(arrow) if f.is_list else arrow,
+                              f.description, nullable=f.nullable and f.name not in required,
+                              vocabulary=f.vocabulary))
+    return tuple(columns)
+
+
 def _text_key(value: str | None) -> str:
     return value or ""
 
@@ -140,6 +156,11 @@ HISTORY_COLUMNS = (
            "while the record has never changed"),
 )
 
+# The page record's own fields (its rows exist only for a `record_no`), with the counts of its
+# topics, sections and listing entries after `body_text`.
+_PAGE_COLUMNS = record_columns(PageRecord, required=("record_no",))
+_AFTER_BODY_TEXT = [c.name for c in _PAGE_COLUMNS].index("body_text") + 1
+
 ARTICLES = Table(
     name="articles",
     description="One row per page record with a `record_no`. A run replaces earlier runs' "
@@ -147,40 +168,13 @@ ARTICLES = Table(
     "newest fetch of one URL).",
     key_doc="`record_no`",
     columns=(
-        Column("record_no", INT, "`recordNo` from the URL: the site's key for the page",
-               nullable=False),
-        Column("cwa_no", INT, "CWA number: `ArticleNo` in the URL or the page's own CWA line"),
-        Column("url", TEXT, "URL the page was fetched from", nullable=False),
-        Column("series", TEXT, "canonical series name; null for a page outside any series",
-               vocabulary=SERIES),
-        Column("series_raw", TEXT, "label line at the top of the page, as printed"),
-        Column("title", TEXT, "issue or commentary title"),
-        Column("issue_line_raw", TEXT, "issue line as printed, trimmed"),
-        Column("issue_numbers", INTS, "issue numbers (`#294 & 295` -> [294, 295])",
-               nullable=False),
-        Column("volume", INT, "volume number (`Vol. 6` -> 6)"),
-        Column("numbers", INTS, "numbers within the volume (`Nos. 48 & 49` -> [48, 49])",
-               nullable=False),
-        Column("published", DATE, "publication date (first day of the month or year when "
-               "only those are printed)"),
-        Column("published_precision", TEXT, "precision of `published`: "
-               f"{', '.join(PRECISIONS)}", vocabulary=PRECISIONS),
-        Column("published_raw", TEXT, "the date as printed"),
-        Column("byline", TEXT, "byline as printed: a team or a person"),
-        Column("authors", TEXTS, "people credited as authors, in order, teams excluded",
-               nullable=False),
-        Column("photo_source", TEXT, "the value after `Photo Source:`"),
-        Column("standfirst", TEXT, "teaser paragraph for the whole page"),
-        Column("about_author", TEXT, "text under `About the author`"),
-        Column("body_text", TEXT, "all topic text, paragraphs separated by a blank line",
-               nullable=False),
+        *_PAGE_COLUMNS[:_AFTER_BODY_TEXT],
         Column("topic_count", INT, "number of topics (sub-articles) on the page", nullable=False),
         Column("topic_titles", TEXTS, "title of each topic in page order (null where none is "
                "printed)", nullable=False),
         Column("section_count", INT, "number of sections over all topics", nullable=False),
         Column("listing_count", INT, "number of listing entries on the page", nullable=False),
-        Column("warnings", TEXTS, "codes of the extractor's doubts about this page (see "
-               "`docs/record.md`); empty when it is sure", nullable=False),
+        *_PAGE_COLUMNS[_AFTER_BODY_TEXT:],
         *FETCH_COLUMNS,
         Column("etag", TEXT, "HTTP `ETag` of the response"),
         Column("last_modified", TEXT, "HTTP `Last-Modified` of the response, as sent"),
@@ -199,16 +193,10 @@ SECTIONS = Table(
     columns=(
         Column("record_no", INT, "the article's `record_no`", nullable=False),
         Column("topic_index", INT, "position of the topic on the page, from 0", nullable=False),
-        Column("topic_title", TEXT, "title of the topic (null where none is printed)"),
-        Column("topic_authors", TEXTS, "people on the topic's author line", nullable=False),
-        Column("topic_standfirst", TEXT, "teaser printed under the topic's title"),
+        *record_columns(Topic, prefix="topic_"),
         Column("section_index", INT, "position of the section within its topic, from 0",
                nullable=False),
-        Column("heading", TEXT, "heading as printed; null for text before the first heading"),
-        Column("kind", TEXT, f"canonical kind: {', '.join(SECTION_KINDS)}", nullable=False,
-               vocabulary=SECTION_KINDS),
-        Column("text", TEXT, "the section's paragraphs, separated by a blank line",
-               nullable=False),
+        *record_columns(Section),
     ),
     key=lambda row: (row["record_no"], row["topic_index"], row["section_index"]),
     group=lambda row: (row["record_no"],),
@@ -228,13 +216,7 @@ LISTINGS = Table(
     "a run the sighting on the page with the highest `record_no` wins.",
     key_doc="`cwa_no`; for entries without one, `url` and `title`",
     columns=(
-        Column("cwa_no", INT, "CWA number of the listed piece (`CWA # 1931` -> 1931)"),
-        Column("month", DATE, "first day of the printed month"),
-        Column("title", TEXT, "title as printed (often cut at a colon)"),
-        Column("authors", TEXTS, "people or teams named in the entry", nullable=False),
-        Column("author_bio", TEXT, "text after `|` on the entry's author line"),
-        Column("url", TEXT, "the entry's link, absolute"),
-        Column("record_no", INT, "`recordNo` in the entry's link"),
+        *record_columns(ListingEntry),
         Column("seen_on_record_no", INT, "`record_no` of the page listing it (null for a "
                "landing page without one)"),
         Column("seen_on_url", TEXT, "URL of the page listing it", nullable=False),
@@ -322,22 +304,25 @@ def _fetch_values(item: PageItem) -> Row:
     }
 
 
+def _copy(record: Any, prefix: str = "") -> Row:
+    """The values of `record`'s column fields (`record_columns`), lists copied."""
+    values = {}
+    for f in _column_fields(type(record)):
+        value = getattr(record, f.name)
+        values[prefix + f.name] = list(value) if f.is_list else value
+    return values
+
+
 def article_rows(item: PageItem) -> list[Row]:
     """The page's `articles` row; none for a listing-only page without a `record_no`."""
     r = item.record
     if r.record_no is None:
         return []
     return [{
-        "record_no": r.record_no, "cwa_no": r.cwa_no, "url": r.url, "series": r.series,
-        "series_raw": r.series_raw, "title": r.title, "issue_line_raw": r.issue_line_raw,
-        "issue_numbers": list(r.issue_numbers), "volume": r.volume, "numbers": list(r.numbers),
-        "published": r.published, "published_precision": r.published_precision,
-        "published_raw": r.published_raw, "byline": r.byline, "authors": list(r.authors),
-        "photo_source": r.photo_source, "standfirst": r.standfirst,
-        "about_author": r.about_author, "body_text": r.body_text,
+        **_copy(r),
         "topic_count": len(r.topics), "topic_titles": [t.title for t in r.topics],
         "section_count": sum(len(t.sections) for t in r.topics),
-        "listing_count": len(r.listing), "warnings": list(r.warnings),
+        "listing_count": len(r.listing),
         **_fetch_values(item), "etag": item.etag, "last_modified": item.last_modified,
         **dict.fromkeys(c.name for c in HISTORY_COLUMNS),  # the writer fills them at publishing
     }]
@@ -349,12 +334,8 @@ def section_rows(item: PageItem) -> list[Row]:
     if r.record_no is None:
         return []
     return [
-        {
-            "record_no": r.record_no, "topic_index": ti, "topic_title": topic.title,
-            "topic_authors": list(topic.authors), "topic_standfirst": topic.standfirst,
-            "section_index": si, "heading": section.heading, "kind": section.kind,
-            "text": section.text,
-        }
+        {"record_no": r.record_no, "topic_index": ti, **_copy(topic, prefix="topic_"),
+         "section_index": si, **_copy(section)}
         for ti, topic in enumerate(r.topics)
         for si, section in enumerate(topic.sections)
     ]
@@ -364,12 +345,8 @@ def listing_rows(item: PageItem) -> list[Row]:
     """One row per listing entry of the page, with where it was seen."""
     r = item.record
     return [
-        {
-            "cwa_no": e.cwa_no, "month": e.month, "title": e.title, "authors": list(e.authors),
-            "author_bio": e.author_bio, "url": e.url, "record_no": e.record_no,
-            "seen_on_record_no": r.record_no, "seen_on_url": r.url,
-            "fetched_at": item.fetched_at,
-        }
+        {**_copy(e), "seen_on_record_no": r.record_no, "seen_on_url": r.url,
+         "fetched_at": item.fetched_at}
         for e in r.listing
     ]
 

@@ -1,29 +1,31 @@
 """Normalise a page record: Unicode NFC, whitespace collapsed and trimmed, dates as `date`.
 
-Multi-paragraph text (section text, standfirsts, `about_author`, `body_text`) keeps its blank
-line between paragraphs; every other string becomes one trimmed line. An empty optional
-string becomes null; empty names are removed from name lists. A date given as a `datetime`
-or as a dateparser-style result (an object with a `value`) becomes a `date`. Anything else is
-left for the validator to judge.
+Each field is cleaned as its declaration in `gpscrape.extract.record` says (`clean`): text of a
+`PARAGRAPHS` field keeps its blank line between paragraphs, every other string becomes one
+trimmed line; an empty string becomes null where null is allowed (in a list, an empty item
+becomes null, and a `NAMES` list drops it). A `DATE` field given as a `datetime` or as a
+dateparser-style result (an object with a `value`) becomes a `date`. Anything else is left for
+the validator to judge.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import fields, replace
+from dataclasses import replace
 from datetime import date, datetime
-from functools import cache
 from typing import Any
 
-from gpscrape.extract.record import ListingEntry, PageRecord, Section, Topic
+from gpscrape.extract.record import (
+    DATE,
+    NAMES,
+    PARAGRAPHS,
+    RECORD_TYPES,
+    FieldInfo,
+    PageRecord,
+    record_fields,
+)
 from gpscrape.items import PageItem, QuarantineItem
-
-PARAGRAPH_FIELDS = frozenset({"text", "body_text", "standfirst", "about_author"})
-REQUIRED_TEXT = frozenset({"url", "kind", "text", "body_text"})
-NAME_LISTS = frozenset({"authors"})
-DATE_FIELDS = frozenset({"published", "month"})
-_RECORD_TYPES = frozenset({PageRecord, Topic, Section, ListingEntry})
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -54,34 +56,30 @@ def as_date(value: Any) -> Any:
     return value
 
 
-def _value(name: str, value: Any) -> Any:
-    if name in DATE_FIELDS:
+def _value(f: FieldInfo, value: Any) -> Any:
+    if f.clean == DATE:
         return as_date(value)
-    if type(value) in _RECORD_TYPES:
-        return _dataclass(value)
+    if type(value) in RECORD_TYPES:
+        return _record(value)
     if isinstance(value, str):
-        text = paragraphs(value) if name in PARAGRAPH_FIELDS else line(value)
-        return text if text or name in REQUIRED_TEXT else None
+        text = paragraphs(value) if f.clean == PARAGRAPHS else line(value)
+        return text if text or not (f.nullable or f.is_list) else None
     if isinstance(value, list):
-        items = [_value(name, v) for v in value]
-        if name in NAME_LISTS:
+        items = [_value(f, v) for v in value]
+        if f.clean == NAMES:
             return [v for v in items if v is not None]
         return items
     return value
 
 
-def _dataclass(obj: Any) -> Any:
-    return replace(obj, **{name: _value(name, getattr(obj, name)) for name in _names(type(obj))})
-
-
-@cache
-def _names(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(kind))
+def _record(obj: Any) -> Any:
+    return replace(obj, **{f.name: _value(f, getattr(obj, f.name))
+                           for f in record_fields(type(obj))})
 
 
 def normalise_record(record: PageRecord) -> PageRecord:
     """A normalised copy of the record (the input is left as it was)."""
-    return _dataclass(record)
+    return _record(record)
 
 
 def normalise_item(item: PageItem | QuarantineItem) -> PageItem | QuarantineItem:

@@ -1,30 +1,37 @@
 """Validate a page item against the data contract; a breaking item becomes a QuarantineItem.
 
 Nothing is dropped: an item that breaks a rule is replaced by a `QuarantineItem` carrying the
-URL, every broken rule as the reason, and the fetch metadata. The rules cover what the Arrow
-schemas need (integers within int64, text that is valid Unicode), so a record the tables cannot
-hold is caught here rather than by the writer.
+URL, every broken rule as the reason, and the fetch metadata. Each field is checked against
+its declaration in `gpscrape.extract.record` (type, null or not, closed vocabulary), then the
+rules that tie fields together are checked. The checks cover what the Arrow schemas need
+(integers within int64, text that is valid Unicode), so a record the tables cannot hold is
+caught here rather than by the writer.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import fields
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from gpscrape.extract.record import ListingEntry, PageRecord, Section, Topic
+from gpscrape.extract.record import (
+    NAMES,
+    RECORD_TYPES,
+    FieldInfo,
+    ListingEntry,
+    PageRecord,
+    Section,
+    Topic,
+    record_fields,
+)
 from gpscrape.extract.warnings import WARNINGS
 from gpscrape.items import PageItem, QuarantineItem
-from gpscrape.schema import PRECISIONS, SECTION_KINDS
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_FIELDS = {kind: tuple(f.name for f in fields(kind))
-           for kind in (PageRecord, Topic, Section, ListingEntry)}
-
-
 _INT64 = range(-(2**63), 2**63)
+# How a problem inside a nested record is prefixed: `topic 0: section 1: ...`.
+_NOUNS = {Topic: "topic", Section: "section", ListingEntry: "listing entry"}
 
 
 def _is_int(value: Any) -> bool:
@@ -35,88 +42,70 @@ def _is_date(value: Any) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
 
 
-def _optional(value: Any, kind: type) -> bool:
-    return value is None or isinstance(value, kind)
-
-
-def _list_of(value: Any, check: Any) -> bool:
-    return isinstance(value, list) and all(check(v) for v in value)
-
-
-def _is_str(value: Any) -> bool:
+def _is_text(value: Any) -> bool:
     return isinstance(value, str)
 
 
+# Each scalar type: its check, and its name in a problem (singular, plural).
+_TYPES: dict[type, tuple[Callable[[Any], bool], str, str]] = {
+    int: (_is_int, "an integer", "integers"),
+    str: (_is_text, "text", "text"),
+    date: (_is_date, "a date", "dates"),
+}
+
+
+def _list_of(value: Any, check: Callable[[Any], bool]) -> bool:
+    return isinstance(value, list) and all(check(v) for v in value)
+
+
+def field_problems(record: Any) -> Iterator[str]:
+    """Every way a record (page, topic, section or listing entry) breaks its declaration."""
+    for f in record_fields(type(record)):
+        value = getattr(record, f.name)
+        if f.type in RECORD_TYPES:
+            yield from _nested_problems(f, value)
+        elif f.is_list:
+            check, _, plural = _TYPES[f.type]
+            if not _list_of(value, check):
+                yield f"{f.name} is not a list of {'names' if f.clean == NAMES else plural}"
+        else:
+            yield from _value_problems(f, value)
+
+
+def _value_problems(f: FieldInfo, value: Any) -> Iterator[str]:
+    check, singular, _ = _TYPES[f.type]
+    or_null = " or null" if f.nullable else ""
+    if value is None and f.nullable:
+        return
+    if not check(value):
+        shown = "" if f.type is str else f"{value!r}, "  # text: the value may be long
+        yield f"{f.name} is {shown}not {singular}{or_null}"
+    elif f.vocabulary is not None and f.closed and value not in f.vocabulary:
+        yield f"{f.name} is {value!r}, not one of {', '.join(f.vocabulary)}{or_null}"
+
+
+def _nested_problems(f: FieldInfo, value: Any) -> Iterator[str]:
+    noun = _NOUNS.get(f.type, f.type.__name__)
+    if not _list_of(value, lambda v: isinstance(v, f.type)):
+        yield f"{f.name} is not a list of {noun} records"
+        return
+    for index, record in enumerate(value):
+        yield from (f"{noun} {index}: {p}" for p in field_problems(record))
+
+
 def record_problems(record: PageRecord) -> Iterator[str]:
-    """Every way the record breaks the contract, as readable sentences."""
-    for name in ("record_no", "cwa_no", "volume"):
-        value = getattr(record, name)
-        if value is not None and not _is_int(value):
-            yield f"{name} is {value!r}, not an integer or null"
-    if not isinstance(record.url, str) or not record.url.strip():
+    """Every way the record breaks the contract, as readable sentences: its fields against
+    their declarations, then the rules between fields."""
+    yield from field_problems(record)
+    if _is_text(record.url) and not record.url.strip():
         yield "url is missing"
-    for name in ("series", "series_raw", "title", "issue_line_raw", "published_raw", "byline",
-                 "photo_source", "standfirst", "about_author"):
-        if not _optional(getattr(record, name), str):
-            yield f"{name} is not text or null"
-    if not isinstance(record.body_text, str):
-        yield "body_text is not text"
-    for name in ("issue_numbers", "numbers"):
-        if not _list_of(getattr(record, name), _is_int):
-            yield f"{name} is not a list of integers"
-    if not _list_of(record.authors, _is_str):
-        yield "authors is not a list of names"
-    if not _list_of(record.warnings, lambda w: w in WARNINGS):
+    # The codes are declared with their checks in `extract.warnings`, which reads the record.
+    if _list_of(record.warnings, _is_text) and not all(w in WARNINGS for w in record.warnings):
         yield f"warnings {record.warnings!r} are not all codes of the warning vocabulary"
-    yield from _date_problems(record)
-    if not _list_of(record.topics, lambda t: isinstance(t, Topic)):
-        yield "topics is not a list of topics"
-    else:
-        for index, topic in enumerate(record.topics):
-            yield from (f"topic {index}: {p}" for p in _topic_problems(topic))
-    if not _list_of(record.listing, lambda e: isinstance(e, ListingEntry)):
-        yield "listing is not a list of listing entries"
-    else:
-        for index, entry in enumerate(record.listing):
-            yield from (f"listing entry {index}: {p}" for p in _entry_problems(entry))
-    if not record.topics and not record.listing and not record.title:
-        yield "an article record needs a title or topics (a listing page needs entries)"
-
-
-def _date_problems(record: PageRecord) -> Iterator[str]:
-    if record.published is not None and not _is_date(record.published):
-        yield f"published is {record.published!r}, not a date or null"
-    if record.published_precision is not None and record.published_precision not in PRECISIONS:
-        yield (f"published_precision is {record.published_precision!r}, "
-               f"not one of {', '.join(PRECISIONS)} or null")
     if (record.published is None) != (record.published_precision is None):
         yield "published and published_precision must be both set or both null"
-
-
-def _topic_problems(topic: Topic) -> Iterator[str]:
-    if not _optional(topic.title, str) or not _optional(topic.standfirst, str):
-        yield "title and standfirst must be text or null"
-    if not _list_of(topic.authors, _is_str):
-        yield "authors is not a list of names"
-    if not _list_of(topic.sections, lambda s: isinstance(s, Section)):
-        yield "sections is not a list of sections"
-        return
-    for index, section in enumerate(topic.sections):
-        if section.kind not in SECTION_KINDS:
-            yield f"section {index}: kind {section.kind!r} is not in the vocabulary"
-        if not isinstance(section.text, str) or not _optional(section.heading, str):
-            yield f"section {index}: text must be text and heading text or null"
-
-
-def _entry_problems(entry: ListingEntry) -> Iterator[str]:
-    for name in ("cwa_no", "record_no"):
-        value = getattr(entry, name)
-        if value is not None and not _is_int(value):
-            yield f"{name} is {value!r}, not an integer or null"
-    if entry.month is not None and not _is_date(entry.month):
-        yield f"month is {entry.month!r}, not a date or null"
-    if not _list_of(entry.authors, _is_str):
-        yield "authors is not a list of names"
+    if not record.topics and not record.listing and not record.title:
+        yield "an article record needs a title or topics (a listing page needs entries)"
 
 
 def item_problems(item: PageItem) -> list[str]:
@@ -146,8 +135,9 @@ def _unicode_problems(record: PageRecord) -> Iterator[str]:
                     yield f"{path} is not valid Unicode text"
         elif isinstance(value, list):
             stack.extend((f"{path}[{i}]", v) for i, v in enumerate(value))
-        elif isinstance(value, (PageRecord, Topic, Section, ListingEntry)):
-            stack.extend((f"{path}.{name}", getattr(value, name)) for name in _FIELDS[type(value)])
+        elif type(value) in RECORD_TYPES:
+            stack.extend((f"{path}.{f.name}", getattr(value, f.name))
+                         for f in record_fields(type(value)))
 
 
 def validate_item(item: PageItem | QuarantineItem) -> PageItem | QuarantineItem:

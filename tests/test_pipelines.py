@@ -12,8 +12,8 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from gpscrape.extract.record import PageRecord
+from gpscrape.extract.vocab import SECTION_KINDS
 from gpscrape.items import PageItem, QuarantineItem
-from gpscrape.schema import SECTION_KINDS
 from pipelines.chain import process
 from pipelines.dedupe import DedupePipeline
 from pipelines.normalise import NormalisePipeline, normalise_record, paragraphs
@@ -90,7 +90,7 @@ def test_valid_item_passes_unchanged():
     ({"published_precision": "day"}, "both set or both null"),
     ({"issue_numbers": [1, "2"]}, "issue_numbers is not a list of integers"),
     ({"topics": [{"sections": [{"heading": "X", "kind": "summary", "text": "t"}]}]},
-     "topic 0: section 0: kind 'summary' is not in the vocabulary"),
+     "topic 0: section 0: kind is 'summary', not one of what_happened, "),
     ({"listing": [{"cwa_no": "12"}]}, "listing entry 0: cwa_no is '12'"),
     ({"volume": 2**70}, "volume is 1180591620717411303424, not an integer or null"),
     ({"title": "Gaza\udc80"}, "record.title is not valid Unicode text"),

@@ -10,10 +10,10 @@ import pytest
 
 from gpscrape.cli import main
 from gpscrape.extract.record import PageRecord
+from gpscrape.extract.vocab import HEADING_KINDS, KIND_ORDER, SECTION_KINDS
 from gpscrape.items import PageItem
 from gpscrape.schema import (
     DESCRIPTION,
-    SECTION_KINDS,
     TABLES,
     article_rows,
     author_rows,
@@ -136,7 +136,7 @@ def test_author_rows_people_records_and_bios():
     ]
 
 
-def test_every_kind_the_extractor_gives_is_in_the_schema():
-    from gpscrape.extract.vocab import HEADING_KINDS
-
-    assert set(HEADING_KINDS.values()) | {"other"} == set(SECTION_KINDS)
+def test_every_heading_kind_is_a_section_kind_and_reaches_the_sections_column():
+    assert set(HEADING_KINDS.values()) == set(KIND_ORDER)
+    [kind] = [c for c in TABLES["sections"].columns if c.name == "kind"]
+    assert kind.vocabulary == SECTION_KINDS

@@ -27,6 +27,7 @@ from gpscrape.extract.record import Section, Topic
 from gpscrape.extract.vocab import (
     KIND_ORDER,
     KNOWN_HEADINGS,
+    OTHER,
     heading_key,
     heading_kind,
     is_subtitle,
@@ -41,7 +42,7 @@ class Item:
 
     text: str
     heading: bool
-    kind: str = "other"
+    kind: str = OTHER
     block: Block | None = None
 
     @property
@@ -131,14 +132,14 @@ def _items(blocks: list[Block]) -> list[Item]:
             continue
         lead = lead_heading(block)
         if lead:
-            items.append(Item(lead[0], True, "other", block))
+            items.append(Item(lead[0], True, OTHER, block))
             items.append(Item(lead[1], False, block=block))
             continue
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         if (not is_author_line(block.text) and not _second_title_line(blocks, i)
                 and other_heading(block, following, strict,
                                   blocks[i - 1] if i else None)):
-            items.append(Item(block.text, True, "other", block))
+            items.append(Item(block.text, True, OTHER, block))
         else:
             items.append(Item(block.text, False, block=block))
     return items
@@ -169,7 +170,7 @@ def _analytic_starts(items: list[Item]) -> list[int]:
     starts: list[int] = []
     previous = None
     for i, it in enumerate(items):
-        if not it.heading or it.kind == "other":
+        if not it.heading or it.kind == OTHER:
             continue
         order = KIND_ORDER[it.kind]
         if previous is None or order <= previous:
@@ -296,13 +297,13 @@ def _after_head(head: Head) -> int:
 
 
 def _titleish(it: Item) -> bool:
-    if it.heading and it.kind != "other":
+    if it.heading and it.kind != OTHER:
         return False
     return is_title_like(it.line) and not it.text.endswith(_TERMINAL[:3])
 
 
 def _author(it: Item) -> bool:
-    return (not it.heading or it.kind == "other") and (
+    return (not it.heading or it.kind == OTHER) and (
         is_author_line(it.text) or (has_by(it.text) and len(it.text) < 120))
 
 
@@ -329,7 +330,7 @@ def _topic(items: list[Item], head: Head, byline_people: list[str]) -> Topic:
 def _sections(items: list[Item]) -> list[Section]:
     sections: list[Section] = []
     heading: str | None = None
-    kind = "other"
+    kind = OTHER
     texts: list[str] = []
     started = False
     for it in items:

@@ -37,7 +37,17 @@ ISSUE_LINE_SERIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(name, re.I), series) for name, series, _, opens in _SERIES_NAMES if opens
 )
 
-# Analytic headings -> kind. Keys are normalised with `heading_key`.
+# Section kinds: the analytic kinds in the order a topic prints them (a kind that does not come
+# later than the previous one starts a new topic), and `other` for every other heading and for
+# text before the first heading. `SECTION_KINDS` is the record's vocabulary of `Section.kind`.
+KIND_ORDER = {
+    "what_happened": 0, "background": 1, "what_it_means": 2,
+    "in_the_news": 0, "issues_at_large": 1, "in_perspective": 2,
+}
+OTHER = "other"
+SECTION_KINDS: tuple[str, ...] = (*KIND_ORDER, OTHER)
+
+# Analytic headings -> kind (one of `KIND_ORDER`). Keys are normalised with `heading_key`.
 HEADING_KINDS: dict[str, str] = {
     "what happened": "what_happened",
     "what has happened": "what_happened",
@@ -50,12 +60,6 @@ HEADING_KINDS: dict[str, str] = {
     "in perspective": "in_perspective",
 }
 _LONGEST_HEADING = 2 * max(map(len, HEADING_KINDS))
-# Kinds in the order a topic prints them; a kind that does not come later than the previous
-# one starts a new topic.
-KIND_ORDER = {
-    "what_happened": 0, "background": 1, "what_it_means": 2,
-    "in_the_news": 0, "issues_at_large": 1, "in_perspective": 2,
-}
 # Headings that are not analytic but are always headings (kind `other`).
 KNOWN_HEADINGS = frozenset(
     {"introduction", "a brief background", "background", "conclusion", "conclusions",

@@ -11,8 +11,8 @@ from datetime import date
 
 import pandas as pd
 
+from gpscrape.extract.vocab import SECTION_KINDS
 from gpscrape.report.data import RunReport
-from gpscrape.schema import SECTION_KINDS
 
 NO_SERIES = "(no series)"
 # Dates outside this window are misprints or misreadings; the dated measures leave them out.
