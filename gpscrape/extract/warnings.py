@@ -18,6 +18,7 @@ from gpscrape.extract.record import PageRecord
 from gpscrape.extract.vocab import (
     CONFLICT_WEEKLY,
     KNOWN_HEADINGS,
+    OTHER,
     TWTW,
     heading_key,
     is_team,
@@ -92,7 +93,7 @@ def _paragraphs(record: PageRecord) -> Iterator[str]:
 def _unclaimed_header_line(record: PageRecord) -> bool:
     lines = [t.title for t in record.topics if t.title]
     lines += [s.heading for t in record.topics for s in t.sections
-              if s.heading and s.kind == "other"]
+              if s.heading and s.kind == OTHER]
     first = next(_paragraphs(record), None)
     if first is not None:
         lines.append(first)
@@ -124,10 +125,10 @@ def _unknown_heading(record: PageRecord) -> bool:
     if record.series not in ANALYTIC_SERIES:
         return False  # Africa Weekly mixes `What happened?` with free headings
     for topic in record.topics:
-        if not any(s.kind != "other" for s in topic.sections):
+        if not any(s.kind != OTHER for s in topic.sections):
             continue
         for section in topic.sections:
-            if (section.kind == "other" and section.heading
+            if (section.kind == OTHER and section.heading
                     and not _NUMBERED.match(section.heading)
                     and heading_key(section.heading) not in KNOWN_HEADINGS):
                 return True
