@@ -414,6 +414,11 @@ def _type_name(data_type: pa.DataType) -> str:
     return {"date32[day]": "date32"}.get(str(data_type), str(data_type))
 
 
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell (a `|` in it would end the cell)."""
+    return text.replace("|", r"\|")
+
+
 def data_dictionary() -> str:
     """The data dictionary of every table, as Markdown (the text of docs/data-dictionary.md)."""
     lines = [
@@ -438,7 +443,7 @@ def data_dictionary() -> str:
                   "| column | type | null | description |", "|---|---|---|---|"]
         lines += [
             f"| `{c.name}` | {_type_name(c.type)} | {'yes' if c.nullable else 'no'} "
-            f"| {c.description} |"
+            f"| {_cell(c.description)} |"
             for c in table.columns
         ]
     return "\n".join(lines) + "\n"
