@@ -41,7 +41,7 @@ fixtures: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-# Every script in benchmarks/, figures against their goals, into BENCHMARKS.md (~30 min).
+# Every script in benchmarks/, figures against their goals, into BENCHMARKS.md (time: see README).
 $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install -q -e '.[bench]'
 	touch $(BENCH_STAMP)
