@@ -1,5 +1,5 @@
-"""A local, generated globalpolitics.in for tests, the demo and benchmarks (never imported by
-product code).
+"""A local, generated globalpolitics.in for tests, the demo and benchmarks. The crawl, the
+extractor and the pipelines never import it; only the `demo` and `mirror` commands do.
 
 API (stable; spiders and tests code against it)::
 
