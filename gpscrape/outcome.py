@@ -2,10 +2,11 @@
 
 The crawl's spider callback (`gpscrape.spiders.gp`) and the offline rebuild
 (`gpscrape.archive.replay`) both call `judge_response` or `judge_page`, so a page gets the same
-verdict whichever path reads it. The one difference is what a path knows of the request: a
-crawl tags its probes and backfill guesses in `request.meta[GUESS]`; the archive keeps no
-request meta, so a rebuild judges every page as one the crawl was led to. An extractor bug
-never escapes: it quarantines the page, with the exception in the reason.
+verdict whichever path reads it: a crawl tags its probes and backfill guesses in
+`request.meta[GUESS]`, and the archive keeps that tag with the response
+(`gpscrape.archive.writer.GUESS_HEADER`; pages archived before it are judged as pages the
+crawl was led to). An extractor bug never escapes: it quarantines the page, with the
+exception in the reason.
 
 Verdicts on a response (`judge_*`):
 - `record`: an article page, read into a record;

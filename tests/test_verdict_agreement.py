@@ -1,6 +1,7 @@
 """One verdict per page: a crawl's printed summary and its run report count the same run alike
 (same numbers under the same labels), the counts match what the mirror was made to serve,
-and a rebuild of the crawl's archive gives the archived pages the verdicts the crawl gave."""
+and a rebuild of the crawl's archive gives the archived pages the verdicts the crawl gave,
+also to a backfill's guesses."""
 
 from __future__ import annotations
 
@@ -124,3 +125,24 @@ def test_a_rebuild_gives_the_archived_pages_the_crawls_verdicts(crawl: Crawl, tm
     assert {e["url"] for e in rebuilt.errors} == {
         e["url"] for e in crawl.report["errors"]
         if e["reason"].startswith("page without article or listing")}
+
+
+def test_a_backfill_guess_without_an_article_is_missing_in_the_crawl_and_the_rebuild(
+        tmp_path) -> None:
+    site = MirrorSite.generate(records=12, seed=43, missing_rate=0.0)
+    plan = FaultPlan({"broken": 0.3}, seed=6)
+    first, last = site.record_nos()[0], site.record_nos()[-1]
+    with MirrorServer(site, faults=plan) as server:
+        guessed = sorted(n for n, kind in server.faulty_records().items() if kind == "broken")
+        argv = [sys.executable, "-m", "gpscrape", "backfill", "--base-url", server.base_url,
+                "--from", str(first), "--to", str(last), "--output", str(tmp_path / "out"),
+                *FAST]
+        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert guessed and done.returncode == exit_codes.OK, done.stdout + done.stderr[-3000:]
+    [path] = (tmp_path / "out" / "runs").glob("*.json")
+    crawled = json.loads(path.read_text())
+    rebuilt = rebuild(tmp_path / "out" / "warc", tmp_path / "rebuilt", Thresholds())
+    for report in (crawled, rebuilt.to_dict()):
+        assert report["counts"]["missing"] == len(guessed), report["counts"]
+        assert report["counts"]["broken_pages"] == 0 and report["errors"] == []
+        assert sorted(record_no_of(e["url"]) for e in report["details"]["missing"]) == guessed

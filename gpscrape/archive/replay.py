@@ -81,7 +81,7 @@ def replay(located: list[Located], verdicts: Verdicts | None = None,
 def _items(response: ArchivedResponse, verdicts: Verdicts
            ) -> Iterator[PageItem | QuarantineItem]:
     digest = hashlib.sha256(response.body).hexdigest()
-    verdict = judge_page(response.body, response.url, response.status)
+    verdict = judge_page(response.body, response.url, response.status, response.guess)
     verdicts.add(verdict.name, response.url, verdict.reason)
     record = verdict.record
     if verdict.name == QUARANTINED:
