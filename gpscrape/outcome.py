@@ -12,7 +12,8 @@ Verdicts on a response (`judge_*`):
 - `record`: an article page, read into a record;
 - `listing`: a listing page (entries, no recordNo);
 - `index`: a page other than an article with nothing to extract (its links only);
-- `missing`: a `404`, or a backfill guess answering without any article;
+- `missing`: a `404` (a probe's is a `probe_miss`), or a backfill guess answering without any
+  article;
 - `broken`: an article page the crawl was led to (a link, a seed, a stored URL) answering
   `200` without any article or listing: a layout the extractor no longer recognises;
 - `quarantined`: the extraction failed (not HTML, an extractor error);
