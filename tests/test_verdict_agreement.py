@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -43,11 +44,9 @@ class Crawl:
         return {n for n, k in self.faulty.items() if k == kind}
 
 
-@pytest.fixture(scope="module")
-def crawl(tmp_path_factory) -> Crawl:
+def run_crawl(output: Path) -> Crawl:
     """A crawl seeded with two recordNos the site does not serve, over a mirror where some
     article pages are broken (200 without an article) and some fail for good (500)."""
-    output = tmp_path_factory.mktemp("verdicts") / "out"
     site = MirrorSite.generate(records=30, seed=41, missing_rate=0.1)
     seeded_missing = site.missing_record_nos()[:2]
     plan = FaultPlan({"broken": 0.15, "500": 0.1}, seed=5, permanent=True)
@@ -58,6 +57,35 @@ def crawl(tmp_path_factory) -> Crawl:
         done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
         faulty = server.faulty_records()
     return Crawl(output, done, faulty, site, seeded_missing)
+
+
+def run_backfill(output: Path) -> Crawl:
+    """A backfill of every recordNo of a mirror where some article pages are broken: there
+    the guesses find no article."""
+    site = MirrorSite.generate(records=12, seed=43, missing_rate=0.0)
+    plan = FaultPlan({"broken": 0.3}, seed=6)
+    first, last = site.record_nos()[0], site.record_nos()[-1]
+    with MirrorServer(site, faults=plan) as server:
+        argv = [sys.executable, "-m", "gpscrape", "backfill", "--base-url", server.base_url,
+                "--from", str(first), "--to", str(last), "--output", str(output), *FAST]
+        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        faulty = server.faulty_records()
+    return Crawl(output, done, faulty, site, [])
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, Crawl]:
+    """The crawl and the backfill, run at the same time (each on its own mirror)."""
+    root = tmp_path_factory.mktemp("verdicts")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        crawl = pool.submit(run_crawl, root / "crawl")
+        backfill = pool.submit(run_backfill, root / "backfill")
+        return {"crawl": crawl.result(timeout=150), "backfill": backfill.result(timeout=150)}
+
+
+@pytest.fixture
+def crawl(runs) -> Crawl:
+    return runs["crawl"]
 
 
 def summary_counts(stdout: str) -> dict[str, int]:
@@ -128,21 +156,13 @@ def test_a_rebuild_gives_the_archived_pages_the_crawls_verdicts(crawl: Crawl, tm
 
 
 def test_a_backfill_guess_without_an_article_is_missing_in_the_crawl_and_the_rebuild(
-        tmp_path) -> None:
-    site = MirrorSite.generate(records=12, seed=43, missing_rate=0.0)
-    plan = FaultPlan({"broken": 0.3}, seed=6)
-    first, last = site.record_nos()[0], site.record_nos()[-1]
-    with MirrorServer(site, faults=plan) as server:
-        guessed = sorted(n for n, kind in server.faulty_records().items() if kind == "broken")
-        argv = [sys.executable, "-m", "gpscrape", "backfill", "--base-url", server.base_url,
-                "--from", str(first), "--to", str(last), "--output", str(tmp_path / "out"),
-                *FAST]
-        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        runs, tmp_path) -> None:
+    backfill = runs["backfill"]
+    guessed = sorted(backfill.of_kind("broken"))
+    done = backfill.done
     assert guessed and done.returncode == exit_codes.OK, done.stdout + done.stderr[-3000:]
-    [path] = (tmp_path / "out" / "runs").glob("*.json")
-    crawled = json.loads(path.read_text())
-    rebuilt = rebuild(tmp_path / "out" / "warc", tmp_path / "rebuilt", Thresholds())
-    for report in (crawled, rebuilt.to_dict()):
+    rebuilt = rebuild(backfill.output / "warc", tmp_path / "rebuilt", Thresholds())
+    for report in (backfill.report, rebuilt.to_dict()):
         assert report["counts"]["missing"] == len(guessed), report["counts"]
         assert report["counts"]["broken_pages"] == 0 and report["errors"] == []
         assert sorted(record_no_of(e["url"]) for e in report["details"]["missing"]) == guessed
