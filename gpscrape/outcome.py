@@ -1,51 +1,153 @@
-"""What one fetched page gives: a record, a missing page, or a broken one (with the reason).
+"""The verdict on one fetched page: given once, where the page is read, with its reason.
 
-The crawler and the offline rebuild both judge pages here, so a page is judged alike
-whichever path reads it. An extractor bug never escapes: it makes the page broken, with the
+The crawl's spider callback (`gpscrape.spiders.gp`) and the offline rebuild
+(`gpscrape.archive.replay`) both call `judge_response` or `judge_page`, so a page gets the same
+verdict whichever path reads it: a crawl tags its probes and backfill guesses in
+`request.meta[GUESS]`, and the archive keeps that tag with the response
+(`gpscrape.archive.writer.GUESS_HEADER`; pages archived before it are judged as pages the
+crawl was led to). An extractor bug never escapes: it quarantines the page, with the
 exception in the reason.
+
+Verdicts on a response (`judge_*`):
+- `record`: an article page, read into a record;
+- `listing`: a listing page (entries, no recordNo);
+- `index`: a page other than an article with nothing to extract (its links only);
+- `missing`: a `404` (a probe's is a `probe_miss`), or a backfill guess answering without any
+  article;
+- `broken`: an article page the crawl was led to (a link, a seed, a stored URL) answering
+  `200` without any article or listing: a layout the extractor no longer recognises;
+- `quarantined`: the extraction failed (not HTML, an extractor error);
+- `probe_miss`: a probe above the highest known recordNo that found no article;
+- `unchanged`: `304 Not Modified` to a revalidation.
+The spider turns a `record` into `filtered` (left out by series/since/limit) or `duplicate`
+(a redirect to a record already fetched), and gives a request without a usable response
+`failed` (after retries) or `robots_refused`. So every request the spider sends ends in one
+verdict. `Verdicts` counts them (stats `gpscrape/verdict/<name>`) and names the pages of the
+verdicts a run's summary and report list.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
 
+from gpscrape import urls
 from gpscrape.extract import ExtractError, PageRecord, extract_page
 from gpscrape.extract.response import HtmlResponse, extract_response, page_links
 
 logger = logging.getLogger(__name__)
 
+RECORD = "record"
+LISTING = "listing"
+INDEX = "index"
+MISSING = "missing"
+BROKEN = "broken"
+QUARANTINED = "quarantined"
+PROBE_MISS = "probe_miss"
+UNCHANGED = "unchanged"
+FILTERED = "filtered"
+DUPLICATE = "duplicate"
+FAILED = "failed"
+ROBOTS_REFUSED = "robots_refused"
+# Verdicts on a response that was received, then on a request without a usable response.
+RESPONSE_VERDICTS: tuple[str, ...] = (RECORD, LISTING, INDEX, MISSING, BROKEN, QUARANTINED,
+                                      PROBE_MISS, UNCHANGED, FILTERED, DUPLICATE)
+VERDICTS: tuple[str, ...] = (*RESPONSE_VERDICTS, FAILED, ROBOTS_REFUSED)
+NAMED: tuple[str, ...] = (MISSING, BROKEN, QUARANTINED, FAILED)  # pages kept with their reason
+STAT = "gpscrape/verdict/"  # stats key prefix: one counter per verdict
+
+GUESS = "gpscrape_guess"  # request meta key: why a page that may not exist was requested
+PROBE = "probe"  # a recordNo above the highest known one (`gpscrape.incremental`)
+BACKFILL = "backfill"  # a recordNo of a backfill's range
+NOT_MODIFIED = 304
+NO_CONTENT_REASON = "page without article or listing"
+
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
-    """Exactly one of `record`, `missing` (a reason) and `broken` (a reason) is set."""
+class Verdict:
+    """A page's verdict (one of `VERDICTS`), why (for all but a record or listing), and the
+    record of a `record` or `listing`."""
 
+    name: str
+    reason: str | None = None
     record: PageRecord | None = None
-    missing: str | None = None
-    broken: str | None = None
 
 
-def judge_page(body: bytes, url: str) -> Outcome:
-    """Extract one page; no content is missing, anything else that fails is broken."""
+def judge_page(body: bytes, url: str, status: int = 200, guess: str | None = None) -> Verdict:
+    """The verdict on a page answering `status` with `body` (`guess`: its request's tag)."""
+    early = _by_status(status, guess)
+    if early is not None:
+        return early
     try:
-        return Outcome(record=extract_page(body, url))
+        return _read(extract_page(body, url))
     except Exception as error:
-        return _failed(error, url)
+        return _failed(error, url, guess)
 
 
-def judge_response(response: HtmlResponse) -> tuple[Outcome, list[str]]:
+def judge_response(response: HtmlResponse, status: int = 200, guess: str | None = None
+                   ) -> tuple[Verdict, list[str]]:
     """`judge_page` of a fetched HTML page, read from the tree Scrapy parsed, and the page's
     links (`href` values) from that same tree (see `extract_response`)."""
+    early = _by_status(status, guess)
+    if early is not None:
+        return early, []
     try:
         page = extract_response(response)
     except Exception as error:
-        return _failed(error, response.url), page_links(response.selector)
-    return Outcome(record=page.record), page.links
+        return _failed(error, response.url, guess), page_links(response.selector)
+    return _read(page.record), page.links
 
 
-def _failed(error: Exception, url: str) -> Outcome:
-    """The outcome of a failed extraction (called while handling `error`)."""
+def _by_status(status: int, guess: str | None) -> Verdict | None:
+    """The verdict the status alone gives (a `404` or a `304`), else None."""
+    if status == 404:
+        return Verdict(PROBE_MISS if guess == PROBE else MISSING, "HTTP 404")
+    if status == NOT_MODIFIED:
+        return Verdict(UNCHANGED, "HTTP 304")
+    return None
+
+
+def _read(record: PageRecord) -> Verdict:
+    return Verdict(LISTING if record.record_no is None else RECORD, record=record)
+
+
+def _failed(error: Exception, url: str, guess: str | None) -> Verdict:
+    """The verdict on a failed extraction (called while handling `error`)."""
+    if isinstance(error, ExtractError) and error.no_content:
+        if urls.record_key(url) is None:
+            return Verdict(INDEX, error.reason)
+        if guess == PROBE:
+            return Verdict(PROBE_MISS, error.reason)
+        if guess == BACKFILL:
+            return Verdict(MISSING, error.reason)
+        return Verdict(BROKEN, f"{NO_CONTENT_REASON}: {error.reason}")
     if isinstance(error, ExtractError):
-        return Outcome(missing=error.reason) if error.no_content else Outcome(broken=error.reason)
+        return Verdict(QUARANTINED, error.reason)
     logger.exception("Extractor crashed on %s", url)  # an extractor bug must not lose the page
-    return Outcome(broken=f"extractor crashed: {type(error).__name__}: {error}")
+    return Verdict(QUARANTINED, f"extractor crashed: {type(error).__name__}: {error}")
+
+
+@dataclass(slots=True)
+class Verdicts:
+    """A run's verdicts: a count per verdict and the `(url, reason)` of the `NAMED` ones; with
+    Scrapy's stats collector given to `add`, each is counted there too, as
+    `gpscrape/verdict/<name>`."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    pages: dict[str, list[tuple[str, str]]] = field(
+        default_factory=lambda: {name: [] for name in NAMED})
+
+    def add(self, name: str, url: str, reason: str | None = None, stats: Any = None) -> None:
+        if name not in VERDICTS:
+            raise ValueError(f"not a verdict: {name!r}")
+        self.counts[name] += 1
+        if stats is not None:
+            stats.inc_value(STAT + name)
+        if name in self.pages:
+            self.pages[name].append((url, reason or name))
+
+    def as_stats(self) -> dict[str, int]:
+        """The counts as the stats keys a crawl records them under."""
+        return {STAT + name: n for name, n in self.counts.items()}

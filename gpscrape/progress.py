@@ -8,6 +8,9 @@ import sys
 import time
 from typing import Any, TextIO
 
+from scrapy import signals
+from tqdm import tqdm
+
 logger = logging.getLogger("gpscrape.progress")
 
 
@@ -25,8 +28,6 @@ class Progress:
         stream = stream if stream is not None else sys.stderr
         self._bar = None
         if stream.isatty():
-            from tqdm import tqdm
-
             self._bar = tqdm(total=total, desc=description, unit=unit, file=stream,
                              dynamic_ncols=True)
 
@@ -77,8 +78,6 @@ class ProgressExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ProgressExtension:
-        from scrapy import signals
-
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.response_received, signal=signals.response_received)

@@ -64,11 +64,11 @@ SPIDER_MIDDLEWARES = {
 }
 # Counts, coverage and quarantine reasons for the run report (OUTPUT/runs/<run id>.json).
 EXTENSIONS = {
-    "gpscrape.run_report.RunReportExtension": 500,
+    "gpscrape.run_report.extension.RunReportExtension": 500,
     # A progress bar on a terminal, a log line every 10 s otherwise (ETA for a backfill).
     "gpscrape.progress.ProgressExtension": 510,
 }
-# Run checks (gpscrape/run_report.py; each also a command-line flag): quarantined pages at
+# Run checks (gpscrape/run_report/; each also a command-line flag): quarantined pages at
 # most, share of failed or broken pages at most, share of records with each field at least.
 GPSCRAPE_MAX_QUARANTINED = 0
 GPSCRAPE_MAX_ERROR_RATE = 0.05

@@ -14,6 +14,7 @@ from gpscrape import outcome as outcome_module
 from gpscrape.extract import ExtractError, PageRecord
 from gpscrape.extract.response import Read, page_links
 from gpscrape.items import PageItem, QuarantineItem
+from gpscrape.outcome import GUESS
 from gpscrape.spiders import gp
 
 BASE = "http://127.0.0.1:9/"
@@ -25,14 +26,15 @@ def make_spider(**kwargs: str):
     return gp.GpSpider.from_crawler(crawler, base_url=BASE, **kwargs)
 
 
-def response(url: str = ARTICLE, body: str = "<html><body></body></html>", status: int = 200):
-    return HtmlResponse(
-        url, body=body.encode(), encoding="utf-8", status=status, request=Request(url)
-    )
+def response(url: str = ARTICLE, body: str = "<html><body></body></html>", status: int = 200,
+             guess: str | None = None):
+    request = Request(url, meta={GUESS: guess} if guess else {})
+    return HtmlResponse(url, body=body.encode(), encoding="utf-8", status=status, request=request)
 
 
-def stat(spider, name: str) -> int:
-    return spider.crawler.stats.get_value(f"gpscrape/{name}", 0)
+def stat(spider, verdict: str) -> int:
+    """How many responses got `verdict` (stats `gpscrape/verdict/<name>`)."""
+    return spider.crawler.stats.get_value(f"gpscrape/verdict/{verdict}", 0)
 
 
 def extractor(monkeypatch, outcome) -> None:
@@ -56,35 +58,64 @@ def test_a_record_is_yielded_with_fetch_metadata(monkeypatch) -> None:
     assert len(items) == 1 and items[0].record.record_no == 12
     assert items[0].etag == '"abc"' and items[0].last_modified == "Mon, 02 Feb 2026"
     assert len(items[0].content_sha256) == 64 and items[0].fetched_at.tzinfo is not None
-    assert stat(spider, "records") == 1
+    assert stat(spider, "record") == 1
+    assert sum(spider.verdicts.counts.values()) == 1  # one verdict per response
+
+
+NO_CONTENT = ExtractError("no article and no listing entries found on the page", no_content=True)
 
 
 @pytest.mark.parametrize(
-    ("outcome", "status", "counted"),
+    ("outcome", "status", "guess", "counted"),
     [
-        (ExtractError("no article and no listing entries found on the page", no_content=True), 200, "missing"),
-        (PageRecord(record_no=12, cwa_no=None, url=ARTICLE), 404, "missing"),
-        (ExtractError("not HTML: no markup found"), 200, "quarantined"),
-        (ExtractError("empty page"), 200, "quarantined"),
-        (KeyError("boom"), 200, "quarantined"),
+        (NO_CONTENT, 200, None, "broken"),  # a page the crawl was led to: its layout broke
+        (NO_CONTENT, 200, "backfill", "missing"),  # a guess that found nothing
+        (NO_CONTENT, 200, "probe", "probe_miss"),
+        (PageRecord(record_no=12, cwa_no=None, url=ARTICLE), 404, None, "missing"),
+        (PageRecord(record_no=12, cwa_no=None, url=ARTICLE), 404, "probe", "probe_miss"),
+        (ExtractError("not HTML: no markup found"), 200, None, "quarantined"),
+        (ExtractError("empty page"), 200, "probe", "quarantined"),
+        (KeyError("boom"), 200, None, "quarantined"),
     ],
 )
-def test_pages_without_a_record_are_counted_or_quarantined(
-    monkeypatch, outcome, status: int, counted: str
+def test_pages_without_a_record_get_one_verdict_with_its_reason(
+    monkeypatch, outcome, status: int, guess: str | None, counted: str
 ) -> None:
     extractor(monkeypatch, outcome)
     spider = make_spider()
-    out = list(spider.parse(response(status=status)))
+    out = list(spider.parse(response(status=status, guess=guess)))
     quarantined = [x for x in out if isinstance(x, QuarantineItem)]
     assert not [x for x in out if isinstance(x, PageItem)]
-    assert stat(spider, counted) == 1
-    if counted == "missing":
-        assert quarantined == [] and spider.missing[0][0] == ARTICLE
+    assert stat(spider, counted) == 1 and sum(spider.verdicts.counts.values()) == 1
+    if counted in spider.verdicts.pages:  # missing, broken and quarantined pages are named
+        [(url, reason)] = spider.verdicts.pages[counted]
+        assert url == ARTICLE and reason
+    if counted == "broken":
+        assert reason.startswith("page without article or listing: no article")
+    if counted != "quarantined":
+        assert quarantined == []
     else:
+        assert reason == quarantined[0].reason
         assert len(quarantined) == 1 and quarantined[0].record_no == 12
         assert quarantined[0].reason
         if isinstance(outcome, KeyError):
             assert quarantined[0].reason.startswith("extractor crashed: KeyError")
+
+
+def test_index_pages_duplicates_and_unchanged_pages_get_their_verdict(monkeypatch) -> None:
+    extractor(monkeypatch, NO_CONTENT)
+    spider = make_spider()
+    list(spider.parse(response(BASE + "europe/")))  # no article, not an article URL
+    list(spider.parse(response(status=304)))  # a revalidated record, unchanged
+    extractor(monkeypatch, PageRecord(record_no=12, cwa_no=None, url=ARTICLE))
+    assert spider._request_once(ARTICLE) is not None  # record 12 requested under ARTICLE
+    list(spider.parse(response()))
+    other = ARTICLE.replace("recordNo=12", "recordNo=30")  # ... and redirected to it from 30
+    moved = HtmlResponse(ARTICLE, body=b"<html></html>", encoding="utf-8",
+                         request=Request(ARTICLE, meta={"redirect_urls": [other]}))
+    assert not [x for x in spider.parse(moved) if isinstance(x, PageItem)]
+    assert dict(spider.verdicts.counts) == {"index": 1, "unchanged": 1, "record": 1,
+                                            "duplicate": 1}
 
 
 def test_links_are_followed_once_per_record_and_stay_on_site(monkeypatch) -> None:
@@ -147,7 +178,7 @@ def test_series_since_and_limit_filters(monkeypatch) -> None:
         closed.append(close)
     assert kept == [0, 4]
     assert closed == [False, False, False, False, True, False]
-    assert stat(spider, "records") == 2 and stat(spider, "filtered") == 4
+    assert stat(spider, "record") == 2 and stat(spider, "filtered") == 4
 
 
 def test_listing_pages_pass_every_filter(monkeypatch) -> None:
@@ -155,7 +186,7 @@ def test_listing_pages_pass_every_filter(monkeypatch) -> None:
     extractor(monkeypatch, PageRecord(record_no=None, cwa_no=None, url=BASE + "europe/"))
     items, closed = items_until_close(spider, response(BASE + "europe/"))
     assert len(items) == 1 and not closed
-    assert stat(spider, "listings") == 1 and stat(spider, "records") == 0
+    assert stat(spider, "listing") == 1 and stat(spider, "record") == 0
 
 
 def test_a_url_template_without_its_placeholder_is_refused() -> None:

@@ -10,7 +10,9 @@ Settings: `GPSCRAPE_WARC_ENABLED` (default True), `GPSCRAPE_WARC_DIR` (default
 
 The archived response's WARC-Date goes to the spider as `response.meta[WARC_DATE]`, so a
 crawl's `fetched_at` is the time a rebuild from the archive reads back. Each file's warcinfo
-record holds the run's filters (`gpscrape-series`, `gpscrape-since`, `gpscrape-limit`). A
+record holds the run's filters (`gpscrape-series`, `gpscrape-since`, `gpscrape-limit`); the
+response record of a guessed request (a probe, a backfill's recordNo) holds its tag
+(`GPSCRAPE-Guess`), so a rebuild judges the page as the crawl did (`gpscrape.outcome`). A
 full disk stops the crawl at the first failed write (`gpscrape.disk_full`); nothing is
 archived after it.
 """
@@ -27,6 +29,7 @@ from scrapy.http import Response
 
 from gpscrape.archive.writer import Exchange, WarcWriter, header_pairs
 from gpscrape.disk_full import disk_full, is_disk_full, stop_crawl
+from gpscrape.outcome import GUESS
 from gpscrape.run_report import new_run_id
 
 WARC_DATE = "gpscrape_warc_date"  # request meta key: the archived response's WARC-Date
@@ -95,6 +98,7 @@ class WarcMiddleware:
             response_headers=header_pairs(response.headers),
             body=response.body,
             date=date,
+            guess=request.meta.get(GUESS),
         ))
 
     def _disk_full(self) -> bool:

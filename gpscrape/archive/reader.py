@@ -14,7 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from gpscrape.archive.members import iter_members, read_member
-from gpscrape.archive.writer import OPEN_SUFFIX, SUFFIX
+from gpscrape.archive.writer import GUESS_HEADER, OPEN_SUFFIX, SUFFIX
 from gpscrape.settings import DOWNLOAD_MAXSIZE
 
 # A decoded body larger than this is refused, as the crawl refuses it (a compression bomb).
@@ -34,6 +34,7 @@ class ArchivedResponse:
     body: bytes
     path: Path
     offset: int
+    guess: str | None = None  # the crawl's tag of a guessed request (probe, backfill)
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -120,6 +121,7 @@ def _parse(data: bytes, path: Path, offset: int, with_body: bool,
             body=body,
             path=path,
             offset=offset,
+            guess=record.rec_headers.get_header(GUESS_HEADER),
         )
     return None
 

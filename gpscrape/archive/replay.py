@@ -1,10 +1,11 @@
 """Replaying the archive: archived responses back into page items, by the spider's rules.
 
 Only `200` answers to pages the spider parses (article and listing pages) are replayed; for
-each record (recordNo) or other page the latest response (by WARC-Date) wins. A page with
-neither article nor listing gives no item (the crawl counted it as missing); any other
-extraction failure gives a QuarantineItem, as in a crawl. Requests that failed for good left
-no response, so their quarantine rows cannot be rebuilt from the archive.
+each record (recordNo) or other page the latest response (by WARC-Date) wins. Each page gets
+its verdict from `gpscrape.outcome`, as in a crawl: a record or listing gives a PageItem, a
+quarantined page (or an unreadable archived response) a QuarantineItem, the others no item.
+Requests that failed for good left no response, so their quarantine rows cannot be rebuilt
+from the archive.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from gpscrape import urls
 from gpscrape.archive.reader import ArchivedResponse, ArchiveError, iter_responses, read_response
 from gpscrape.extract import EXTRACTOR_VERSION
 from gpscrape.items import PageItem, QuarantineItem
-from gpscrape.outcome import judge_page
+from gpscrape.outcome import LISTING, QUARANTINED, RECORD, Verdicts, judge_page
 
 PageKey = tuple[str, int] | str
 
@@ -32,17 +33,6 @@ class Located:
     path: Path
     offset: int
     url: str = field(compare=False)
-
-
-@dataclass(slots=True)
-class ReplayCounts:
-    """What a replay saw."""
-
-    pages: int = 0
-    records: int = 0
-    listings: int = 0
-    missing: list[tuple[str, str]] = field(default_factory=list)
-    quarantined: list[tuple[str, str]] = field(default_factory=list)
 
 
 def page_key(url: str) -> PageKey | None:
@@ -69,43 +59,36 @@ def latest_responses(directory: Path, files: list[Path] | None = None
     return latest
 
 
-def replay(located: list[Located], counts: ReplayCounts | None = None,
+def replay(located: list[Located], verdicts: Verdicts | None = None,
            on_page: Callable[[], None] | None = None) -> Iterator[PageItem | QuarantineItem]:
-    """The items of the given archived responses, read in archive order."""
-    counts = counts if counts is not None else ReplayCounts()
+    """The items of the given archived responses, read in archive order; each page's verdict
+    is added to `verdicts`."""
+    verdicts = verdicts if verdicts is not None else Verdicts()
     for place in sorted(located, key=lambda p: (p.path, p.offset)):
-        counts.pages += 1
         try:
             response = read_response(place.path, place.offset)
         except (ArchiveError, OSError, ValueError) as error:
             reason = f"archived response unreadable: {error}"
-            counts.quarantined.append((place.url, reason))
+            verdicts.add(QUARANTINED, place.url, reason)
             yield QuarantineItem(url=place.url, reason=reason, fetched_at=place.date,
                                  record_no=urls.record_no_of(place.url))
         else:
-            yield from _items(response, counts)
+            yield from _items(response, verdicts)
         if on_page is not None:
             on_page()
 
 
-def _items(response: ArchivedResponse, counts: ReplayCounts
+def _items(response: ArchivedResponse, verdicts: Verdicts
            ) -> Iterator[PageItem | QuarantineItem]:
     digest = hashlib.sha256(response.body).hexdigest()
-    outcome = judge_page(response.body, response.url)
-    record = outcome.record
-    if outcome.missing is not None:
-        counts.missing.append((response.url, outcome.missing))
-        return
-    if record is None:
-        counts.quarantined.append((response.url, outcome.broken))
-        yield QuarantineItem(url=response.url, reason=outcome.broken, fetched_at=response.date,
+    verdict = judge_page(response.body, response.url, response.status, response.guess)
+    verdicts.add(verdict.name, response.url, verdict.reason)
+    record = verdict.record
+    if verdict.name == QUARANTINED:
+        yield QuarantineItem(url=response.url, reason=verdict.reason, fetched_at=response.date,
                              record_no=urls.record_no_of(response.url), content_sha256=digest,
                              extractor_version=EXTRACTOR_VERSION)
-        return
-    if record.record_no is None:
-        counts.listings += 1
-    else:
-        counts.records += 1
-    yield PageItem(record=record, fetched_at=response.date, content_sha256=digest,
-                   extractor_version=EXTRACTOR_VERSION, etag=response.header("ETag"),
-                   last_modified=response.header("Last-Modified"))
+    elif verdict.name in (RECORD, LISTING) and record is not None:
+        yield PageItem(record=record, fetched_at=response.date, content_sha256=digest,
+                       extractor_version=EXTRACTOR_VERSION, etag=response.header("ETag"),
+                       last_modified=response.header("Last-Modified"))

@@ -38,6 +38,9 @@ OPEN_SUFFIX = ".open"
 _TRANSFER_HEADERS = frozenset({b"transfer-encoding"})
 
 Headers = list[tuple[str, str]]
+# A response record's field naming the tag of a guessed request (`gpscrape.outcome.GUESS`:
+# probe, backfill), so that a rebuild judges the page as the crawl did.
+GUESS_HEADER = "GPSCRAPE-Guess"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,7 @@ class Exchange:
     response_headers: Headers
     body: bytes  # as received: content-coded (gzip...) when the server said so
     date: datetime  # timezone-aware, when the response was received
+    guess: str | None = None  # why a page that may not exist was asked for (GUESS_HEADER)
 
 
 def header_pairs(headers: object) -> Headers:
@@ -112,7 +116,8 @@ class WarcWriter:
                                     use_micros=True)
         response = self._warc.create_warc_record(
             exchange.url, "response", payload=io.BytesIO(exchange.body),
-            warc_headers_dict={"WARC-Date": date},
+            warc_headers_dict={"WARC-Date": date,
+                               **({GUESS_HEADER: exchange.guess} if exchange.guess else {})},
             http_headers=StatusAndHeaders(_status_line(exchange.status),
                                           exchange.response_headers, protocol="HTTP/1.1"),
         )

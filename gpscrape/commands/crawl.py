@@ -12,23 +12,9 @@ from typing import Any
 
 from gpscrape import exit_codes
 from gpscrape.run_report import add_threshold_arguments, new_run_id, threshold_settings
+from gpscrape.run_report.summary import summary
 
 HELP = "Crawl the site (or a mirror) and write its records."
-
-# Stats shown in the summary, as (label, stats key).
-SUMMARY_FIELDS: tuple[tuple[str, str], ...] = (
-    ("pages fetched", "gpscrape/pages"),
-    ("records", "gpscrape/records"),
-    ("listing pages", "gpscrape/listings"),
-    ("index pages", "gpscrape/index_pages"),
-    ("missing", "gpscrape/missing"),
-    ("quarantined", "gpscrape/quarantined"),
-    ("failed requests", "gpscrape/failed"),
-    ("filtered out", "gpscrape/filtered"),
-    ("refused by robots.txt", "gpscrape/robots_refused"),
-    ("left out before, not fetched", "gpscrape/incremental/skipped_left_out"),
-)
-
 
 def output_settings(output: Path | None) -> dict[str, Any]:
     """Scrapy settings that send the run's items under `output` (the one place to change):
@@ -156,7 +142,8 @@ def run_spider(
     from gpscrape.dataset import DatasetBusyError, DatasetWriter
     from gpscrape.disk_full import DISK_FULL_STAT
     from gpscrape.incremental.resume import recover
-    from gpscrape.run_report import Thresholds, crawl_report
+    from gpscrape.run_report import Thresholds
+    from gpscrape.run_report.extension import crawl_report, spider_verdicts
     from pipelines.parquet import OPENED_STAT, PUBLISHED_STAT
 
     settings = get_project_settings()
@@ -194,9 +181,7 @@ def run_spider(
     process.start()
     elapsed = time.monotonic() - started
     stats = crawler.stats.get_stats()
-    failures = getattr(crawler.spider, "failures", [])
-    missing = getattr(crawler.spider, "missing", [])
-    print(summary(command, stats, failures, missing, elapsed))
+    print(summary(command, stats, spider_verdicts(crawler), elapsed))
     if stats.get(DISK_FULL_STAT):
         # The log said where and that the published dataset is intact; no run report, so the
         # next run recovers this run's archive.
@@ -212,38 +197,3 @@ def run_spider(
     print(report.table())
     print(f"report: {path}")
     return report.exit_code()
-
-
-def summary(
-    command: str,
-    stats: dict[str, Any],
-    failures: list[tuple[str, str]],
-    missing: list[tuple[str, str]],
-    elapsed: float,
-) -> str:
-    """The end-of-run summary printed by the crawl commands: counts, failures, missing pages."""
-    from gpscrape.urls import record_no_of
-
-    counts = ", ".join(f"{stats.get(key, 0)} {label}" for label, key in SUMMARY_FIELDS)
-    lines = [f"gpscrape {command}: {counts}; {elapsed:.1f} s ({stats.get('finish_reason', '?')})"]
-    lines += [f"  failed: {url} ({reason})" for url, reason in failures]
-    numbers = sorted({n for url, _ in missing if (n := record_no_of(url)) is not None})
-    if numbers:
-        lines.append(f"  missing recordNos: {compact_ranges(numbers)}")
-    others = [(url, reason) for url, reason in missing if record_no_of(url) is None]
-    lines += [f"  missing: {url} ({reason})" for url, reason in others]
-    if stats.get("gpscrape/listing_pages_capped"):
-        lines.append(f"  listing pages past GPSCRAPE_MAX_LISTING_PAGE, not requested: "
-                     f"{stats['gpscrape/listing_pages_capped']}")
-    return "\n".join(lines)
-
-
-def compact_ranges(numbers: list[int]) -> str:
-    """`[3, 4, 5, 9]` -> `3-5, 9` (input sorted, without duplicates)."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][1] + 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from gpscrape import exit_codes, urls
 from gpscrape.dataset import DatasetBusyError
 from gpscrape.items import PageItem, QuarantineItem
+from gpscrape.outcome import BROKEN, MISSING, QUARANTINED, VERDICTS, Verdicts
 from gpscrape.run_report import (
     Coverage,
     RunReport,
@@ -34,6 +35,7 @@ from gpscrape.run_report import (
     new_run_id,
     threshold_settings,
 )
+from gpscrape.run_report.counts import CHANGED, VALIDATION_QUARANTINED, rebuild_counts, verdict
 
 if TYPE_CHECKING:
     from gpscrape.archive.replay import Located
@@ -88,26 +90,29 @@ def project_settings(args: argparse.Namespace) -> Any:
 def rebuild(warc: Path, output: Path, thresholds: Thresholds,
             command: str = "reextract") -> RunReport:
     """Replay every page of the archive into the dataset under `output`; the run's report."""
-    from gpscrape.archive.replay import ReplayCounts, latest_responses, replay
+    from gpscrape.archive.replay import latest_responses, replay
     from gpscrape.progress import Progress
     from pipelines.chain import process
 
     run_id, started = new_run_id(), datetime.now(UTC)
     located = list(latest_responses(warc).values())
     earlier, unchanged = earlier_responses(warc, located)
-    counts, coverage = ReplayCounts(), Coverage()
+    verdicts, coverage = Verdicts(), Coverage()
     with Progress(command, total=len(located) + len(earlier)) as progress:
-        result = process(covered(replay(located, counts, progress.update), coverage), output,
-                         earlier=replay(earlier, ReplayCounts(), progress.update),
+        result = process(covered(replay(located, verdicts, progress.update), coverage), output,
+                         earlier=replay(earlier, Verdicts(), progress.update),
                          unchanged=unchanged)
+    # The rebuild's stats, as a crawl records them: the latest pages' verdicts, the changed
+    # records, and the quarantine rows beyond the quarantined pages (validation rejects).
+    stats = {**verdicts.as_stats(), CHANGED: result.changed,
+             VALIDATION_QUARANTINED: result.quarantined - verdicts.counts[QUARANTINED]}
+    pages = verdicts.pages
     return make_report(
-        run_id=run_id, command=command, started=started,
-        counts={"pages_replayed": counts.pages, "records": counts.records,
-                "listing_pages": counts.listings, "changed": result.changed,
-                "quarantined": result.quarantined, "missing": len(counts.missing)},
-        errors=counts.quarantined, coverage=coverage, thresholds=thresholds,
+        run_id=run_id, command=command, started=started, counts=rebuild_counts(stats),
+        errors=[*pages[QUARANTINED], *pages[BROKEN]], coverage=coverage, thresholds=thresholds,
         details={"warc": str(warc), "version": result.version, "rows": result.rows,
-                 "missing": [{"url": u, "reason": r} for u, r in counts.missing]},
+                 "missing": [{"url": u, "reason": r} for u, r in pages[MISSING]],
+                 "verdicts": {name: verdict(stats, name) for name in VERDICTS}},
         history=history_of(output, command, thresholds),
     )
 

@@ -15,14 +15,15 @@
   `OUTPUT/.left-out.json`, see `gpscrape.incremental.filters`) is not requested while this
   run's filter leaves it out too; a run whose filter keeps it (an unfiltered run) requests it.
 
-Stats: `gpscrape/incremental/known`, `.../skipped_known`, `.../unchanged`, `.../new`,
-`.../refreshed`, `.../skipped_left_out`, `gpscrape/probes`, `gpscrape/probe_misses`;
-`probe_urls` holds the probes' URLs (for the run report).
+Stats: `gpscrape/incremental/known`, `.../skipped_known`, `.../new`, `.../refreshed`,
+`.../skipped_left_out`, `gpscrape/probes`. Probes are tagged `request.meta[GUESS] = "probe"`;
+the spider's callback gives every response, a probe's or a `304`, its verdict
+(`gpscrape.outcome`).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -35,9 +36,9 @@ from gpscrape.disk_full import disk_full
 from gpscrape.incremental.filters import RecordFilter, save_left_out
 from gpscrape.incremental.state import DatasetState, load_state
 from gpscrape.items import PageItem
+from gpscrape.outcome import GUESS, NOT_MODIFIED, PROBE
 
 REFETCH_MODES = ("none", "all", "revalidate")
-NOT_MODIFIED = 304
 
 
 class IncrementalMiddleware:
@@ -57,7 +58,6 @@ class IncrementalMiddleware:
         self.requested: set[tuple[str, int]] = set()  # record keys asked for in this run
         self.highest_found = state.highest
         self.probed_up_to: int | None = None
-        self.probe_urls: set[str] = set()
         self.output = output  # where the records filters left out are remembered
         self.found: set[int] = set()  # recordNos yielded in this run
         self.stats.set_value("gpscrape/incremental/known", len(state.known))
@@ -142,15 +142,8 @@ class IncrementalMiddleware:
             url = self._on_base(stored.url)
         return request.replace(
             url=url, headers={**request.headers.to_unicode_dict(), **headers},
-            callback=self._revalidated, cb_kwargs={"callback": request.callback},
             meta={**request.meta, "handle_httpstatus_list": allowed},
         )
-
-    def _revalidated(self, response: Response, callback: Callable) -> Iterable[Any]:
-        if response.status == NOT_MODIFIED:
-            self.stats.inc_value("gpscrape/incremental/unchanged")
-            return ()
-        return (callback or self.spider.parse)(response)
 
     def _stored_requests(self, stored: list[str]) -> Iterator[Request]:
         """Requests for article URLs stored in the dataset that are on the site; those on the
@@ -189,15 +182,9 @@ class IncrementalMiddleware:
             if self._left_out_again(record_no):
                 self.stats.inc_value("gpscrape/incremental/skipped_left_out")
                 continue
-            self.probe_urls.add(url)
             self.stats.inc_value("gpscrape/probes")
-            yield Request(url, callback=self._probed, errback=self.spider.on_error)
-
-    def _probed(self, response: Response) -> Iterable[Any]:
-        if response.status == 404:
-            self.stats.inc_value("gpscrape/probe_misses")
-            return ()
-        return self.spider.parse(response)
+            yield Request(url, callback=self.spider.parse, errback=self.spider.on_error,
+                          meta={GUESS: PROBE})
 
     @property
     def _filter_now(self) -> RecordFilter:

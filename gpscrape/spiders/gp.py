@@ -14,19 +14,20 @@ follows every on-site link to an article script or a listing page; none of them 
 Each record (recordNo) is requested once, under the first URL met. A backfill requests exactly
 the recordNos of its range and follows no links.
 
-Stats it keeps (all `gpscrape/...`): `pages` (responses parsed), `records` (article records
-yielded), `listings` (listing-only pages yielded), `filtered` (records left out by
-series/since/limit), `missing` (404, or a page with neither article nor listing),
-`quarantined` (pages that failed extraction), `failed` (requests that failed for good, after
-retries, or redirected off the site or in a loop), `robots_refused` (forbidden by robots.txt).
-The spider's `failures` and `missing` lists hold `(url, reason)` for the run summary;
-`left_out` holds the records series/since left out (the incremental middleware remembers them).
+Every response gets its one verdict here (`gpscrape.outcome`: record, listing, index, missing,
+broken, quarantined, probe_miss, unchanged, filtered, duplicate), and every request that got
+no usable response `failed` (after retries, or redirected off the site or in a loop) or
+`robots_refused`. `verdicts` counts them in the stats (`gpscrape/verdict/<name>`) and keeps
+the `(url, reason)` of the missing, broken, quarantined and failed pages, which the run's
+summary and report read. Backfill requests are tagged `request.meta[GUESS] = "backfill"`
+(probes are tagged by the incremental middleware). `left_out` holds the records series/since
+left out (the incremental middleware remembers them).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -43,7 +44,21 @@ from gpscrape.archive.middleware import WARC_DATE
 from gpscrape.extract import EXTRACTOR_VERSION, PageRecord
 from gpscrape.incremental.filters import LeftOut, RecordFilter
 from gpscrape.items import PageItem, QuarantineItem
-from gpscrape.outcome import judge_page, judge_response
+from gpscrape.outcome import (
+    BACKFILL,
+    DUPLICATE,
+    FAILED,
+    FILTERED,
+    GUESS,
+    LISTING,
+    QUARANTINED,
+    RECORD,
+    ROBOTS_REFUSED,
+    Verdict,
+    Verdicts,
+    judge_page,
+    judge_response,
+)
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -104,8 +119,7 @@ class GpSpider(Spider):
             self.backfill = (first, last)
         self._url_template = url_template
         self._seeds = seeds.split(",") if isinstance(seeds, str) else seeds
-        self.failures: list[tuple[str, str]] = []  # (url, reason) of requests failed for good
-        self.missing: list[tuple[str, str]] = []  # (url, reason) of pages counted as missing
+        self.verdicts = Verdicts()  # also counted in the crawler's stats
         self.left_out: list[LeftOut] = []  # records series/since left out (not limit)
         self._seen_records: set[tuple[str, int]] = set()
         self._seen_pages: set[str] = set()
@@ -145,7 +159,7 @@ class GpSpider(Spider):
         for url in urls_:
             request = self._request_once(url)
             if request is not None:
-                yield request
+                yield request.replace(meta={GUESS: BACKFILL}) if self.backfill else request
 
     def _record_url(self, record_no: int) -> str:
         return urljoin(self.base_url, self._url_template.format(n=record_no))
@@ -201,27 +215,21 @@ class GpSpider(Spider):
     # --- responses --------------------------------------------------------------------
 
     def parse(self, response: Response) -> Iterator[Any]:
-        self.crawler.stats.inc_value("gpscrape/pages")
-        if response.status == 404:
-            self._count_missing(response.url, "HTTP 404")
-            return
+        """Give the response its verdict, yield its item, follow its links."""
+        guess = response.meta.get(GUESS)
         if isinstance(response, TextResponse):  # one parse: the record and links from one tree
-            outcome, hrefs = judge_response(response)
+            verdict, hrefs = judge_response(response, response.status, guess)
         else:
-            outcome, hrefs = judge_page(response.body, response.url), []
-        record = outcome.record
-        if outcome.missing is not None and urls.record_key(response.url) is None:
-            self.crawler.stats.inc_value("gpscrape/index_pages")  # links only: nothing missing
-        elif outcome.missing is not None:
-            self._count_missing(response.url, outcome.missing)
-        elif outcome.broken is not None:
-            yield self._quarantine(response, outcome.broken)
-        if record is not None and self._is_new_after_redirect(response):
-            yield from self._emit(record, response)
+            verdict, hrefs = judge_page(response.body, response.url, response.status, guess), []
+        record = verdict.record
+        if verdict.name == QUARANTINED:
+            yield self._quarantine(response, verdict.reason)
+        if record is not None:
+            verdict = yield from self._emit(record, response)
+        self.verdicts.add(verdict.name, response.url, verdict.reason, self.crawler.stats)
         yield from self._follow(response, record, hrefs)
 
     def _quarantine(self, response: Response, reason: str) -> QuarantineItem:
-        self.crawler.stats.inc_value("gpscrape/quarantined")
         return QuarantineItem(
             url=response.url,
             reason=reason,
@@ -230,10 +238,6 @@ class GpSpider(Spider):
             content_sha256=hashlib.sha256(response.body).hexdigest(),
             extractor_version=EXTRACTOR_VERSION,
         )
-
-    def _count_missing(self, url: str, reason: str) -> None:
-        self.crawler.stats.inc_value("gpscrape/missing")
-        self.missing.append((url, reason))
 
     def _is_new_after_redirect(self, response: Response) -> bool:
         """False when a redirect led to a record already fetched under another URL."""
@@ -248,8 +252,10 @@ class GpSpider(Spider):
         self._seen_records.add(key)
         return True
 
-    def _emit(self, record: PageRecord, response: Response) -> Iterator[PageItem]:
-        stats = self.crawler.stats
+    def _emit(self, record: PageRecord, response: Response
+              ) -> Generator[PageItem, None, Verdict]:
+        """Yield the record's item, if wanted; returns the page's verdict (a limit reached
+        closes the spider once that verdict is counted)."""
         item = PageItem(
             record=record,
             fetched_at=fetched_at(response),
@@ -259,20 +265,21 @@ class GpSpider(Spider):
             last_modified=_header(response, "Last-Modified"),
         )
         if record.record_no is None:
-            stats.inc_value("gpscrape/listings")
             yield item
-            return
+            return Verdict(LISTING, record=record)
+        if not self._is_new_after_redirect(response):
+            return Verdict(DUPLICATE, "redirected to a record already fetched", record)
         if not self._wanted(record):
-            stats.inc_value("gpscrape/filtered")
             if not self.record_filter.keeps(record.series, record.published):
                 self.left_out.append(LeftOut(record.record_no, record.url, record.series,
                                              record.published))
-            return
+            return Verdict(FILTERED, "left out by series/since/limit", record)
         self._article_records += 1
-        stats.inc_value("gpscrape/records")
         yield item
         if self.limit is not None and self._article_records >= self.limit:
+            self.verdicts.add(RECORD, response.url, stats=self.crawler.stats)
             raise CloseSpider("limit_reached")
+        return Verdict(RECORD, record=record)
 
     @property
     def record_filter(self) -> RecordFilter:
@@ -287,19 +294,17 @@ class GpSpider(Spider):
     def on_error(self, failure: Failure) -> Iterator[QuarantineItem]:
         """Report a request that failed for good (after retries), or count a robots.txt refusal."""
         request = failure.request
-        stats = self.crawler.stats
+        url = request.meta.get("redirect_urls", [request.url])[0]  # as requested, before redirects
         if failure.check(HttpError):
             reason = f"HTTP {failure.value.response.status}"
         elif failure.check(IgnoreRequest):
             reason = failure.getErrorMessage()
             if reason == _ROBOTS_REFUSAL:
-                stats.inc_value("gpscrape/robots_refused")
+                self.verdicts.add(ROBOTS_REFUSED, url, reason, self.crawler.stats)
                 return
         else:
             reason = download_error(failure.value)
-        url = request.meta.get("redirect_urls", [request.url])[0]  # as requested, before redirects
-        stats.inc_value("gpscrape/failed")
-        self.failures.append((url, reason))
+        self.verdicts.add(FAILED, url, reason, self.crawler.stats)
         self.logger.error("Request failed for good: %s (%s)", url, reason)
         yield QuarantineItem(
             url=url,

@@ -1,0 +1,19 @@
+"""Run ids and where a run's report goes."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from gpscrape.run_history import RUNS_DIR
+
+
+def new_run_id() -> str:
+    """A run id: the UTC start time and a short random suffix; ids sort by start time."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{os.urandom(3).hex()}"
+
+
+def report_path(output: Path, run_id: str) -> Path:
+    """Where the report of run `run_id` is written: `output/runs/<run id>.json`."""
+    return Path(output) / RUNS_DIR / f"{run_id}.json"
