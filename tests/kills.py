@@ -52,7 +52,8 @@ DEADLINE = 120.0  # seconds a process may take to reach the point it is killed a
 
 class HoldingMirror(MirrorServer):
     """A mirror that, once told to `hold_from(n)`, answers n - 1 more article requests and
-    then holds every request until `release()`: a crawl of it is caught mid-fetch."""
+    then holds every request until `release()`: a crawl of it is caught mid-fetch. A held
+    request is never answered (its client is killed meanwhile)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -82,8 +83,9 @@ class HoldingMirror(MirrorServer):
         if held:
             self.holding.set()
             self._open.wait(DEADLINE)
-        with contextlib.suppress(OSError):  # the client was killed while it waited
-            super().handle(handler, head)
+            handler.close_connection = True
+            return
+        super().handle(handler, head)
 
     def __exit__(self, *exc_info: object) -> None:
         self.release()
