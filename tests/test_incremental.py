@@ -14,6 +14,7 @@ from run_command import crawl_argv, crawl_settings, gpscrape, newest_report, out
 from gpscrape import exit_codes
 from gpscrape.dataset import read_frame
 from gpscrape.mirror import MirrorServer, MirrorSite
+from gpscrape.urls import record_no_of
 
 PROBES = 5
 FAST = crawl_settings(CONCURRENT_REQUESTS_PER_DOMAIN=8, GPSCRAPE_PROBE_MISSES=PROBES)
@@ -108,16 +109,10 @@ def test_revalidate_keeps_unchanged_rows_and_refetches_changed_ones(crawled, tmp
     with MirrorServer(site, port=port) as server:
         report = crawl(server, output, "--revalidate")
         by_record = {n: r.status for r in server.requests
-                     if (n := _record_no(r.target)) is not None and r.status != 404}
+                     if (n := record_no_of(r.target)) is not None and r.status != 404}
     assert {n for n, status in by_record.items() if status == 200} == {newest, added[0]}
     assert {n for n, status in by_record.items() if status == 304} == set(site.record_nos()[:-2])
     assert report["counts"]["refreshed"] == 1 and report["counts"]["new_records"] == 1
-
-
-def _record_no(target: str) -> int | None:
-    from gpscrape.urls import record_no_of
-
-    return record_no_of(target)
 
 
 def test_backfill_skips_known_records_and_does_not_probe(crawled, tmp_path) -> None:

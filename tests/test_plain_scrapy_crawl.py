@@ -17,6 +17,7 @@ import pytest
 from run_command import ROOT, crawl_settings
 
 from gpscrape.archive import iter_responses
+from gpscrape.commands.reextract import rebuild
 from gpscrape.dataset import read_frame
 from gpscrape.extract import extract_page
 from gpscrape.extract.record import PageRecord
@@ -66,8 +67,6 @@ def test_a_feed_row_is_the_extracted_record_plus_the_fetch_fields(plain_run):
 
 
 def test_fetched_at_is_the_warc_date_in_the_crawl_and_in_a_rebuild(plain_run, tmp_path):
-    from gpscrape.commands.reextract import rebuild
-
     responses = archived(plain_run)
     rows = feed(plain_run)
     for row in rows:

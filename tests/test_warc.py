@@ -199,10 +199,6 @@ def test_crawl_archives_a_compressed_body_as_received(tmp_path) -> None:
 
 
 def test_an_unreadable_record_is_skipped_not_fatal(tmp_path, caplog):
-    import gzip
-
-    from gpscrape.archive.reader import iter_responses
-
     bad = (b"WARC/1.1\r\nWARC-Type: response\r\nWARC-Date: not-a-date\r\n"
            b"Content-Length: 5\r\n\r\nhello\r\n\r\n")
     path = tmp_path / "gpscrape-20260101T000000Z-abc123-00001.warc.gz"
