@@ -20,12 +20,13 @@ browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
 		|| echo "chromium could not be installed: the browser test will skip"
 
+# On every core (pytest-xdist); the groups are set in tests/conftest.py.
 test: $(STAMP) browser
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadgroup
 
 test-long: $(STAMP)
-	$(PY) -m pytest -q -m long
+	$(PY) -m pytest -q -m long -n auto --dist loadgroup
 
 demo: $(STAMP)
 	$(VENV)/bin/gpscrape demo

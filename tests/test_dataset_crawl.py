@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from run_command import crawl_argv, crawl_settings, gpscrape, output_of
 from test_dataset import frames
 
 from gpscrape.schema import TABLES
 
 mirror = pytest.importorskip("gpscrape.mirror")
 
-ROOT = Path(__file__).resolve().parents[1]
 # One request at a time: which of a record's several links is followed first (and so the
 # link-dependent `url`, `series_raw`, body hash) depends on crawl order under concurrency.
-FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING",
-        "-s", "CONCURRENT_REQUESTS=1"]
+FAST = crawl_settings(CONCURRENT_REQUESTS=1)
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +26,15 @@ def server():
         yield running
 
 
-def crawl(server, output: Path) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "gpscrape", "crawl", "--base-url", server.base_url,
-               "--output", str(output), *FAST]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+def crawl(server, output: Path):
+    return gpscrape(*crawl_argv(server.base_url, output, *FAST), timeout=300)
 
 
 @pytest.fixture(scope="module")
 def crawled(server, tmp_path_factory):
     output = tmp_path_factory.mktemp("crawl") / "out"
     done = crawl(server, output)
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.returncode == 0, output_of(done)
     return output
 
 
@@ -87,9 +82,8 @@ sys.exit(main(sys.argv[1:]))
 
 def test_a_failed_publish_fails_the_run_and_the_next_run_recovers_it(server, tmp_path):
     output = tmp_path / "out"
-    command = ["crawl", "--base-url", server.base_url, "--output", str(output), *FAST]
-    failed = subprocess.run([sys.executable, "-c", FAILING_PUBLISH, *command], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
+    failed = gpscrape(*crawl_argv(server.base_url, output, *FAST), script=FAILING_PUBLISH,
+                      timeout=300)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "publishing the dataset failed" in failed.stderr
     assert not (output / "runs").exists() or not list((output / "runs").glob("*.json"))

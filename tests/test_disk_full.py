@@ -7,11 +7,11 @@ from __future__ import annotations
 import errno
 import logging
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from run_command import crawl_argv, crawl_settings, gpscrape
 from scrapy.utils.test import get_crawler
 
 from gpscrape import exit_codes
@@ -28,19 +28,20 @@ from gpscrape.urls import is_article_url, record_no_of
 from pipelines.chain import process
 from pipelines.parquet import ParquetPipeline
 
-ROOT = Path(__file__).resolve().parents[1]
-FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING",
-        "-s", "GPSCRAPE_SEEDS=", "-s", "GPSCRAPE_PROBE_MISSES=3"]
+FAST = crawl_settings(GPSCRAPE_PROBE_MISSES=3)
 WRITES_BEFORE_FULL = 8
 IN_FLIGHT = 16  # CONCURRENT_REQUESTS: requests the downloader had taken on
-# `gpscrape crawl` whose WARC writer finds the disk full after a few responses.
+# `gpscrape crawl` whose WARC writer finds the disk full after a few responses, an article page
+# among them (which pages come first depends on the order the crawl takes).
 FULL_WARC = f"""
 import errno, sys
 from gpscrape.archive import writer
+from gpscrape.urls import is_article_url, record_no_of
 original, calls = writer.WarcWriter.write, []
 def write(self, exchange):
     calls.append(exchange.url)
-    if len(calls) > {WRITES_BEFORE_FULL}:
+    articles = [url for url in calls[:-1] if is_article_url(url) and record_no_of(url)]
+    if len(calls) > {WRITES_BEFORE_FULL} and articles:
         raise OSError(errno.ENOSPC, "No space left on device")
     original(self, exchange)
 writer.WarcWriter.write = write
@@ -51,10 +52,7 @@ sys.exit(main(sys.argv[1:]))
 
 def crawl(server: MirrorServer, output: Path, script: str | None = None
           ) -> subprocess.CompletedProcess:
-    start = ["-c", script] if script else ["-m", "gpscrape"]
-    argv = [sys.executable, *start, "crawl", "--base-url", server.base_url,
-            "--output", str(output), *FAST]
-    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return gpscrape(*crawl_argv(server.base_url, output, *FAST), script=script)
 
 
 def test_a_full_disk_stops_the_crawl_with_one_message_and_the_next_run_recovers(tmp_path):
@@ -70,12 +68,13 @@ def test_a_full_disk_stops_the_crawl_with_one_message_and_the_next_run_recovers(
     assert "No space left on device" in errors[0] and str(output / "warc") in errors[0]
     assert "published dataset" in errors[0] and "intact" in errors[0]
     assert "Error processing" not in full.stderr and len(full.stderr) < 2000
+    written = list(iter_responses(output / "warc", with_body=False))
     # It stopped fetching: robots.txt, the writes and what the downloader held (twice that, as
     # room for the moment the spider takes to close), not the site.
-    assert requests_when_full <= 1 + WRITES_BEFORE_FULL + 2 * IN_FLIGHT < len(site.record_nos())
+    assert requests_when_full <= 1 + len(written) + 2 * IN_FLIGHT < len(site.record_nos())
     assert current_version(output) == published
     assert "(disk_full)" in full.stdout
-    archived = {n for r in iter_responses(output / "warc", with_body=False)
+    archived = {n for r in written
                 if r.status == 200 and (n := record_no_of(r.url)) is not None
                 and is_article_url(r.url)}
     assert archived  # the next run (here its first step) publishes what was archived

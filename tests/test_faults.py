@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import threading
-import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from loopback_site import Site
+from run_command import QUICK_RETRIES, crawl_argv, crawl_settings, gpscrape, output_of
 from test_dataset import START, page, write
 
 from gpscrape import exit_codes
@@ -33,14 +32,10 @@ from gpscrape.items import QuarantineItem
 from gpscrape.mirror import FAULT_KINDS, TRANSIENT_KINDS, FaultPlan, MirrorServer, MirrorSite
 from gpscrape.urls import record_no_of
 
-ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 2.0  # DOWNLOAD_TIMEOUT of the crawls; the slow fault waits longer
 # Fast and impolite, but the run checks keep their defaults: they decide the exit code.
-SETTINGS = [
-    "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", f"DOWNLOAD_TIMEOUT={TIMEOUT:g}",
-    "-s", "RETRY_TIMES=2", "-s", "GPSCRAPE_RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=WARNING",
-    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "GPSCRAPE_SEEDS=",
-]  # fmt: skip
+SETTINGS = crawl_settings(QUICK_RETRIES, DOWNLOAD_TIMEOUT=f"{TIMEOUT:g}",
+                          CONCURRENT_REQUESTS_PER_DOMAIN=8)
 OTHER_HOST = "127.0.0.2"  # "another domain" for the off-site redirect
 HEALS = "heals"  # permanent in a first run, gone by the next one
 CASES = [(kind, "transient") for kind in TRANSIENT_KINDS] + [(kind, "permanent")
@@ -78,66 +73,65 @@ class Outcome:
         return read_frame(self.output, name)
 
     def diagnosis(self) -> str:
-        return self.run.stdout + self.run.stderr[-3000:]
+        return output_of(self.run)
 
 
-class OtherHost:
-    """A loopback HTTP server on another address, logging every request it gets."""
+class SettlingMirror(MirrorServer):
+    """A mirror that knows when it has sent every answer it was asked for (a slow answer is
+    logged once sent, long after the crawler gave up on it)."""
 
-    def __init__(self) -> None:
-        hits: list[str] = []
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._busy = 0
+        self._settled = threading.Condition()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                hits.append(self.path)
-                body = b"<html><body>elsewhere</body></html>"
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+    def handle(self, handler: object, head: bool) -> None:
+        with self._settled:
+            self._busy += 1
+        try:
+            super().handle(handler, head)
+        finally:
+            with self._settled:
+                self._busy -= 1
+                self._settled.notify_all()
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.hits = hits
-        self.server = ThreadingHTTPServer((OTHER_HOST, 0), Handler)
-        self.url = f"http://{OTHER_HOST}:{self.server.server_address[1]}/moved"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def settled_requests(self, timeout: float) -> list:
+        """The request log once no answer is on its way (at most `timeout` seconds later)."""
+        with self._settled:
+            assert self._settled.wait_for(lambda: self._busy == 0, timeout), "answers pending"
+        return self.requests
 
 
-def plan_for(kind: str, variant: str, other: OtherHost) -> FaultPlan:
+def other_host() -> Site:
+    """Another host for off-site redirects: it must never be asked anything."""
+    return Site({}, host=OTHER_HOST)
+
+
+def plan_for(kind: str, variant: str, other: Site) -> FaultPlan:
     return FaultPlan({kind: 0.2}, seed=7, attempts=1, permanent=variant != "transient",
-                     slow_seconds=TIMEOUT + 4, retry_after=1, offsite_url=other.url)
+                     slow_seconds=TIMEOUT + 4, retry_after=1, offsite_url=f"{other.base_url}moved")
 
 
 def crawl(server: MirrorServer, output: Path) -> subprocess.CompletedProcess:
-    argv = [sys.executable, "-m", "gpscrape", "crawl", "--base-url", server.base_url,
-            "--output", str(output), *SETTINGS]
-    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=150)
+    return gpscrape(*crawl_argv(server.base_url, output, *SETTINGS), timeout=150)
 
 
 def crawl_case(kind: str, variant: str, tmp_path: Path) -> Outcome:
     site = MirrorSite.generate(records=20, seed=21, missing_rate=0.0)
-    other = OtherHost()
+    other = other_host()
     plan = plan_for(kind, variant, other)
     try:
-        with MirrorServer(site, faults=plan) as server:
+        with SettlingMirror(site, faults=plan) as server:
             faulty = server.faulty_records()
             run = crawl(server, tmp_path / "out")
             if variant == HEALS:
                 server.faults = FaultPlan()
                 server.clear_log()
                 run = crawl(server, tmp_path / "out")
-            if kind == "slow":  # a slow answer is logged once sent, long after the timeout
-                time.sleep(plan.slow_seconds)
-            requests = server.requests
+            requests = server.settled_requests(timeout=plan.slow_seconds + 5)
     finally:
         other.close()
-    return Outcome(run, tmp_path / "out", site, faulty, requests, list(other.hits))
+    return Outcome(run, tmp_path / "out", site, faulty, requests, other.paths())
 
 
 @pytest.fixture(scope="module")
@@ -252,19 +246,19 @@ def test_quarantine_row_goes_when_the_record_comes_under_another_url(tmp_path: P
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_every_fault_kind_mixed_over_a_bigger_site(seed: int, tmp_path: Path) -> None:
     site = MirrorSite.generate(records=300, seed=seed, missing_rate=0.03)
-    other = OtherHost()
+    other = other_host()
     probe = FaultPlan.uniform(0.15, seed=seed)
     faulty = probe.faulty(site.record_nos())
     healing = sorted(n for n, kind in faulty.items() if kind in TRANSIENT_KINDS)
     dead = frozenset(healing[::2])  # half of the transient-kind records never recover
     plan = FaultPlan.uniform(0.15, seed=seed, permanent=dead, slow_seconds=TIMEOUT + 2,
-                             retry_after=1, offsite_url=other.url)
+                             retry_after=1, offsite_url=f"{other.base_url}moved")
     try:
         with MirrorServer(site, faults=plan) as server:
             run = crawl(server, tmp_path / "out")
     finally:
         other.close()
-    result = Outcome(run, tmp_path / "out", site, faulty, [], list(other.hits))
+    result = Outcome(run, tmp_path / "out", site, faulty, [], other.paths())
     lost = {n for n, kind in faulty.items() if kind not in TRANSIENT_KINDS or n in dead}
     assert set(faulty.values()) == set(FAULT_KINDS)
     assert run.returncode == exit_codes.CHECKS_FAILED, result.diagnosis()

@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from run_command import gpscrape
 from test_dataset import START, page, write
 from test_incremental import crawl, first_crawl
-from test_reextract import gpscrape
 
 from gpscrape import exit_codes
 from gpscrape.dataset import DatasetWriter, layout, read_frame

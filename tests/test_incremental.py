@@ -4,33 +4,27 @@ refetches everything and `--revalidate` sends conditional requests (304 keeps th
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from run_command import crawl_argv, crawl_settings, gpscrape, newest_report, output_of
 
 from gpscrape import exit_codes
 from gpscrape.dataset import read_frame
 from gpscrape.mirror import MirrorServer, MirrorSite
+from gpscrape.urls import record_no_of
 
-ROOT = Path(__file__).resolve().parents[1]
 PROBES = 5
-FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING",
-        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "GPSCRAPE_SEEDS=",
-        "-s", f"GPSCRAPE_PROBE_MISSES={PROBES}"]
+FAST = crawl_settings(CONCURRENT_REQUESTS_PER_DOMAIN=8, GPSCRAPE_PROBE_MISSES=PROBES)
 
 
 def crawl(server: MirrorServer, output: Path, *extra: str) -> dict:
     """Run `gpscrape crawl` and return its run report (the newest under output/runs)."""
-    argv = [sys.executable, "-m", "gpscrape", "crawl", "--base-url", server.base_url,
-            "--output", str(output), *FAST, *extra]
-    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == exit_codes.OK, done.stdout + done.stderr
-    return json.loads(max((output / "runs").glob("*.json")).read_text())
+    done = gpscrape(*crawl_argv(server.base_url, output, *FAST, *extra))
+    assert done.returncode == exit_codes.OK, output_of(done)
+    return newest_report(output)
 
 
 def requested(server: MirrorServer) -> Counter:
@@ -115,16 +109,10 @@ def test_revalidate_keeps_unchanged_rows_and_refetches_changed_ones(crawled, tmp
     with MirrorServer(site, port=port) as server:
         report = crawl(server, output, "--revalidate")
         by_record = {n: r.status for r in server.requests
-                     if (n := _record_no(r.target)) is not None and r.status != 404}
+                     if (n := record_no_of(r.target)) is not None and r.status != 404}
     assert {n for n, status in by_record.items() if status == 200} == {newest, added[0]}
     assert {n for n, status in by_record.items() if status == 304} == set(site.record_nos()[:-2])
     assert report["counts"]["refreshed"] == 1 and report["counts"]["new_records"] == 1
-
-
-def _record_no(target: str) -> int | None:
-    from gpscrape.urls import record_no_of
-
-    return record_no_of(target)
 
 
 def test_backfill_skips_known_records_and_does_not_probe(crawled, tmp_path) -> None:
@@ -133,9 +121,8 @@ def test_backfill_skips_known_records_and_does_not_probe(crawled, tmp_path) -> N
     known = site.record_nos()
     low, high = known[0] - 2, known[-1] + 2
     with MirrorServer(site) as server:
-        argv = [sys.executable, "-m", "gpscrape", "backfill", "--from", str(low), "--to",
-                str(high), "--base-url", server.base_url, "--output", str(output), *FAST]
-        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        done = gpscrape(*crawl_argv(server.base_url, output, "--from", str(low), "--to",
+                                    str(high), *FAST, command="backfill"))
         counts = requested(server)
-    assert done.returncode == exit_codes.OK, done.stdout + done.stderr
+    assert done.returncode == exit_codes.OK, output_of(done)
     assert counts == Counter(n for n in range(low, high + 1) if n not in set(known))

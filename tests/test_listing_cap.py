@@ -3,12 +3,10 @@ and says so in its summary and run report."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections import Counter
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+from run_command import crawl_argv, crawl_settings, gpscrape, newest_report, output_of
 
 from gpscrape import exit_codes
 from gpscrape.dataset import read_frame
@@ -16,7 +14,6 @@ from gpscrape.listing_cap import page_number
 from gpscrape.mirror import FaultPlan, MirrorServer, MirrorSite
 from gpscrape.mirror.index import ARCHIVE
 
-ROOT = Path(__file__).resolve().parents[1]
 MAX_PAGE = 4
 
 
@@ -24,18 +21,15 @@ def test_an_endless_listing_chain_stops_at_the_cap(tmp_path) -> None:
     site = MirrorSite.generate(records=12, seed=91)
     output = tmp_path / "out"
     with MirrorServer(site, faults=FaultPlan(endless_listing=True)) as server:
-        argv = [sys.executable, "-m", "gpscrape", "crawl", "--base-url", server.base_url,
-                "--output", str(output), "-s", "AUTOTHROTTLE_ENABLED=False",
-                "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING", "-s", "GPSCRAPE_SEEDS=",
-                "-s", "GPSCRAPE_PROBE_MISSES=2", "-s", f"GPSCRAPE_MAX_LISTING_PAGE={MAX_PAGE}"]
-        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        done = gpscrape(*crawl_argv(server.base_url, output, *crawl_settings(
+            GPSCRAPE_PROBE_MISSES=2, GPSCRAPE_MAX_LISTING_PAGE=MAX_PAGE)))
         archive_pages = [parse_qs(urlsplit(r.target).query) for r in server.requests
                          if r.target.startswith(ARCHIVE)]
-    assert done.returncode == exit_codes.OK, done.stdout + done.stderr
+    assert done.returncode == exit_codes.OK, output_of(done)
     series = {query["series"][0] for query in archive_pages}
     pages = Counter(query["series"][0] for query in archive_pages)
     assert pages == dict.fromkeys(series, MAX_PAGE)  # pages 1..MAX_PAGE of each, once
-    report = json.loads(max((output / "runs").glob("*.json")).read_text())
+    report = newest_report(output)
     assert report["counts"]["listing_pages_capped"] == len(series)
     assert f"not requested: {len(series)}" in done.stdout
     assert "listing pages past the cap" in done.stdout

@@ -11,7 +11,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-from demo_crawl import demo_output
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -31,11 +30,6 @@ print(json.dumps({
     "changes": {str(k): int(v) for k, v in changes["change"].value_counts().items()},
 }))
 """
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    return demo_output(tmp_path_factory.getbasetemp())
 
 
 def run_notebook(output: Path) -> dict:

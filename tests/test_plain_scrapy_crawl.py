@@ -14,8 +14,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from run_command import ROOT, crawl_settings
 
 from gpscrape.archive import iter_responses
+from gpscrape.commands.reextract import rebuild
 from gpscrape.dataset import read_frame
 from gpscrape.extract import extract_page
 from gpscrape.extract.record import PageRecord
@@ -24,7 +26,6 @@ from gpscrape.items import FETCH_FIELDS
 from gpscrape.mirror import MirrorServer, MirrorSite
 from gpscrape.run_report import Thresholds
 
-ROOT = Path(__file__).resolve().parents[1]
 RECORD_FIELDS = {f.name for f in fields(PageRecord)}
 
 
@@ -36,9 +37,8 @@ def plain_run(tmp_path_factory) -> Path:
     with MirrorServer(site) as server:
         done = subprocess.run(
             [sys.executable, "-m", "scrapy", "crawl", "gp", "-a", f"base_url={server.base_url}",
-             "-O", str(output / "feed.jsonl"), "-s", f"GPSCRAPE_OUTPUT={output}",
-             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
-             "-s", "LOG_LEVEL=WARNING", "-s", "GPSCRAPE_SEEDS=", "-s", "GPSCRAPE_PROBE_MISSES=2"],
+             "-O", str(output / "feed.jsonl"),
+             *crawl_settings(GPSCRAPE_OUTPUT=output, GPSCRAPE_PROBE_MISSES=2)],
             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return output
@@ -67,8 +67,6 @@ def test_a_feed_row_is_the_extracted_record_plus_the_fetch_fields(plain_run):
 
 
 def test_fetched_at_is_the_warc_date_in_the_crawl_and_in_a_rebuild(plain_run, tmp_path):
-    from gpscrape.commands.reextract import rebuild
-
     responses = archived(plain_run)
     rows = feed(plain_run)
     for row in rows:

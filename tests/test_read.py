@@ -12,7 +12,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-from demo_crawl import demo_output
 
 import gpscrape
 from gpscrape.dataset import read_arrow
@@ -33,11 +32,6 @@ READERS = {
     pa.list_(pa.string()): ("list<string>", pl.List(pl.String), "List(String)", "VARCHAR[]"),
     pa.string(): ("string", pl.String, "String", "VARCHAR"),
 }
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    return demo_output(tmp_path_factory.getbasetemp())
 
 
 def files(output: Path, name: str) -> str:

@@ -3,28 +3,24 @@ stopped, equal the crawl's own; the latest response per record wins; a report is
 
 from __future__ import annotations
 
+import io
 import json
-import subprocess
-import sys
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from run_command import crawl_argv, crawl_settings, gpscrape, in_process, output_of
 
 from gpscrape import exit_codes
 from gpscrape.archive import WarcWriter
 from gpscrape.archive.writer import Exchange
 from gpscrape.dataset import read_frame
 from gpscrape.mirror import MirrorServer, MirrorSite
+from gpscrape.progress import Progress
 from gpscrape.schema import TABLES
 
-ROOT = Path(__file__).resolve().parents[1]
-FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING",
-        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "GPSCRAPE_SEEDS="]
+FAST = crawl_settings(CONCURRENT_REQUESTS_PER_DOMAIN=8)
 BASE = "http://127.0.0.1:9/"
-
-
-def gpscrape(*argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gpscrape", *argv], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
 
 
 def frames_without_fetch_time(output: Path) -> dict:
@@ -40,8 +36,8 @@ def test_rebuild_from_archive_equals_the_crawl(tmp_path) -> None:
     site = MirrorSite.generate(records=40, seed=11, missing_rate=0.05)
     crawl_out = tmp_path / "crawl"
     with MirrorServer(site) as server:
-        done = gpscrape("crawl", "--base-url", server.base_url, "--output", str(crawl_out), *FAST)
-    assert done.returncode == exit_codes.OK, done.stdout + done.stderr
+        done = gpscrape(*crawl_argv(server.base_url, crawl_out, *FAST))
+    assert done.returncode == exit_codes.OK, output_of(done)
     rebuilt = tmp_path / "rebuilt"
     done = gpscrape("reextract", "--warc", str(crawl_out / "warc"), "--output", str(rebuilt))
     assert done.returncode == exit_codes.OK, done.stdout + done.stderr
@@ -97,17 +93,12 @@ def test_broken_archived_page_is_quarantined_and_fails_the_check(tmp_path) -> No
 
 
 def test_missing_archive_is_bad_input(tmp_path) -> None:
-    done = gpscrape("reextract", "--output", str(tmp_path))
+    done = in_process("reextract", "--output", str(tmp_path))
     assert done.returncode == exit_codes.BAD_INPUT
     assert "no WARC folder" in done.stderr
 
 
 def test_progress_logs_rate_and_eta_when_not_on_a_terminal(caplog) -> None:
-    import io
-    import logging
-
-    from gpscrape.progress import Progress
-
     caplog.set_level(logging.INFO, logger="gpscrape.progress")
     with Progress("reextract", total=4, stream=io.StringIO(), interval=0.0) as progress:
         progress.update()
@@ -119,14 +110,10 @@ def test_progress_logs_rate_and_eta_when_not_on_a_terminal(caplog) -> None:
 
 
 def test_reextract_into_an_unwritable_output_is_bad_input(tmp_path):
-    import subprocess
-    import sys
-
     warc = tmp_path / "warc"
     warc.mkdir()
     output = tmp_path / "not-a-folder"
     output.write_text("a file where the output folder should be")
-    done = subprocess.run([sys.executable, "-m", "gpscrape", "reextract", "--warc", str(warc),
-                           "--output", str(output)], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 3, done.stdout + done.stderr
+    done = in_process("reextract", "--warc", str(warc), "--output", str(output))
+    assert done.returncode == exit_codes.BAD_INPUT, done.stdout + done.stderr
     assert "cannot write" in done.stderr or "not a folder" in done.stderr.lower()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from demo_crawl import demo_output
 from lxml import html as lxml_html
+from run_command import Finished, in_process
 
 pytest.importorskip("matplotlib", reason="gpscrape report needs the report extra (matplotlib)")
 
@@ -69,17 +69,17 @@ for (const figure of document.querySelectorAll('figure.chart')) {
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    """The session's demo crawl output, with two run reports added."""
-    output = demo_output(tmp_path_factory.getbasetemp())
+def demo(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the session's demo crawl output (conftest), with two run reports added."""
+    output = tmp_path_factory.mktemp("report") / "demo"
+    shutil.copytree(demo, output, symlinks=True)
     write_runs(output)
     return output
 
 
 @pytest.fixture(scope="module")
-def reported(demo) -> subprocess.CompletedProcess:
-    done = subprocess.run([sys.executable, "-m", "gpscrape", "report", "--output", str(demo)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+def reported(demo: Path) -> Finished:
+    done = in_process("report", "--output", str(demo))
     assert done.returncode == 0, done.stdout + done.stderr
     return done
 
@@ -95,7 +95,7 @@ def test_summary_gives_the_tables_row_counts(demo, reported):
         assert f"{rows} {name}" in reported.stdout
     assert f"page written to {demo / 'report.html'}" in reported.stdout
     run_ids = sorted(path.stem for path in (demo / "runs").glob("*.json"))
-    assert len(run_ids) >= len(RUNS)  # the demo's own run report, if it writes one, and ours
+    assert len(run_ids) == 1 + len(RUNS)  # the demo crawl's own run report, and ours
     assert f"runs: {len(run_ids)}; last {run_ids[-1]} " in reported.stdout
 
 

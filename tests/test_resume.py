@@ -3,31 +3,29 @@ record once in the dataset, and no article page that reached the archive fetched
 
 from __future__ import annotations
 
-import json
-import signal
-import subprocess
-import sys
-import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from kills import HoldingMirror, kill_while_fetching, open_warc_files, run_reports
+from run_command import crawl_argv, crawl_settings, gpscrape, newest_report, output_of
 
 from gpscrape import exit_codes
-from gpscrape.archive import iter_responses
+from gpscrape.archive import WarcWriter, iter_responses
+from gpscrape.archive.reader import run_id_of
+from gpscrape.archive.writer import Exchange
 from gpscrape.dataset import read_frame
+from gpscrape.incremental.resume import recover
 from gpscrape.mirror import MirrorServer, MirrorSite
+from gpscrape.mirror.urls import parse_target
 from gpscrape.urls import record_no_of
 
-ROOT = Path(__file__).resolve().parents[1]
-SETTINGS = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING",
-            "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "GPSCRAPE_SEEDS=",
-            "-s", "GPSCRAPE_PROBE_MISSES=5"]
+SETTINGS = crawl_settings(CONCURRENT_REQUESTS_PER_DOMAIN=2, GPSCRAPE_PROBE_MISSES=5)
 
 
-def crawl_argv(server: MirrorServer, output: Path, seed: int) -> list[str]:
-    return [sys.executable, "-m", "gpscrape", "crawl", "--base-url", server.base_url,
-            "--output", str(output), "--seed", str(seed), *SETTINGS]
+def argv(server: MirrorServer, output: Path, seed: int) -> list[str]:
+    return crawl_argv(server.base_url, output, "--seed", str(seed), *SETTINGS)
 
 
 def archived_articles(output: Path) -> set[int]:
@@ -35,15 +33,10 @@ def archived_articles(output: Path) -> set[int]:
             if r.status == 200 and record_no_of(r.url) is not None}
 
 
-def kill_after(argv: list[str], server: MirrorServer, requests: int) -> None:
-    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while len(server.article_requests()) < requests and time.monotonic() < deadline:
-        assert process.poll() is None, "the crawl ended before it could be killed"
-        time.sleep(0.01)
-    process.send_signal(signal.SIGKILL)
-    assert process.wait(timeout=30) == -signal.SIGKILL
+def answered_articles(server: MirrorServer) -> set[int]:
+    """The article pages the mirror has answered with 200."""
+    return {r.record_no for r in server.requests
+            if r.status == 200 and r.record_no is not None and parse_target(r.target).is_article}
 
 
 @pytest.mark.parametrize("kill_at", [
@@ -52,30 +45,27 @@ def test_killed_crawl_resumes_without_losing_or_refetching(tmp_path, kill_at) ->
     site = MirrorSite.generate(records=40, seed=41, index_pages=False)
     output = tmp_path / "out"
     newest = site.record_nos()[-1]
-    with MirrorServer(site, latency=0.1) as server:
-        kill_after(crawl_argv(server, output, newest), server, requests=kill_at)
+    with HoldingMirror(site) as server:
+        kill_while_fetching(argv(server, output, newest), server, article=kill_at + 1,
+                            ready=lambda: answered_articles(server) <= archived_articles(output))
+        answered = answered_articles(server)
+    assert open_warc_files(output) and not run_reports(output)  # killed mid-run
     archived = archived_articles(output)
-    assert archived and not set(site.record_nos()) <= archived  # killed mid-way
+    assert archived == answered and archived and not set(site.record_nos()) <= archived
     with MirrorServer(site) as server:
-        done = subprocess.run(crawl_argv(server, output, newest), cwd=ROOT,
-                              capture_output=True, text=True, timeout=120)
+        done = gpscrape(*argv(server, output, newest))
         refetched = Counter(n for n, _ in server.article_requests())
-    assert done.returncode == exit_codes.OK, done.stdout + done.stderr
+    assert done.returncode == exit_codes.OK, output_of(done)
     articles = read_frame(output, "articles")
     assert sorted(articles["record_no"]) == site.record_nos()  # complete, each once
     assert not archived & set(refetched)
     assert max(refetched.values()) == 1
-    report = json.loads(max((output / "runs").glob("*.json")).read_text())
+    report = newest_report(output)
     assert report["counts"]["recovered"] == len(archived)
     assert not list((output / "warc").glob("*.open"))
 
 
 def _archive_page(warc: Path, run_id: str, site: MirrorSite, record_no: int) -> None:
-    from datetime import UTC, datetime
-
-    from gpscrape.archive import WarcWriter
-    from gpscrape.archive.writer import Exchange
-
     base = "http://127.0.0.1:9/"
     url = site.article_urls(record_no, base)[0]
     with WarcWriter(warc, run_id) as writer:
@@ -84,9 +74,6 @@ def _archive_page(warc: Path, run_id: str, site: MirrorSite, record_no: int) -> 
 
 
 def test_only_runs_without_a_report_are_recovered(tmp_path) -> None:
-    from gpscrape.archive.reader import run_id_of
-    from gpscrape.incremental.resume import recover
-
     site = MirrorSite.generate(records=3, seed=3)
     first, second, _ = site.record_nos()
     output = tmp_path / "out"

@@ -4,12 +4,11 @@ run does not request them, while an unfiltered run still fetches them."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+from run_command import crawl_argv, crawl_settings, gpscrape, newest_report, output_of
 
 from gpscrape import exit_codes
 from gpscrape.archive import WarcWriter
@@ -20,10 +19,8 @@ from gpscrape.incremental.filters import LEFT_OUT_FILE, RecordFilter, load_left_
 from gpscrape.incremental.resume import recover
 from gpscrape.mirror import MirrorServer, MirrorSite
 
-ROOT = Path(__file__).resolve().parents[1]
-FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING",
-        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "GPSCRAPE_SEEDS=",
-        "-s", "GPSCRAPE_PROBE_MISSES=3", "-s", "GPSCRAPE_MIN_COVERAGE=0"]
+FAST = crawl_settings(CONCURRENT_REQUESTS_PER_DOMAIN=8, GPSCRAPE_PROBE_MISSES=3,
+                      GPSCRAPE_MIN_COVERAGE=0)
 BASE = "http://127.0.0.1:9/"
 
 
@@ -63,11 +60,9 @@ def test_recovery_applies_the_killed_runs_filters(tmp_path) -> None:
 
 
 def crawl(server: MirrorServer, output: Path, *extra: str) -> dict:
-    argv = [sys.executable, "-m", "gpscrape", "crawl", "--base-url", server.base_url,
-            "--output", str(output), *FAST, *extra]
-    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == exit_codes.OK, done.stdout + done.stderr
-    return json.loads(max((output / "runs").glob("*.json")).read_text())
+    done = gpscrape(*crawl_argv(server.base_url, output, *FAST, *extra))
+    assert done.returncode == exit_codes.OK, output_of(done)
+    return newest_report(output)
 
 
 def test_records_a_filter_left_out_are_not_requested_again_until_a_run_keeps_them(tmp_path):

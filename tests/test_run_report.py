@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-import time
-from pathlib import Path
+from datetime import UTC, datetime
 
 import pytest
+from run_command import crawl_argv, crawl_settings, gpscrape
 
 from gpscrape import exit_codes
 from gpscrape.extract.record import PageRecord, Topic
@@ -24,7 +22,6 @@ from gpscrape.run_report import (
     new_run_id,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 LIMITS = Thresholds(coverage_min_records=1)
 
 
@@ -71,8 +68,6 @@ def test_coverage_counts_non_empty_fields() -> None:
 
 
 def test_report_file_and_table(tmp_path) -> None:
-    from datetime import UTC, datetime
-
     report = make_report(run_id=new_run_id(), command="crawl", started=datetime.now(UTC),
                          counts={"pages_fetched": 4, "quarantined": 1},
                          errors=[("http://x/a", "no title")], coverage=Coverage(),
@@ -87,11 +82,15 @@ def test_report_file_and_table(tmp_path) -> None:
 
 
 def test_run_ids_sort_by_start_time() -> None:
-    first = new_run_id()
-    time.sleep(1.0)
-    second = new_run_id()
-    assert re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{6}", first)
-    assert first < second and first != new_run_id()
+    before = datetime.now(UTC).replace(microsecond=0)
+    run_ids = [new_run_id() for _ in range(3)]
+    after = datetime.now(UTC)
+    for run_id in run_ids:
+        # A fixed-width UTC stamp, most significant field first: ids sort as start times do.
+        assert re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{6}", run_id)
+        started = datetime.strptime(run_id[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        assert before <= started <= after  # the stamp is the time the id was made
+    assert len(set(run_ids)) == 3  # runs started in the same second differ by their suffix
 
 
 def test_broken_layout_fails_the_run_and_says_why(tmp_path) -> None:
@@ -99,10 +98,7 @@ def test_broken_layout_fails_the_run_and_says_why(tmp_path) -> None:
     plan = FaultPlan({"broken": 0.2}, seed=2)
     with MirrorServer(site, faults=plan) as server:
         broken = {n for n, kind in server.faulty_records().items() if kind == "broken"}
-        argv = [sys.executable, "-m", "gpscrape", "crawl", "--base-url", server.base_url,
-                "--output", str(tmp_path), "-s", "AUTOTHROTTLE_ENABLED=False",
-                "-s", "DOWNLOAD_DELAY=0", "-s", "GPSCRAPE_SEEDS=", "-s", "LOG_LEVEL=WARNING"]
-        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        done = gpscrape(*crawl_argv(server.base_url, tmp_path, *crawl_settings()))
     assert broken
     assert done.returncode == exit_codes.CHECKS_FAILED, done.stdout + done.stderr
     [path] = (tmp_path / "runs").glob("*.json")

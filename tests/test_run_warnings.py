@@ -7,13 +7,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from demo_crawl import demo_output
+from run_command import gpscrape, in_process
 
 from gpscrape import exit_codes
 from gpscrape.commands import reextract
@@ -29,7 +27,6 @@ from gpscrape.run_report import (
     new_run_id,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 CODE, OTHER = list(WARNINGS)[:2]
 HOSTILE_TITLE = "<script>alert(1)</script> and <b>bold</b> & more"
 
@@ -102,23 +99,21 @@ def test_max_warned_from_settings_flag_and_environment(tmp_path) -> None:
     args = build_parser().parse_args(["reextract", "--max-warned", "0.25"])
     assert reextract.project_settings(args).get("GPSCRAPE_MAX_WARNED") == 0.25
     (tmp_path / "warc").mkdir()
-    base = [sys.executable, "-m", "gpscrape", "reextract", "--output", str(tmp_path)]
-    out_of_range = subprocess.run([*base, "--max-warned", "2"], cwd=ROOT, capture_output=True,
-                                  text=True, timeout=60)
+    base = ["reextract", "--output", str(tmp_path)]
+    out_of_range = in_process(*base, "--max-warned", "2")
     assert out_of_range.returncode == exit_codes.USAGE
     assert "must be a share from 0 to 1" in out_of_range.stderr
-    env_run = subprocess.run(base, cwd=ROOT, capture_output=True, text=True, timeout=60,
-                             env={**os.environ, "GPSCRAPE_MAX_WARNED": "lots"})
+    # The environment is read when the settings load: a process of its own.
+    env_run = gpscrape(*base, env={**os.environ, "GPSCRAPE_MAX_WARNED": "lots"}, timeout=60)
     assert env_run.returncode == exit_codes.USAGE, env_run.stdout + env_run.stderr
     assert "GPSCRAPE_MAX_WARNED must be a share from 0 to 1, got 'lots'" in env_run.stderr
     assert not (tmp_path / "runs").exists()  # refused before doing anything
 
 
 @pytest.fixture(scope="module")
-def warned_rebuild(tmp_path_factory) -> tuple[Path, object, set[int]]:
+def warned_rebuild(demo, tmp_path_factory) -> tuple[Path, object, set[int]]:
     """The demo crawl's archive rebuilt with an extractor that warns on every third record
     (and gives those a title with markup): the output, the run report and the warned records."""
-    demo = demo_output(tmp_path_factory.getbasetemp())
     output = tmp_path_factory.mktemp("warned-rebuild")
     shutil.copytree(demo / "warc", output / "warc")
     warned: set[int] = set()

@@ -13,7 +13,6 @@ import gzip
 import os
 import socket
 import subprocess
-import sys
 import threading
 import time
 import zlib
@@ -23,7 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_spider_policy import ROOT, Reply, Site, links
+from loopback_site import Reply, links
+from run_command import QUICK_RETRIES, ROOT, crawl_settings, gpscrape, in_process
 
 from gpscrape import exit_codes
 from gpscrape.archive.members import iter_members
@@ -35,11 +35,7 @@ from gpscrape.urls import is_on_site
 
 ARTICLE = "/view_cir_articles.php?recordNo="
 # Fast and impolite; the run checks keep their defaults (they decide the exit code).
-FAST = [
-    "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "DOWNLOAD_TIMEOUT=2",
-    "-s", "RETRY_TIMES=1", "-s", "GPSCRAPE_RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=WARNING",
-    "-s", "GPSCRAPE_SEEDS=", "-s", "GPSCRAPE_PROBE_MISSES=0",
-]  # fmt: skip
+FAST = crawl_settings(QUICK_RETRIES, DOWNLOAD_TIMEOUT=2, RETRY_TIMES=1, GPSCRAPE_PROBE_MISSES=0)
 PRODUCT = [ROOT / "gpscrape", ROOT / "pipelines"]
 
 
@@ -52,39 +48,12 @@ def gzip_bomb(size: int) -> bytes:
 
 
 def run(argv: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "gpscrape", *argv]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
+    return gpscrape(*argv, cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 def quarantine(output: Path) -> dict[str, str]:
     frame = pd.read_parquet(output / "quarantine")
     return dict(zip(frame["url"], frame["reason"], strict=True))
-
-
-@pytest.fixture
-def sites():
-    started: list[Site] = []
-
-    def start(routes: dict[str, Reply], host: str = "127.0.0.1") -> Site:
-        site = Site(routes) if host == "127.0.0.1" else _site_on(host, routes)
-        started.append(site)
-        return site
-
-    yield start
-    for site in started:
-        site.close()
-
-
-def _site_on(host: str, routes: dict[str, Reply]) -> Site:
-    """A `Site` listening on another loopback address (a different host for the crawler)."""
-    site = Site(routes)
-    site.close()
-    handler = site.server.RequestHandlerClass
-    site.server = type(site.server)((host, 0), handler)
-    site.base_url = f"http://{host}:{site.server.server_address[1]}/"
-    threading.Thread(target=site.server.serve_forever, daemon=True).start()
-    return site
 
 
 class Listener:
@@ -115,13 +84,13 @@ class Listener:
 
 
 def test_meta_refresh_redirects_and_other_schemes_never_leave_the_site(
-        sites, tmp_path: Path) -> None:
-    other = sites({}, host="127.0.0.2")
+        make_site, tmp_path: Path) -> None:
+    other = make_site({}, host="127.0.0.2")
     away = f"{other.base_url}view_cir_articles.php?recordNo=9"
     refresh = f'<html><head><meta http-equiv="refresh" content="0; url={away}"></head></html>'
     ftp = Listener()  # the site's own host, but FTP on another port
     ftp_article = f"ftp://127.0.0.1:{ftp.port}{ARTICLE}8"
-    site = sites({
+    site = make_site({
         "/": Reply(body=links(f"{ARTICLE}1", f"{ARTICLE}2", f"{ARTICLE}3", f"{ARTICLE}5", away,
                               ftp_article)),
         f"{ARTICLE}1": Reply(body=refresh),
@@ -146,10 +115,10 @@ def test_meta_refresh_redirects_and_other_schemes_never_leave_the_site(
 
 
 def test_gzip_bomb_is_capped_when_fetched_and_when_the_archive_is_replayed(
-        sites, tmp_path: Path) -> None:
+        make_site, tmp_path: Path) -> None:
     bomb = gzip_bomb(64 * 1024 * 1024)
     assert len(bomb) < 200_000
-    site = sites({
+    site = make_site({
         "/": Reply(body=links(f"{ARTICLE}1")),
         f"{ARTICLE}1": Reply(body=bomb, headers={"Content-Encoding": "gzip"}),
     })
@@ -231,14 +200,14 @@ HOSTILE_TARGETS = [
 ]
 
 
-def test_names_from_pages_and_urls_never_write_outside_the_output(sites, tmp_path: Path) -> None:
+def test_names_from_pages_and_urls_never_write_outside_the_output(make_site, tmp_path: Path) -> None:
     mirror = MirrorSite.generate(records=3, seed=2)
     n = mirror.record_nos()[0]
     page = mirror.render(n, "http://127.0.0.1/", label="../../../escape").replace(
         "</body>", links(*HOSTILE_TARGETS, "/%2E%2E/%2E%2E/escape.php?recordNo=10") + "</body>")
     routes = {target: Reply(body=page) for target in HOSTILE_TARGETS}
     routes["/"] = Reply(body=links(*HOSTILE_TARGETS))
-    site = sites(routes)
+    site = make_site(routes)
     work = tmp_path / "deep" / "er" / "cwd"
     work.mkdir(parents=True)
     output = work / "out"
@@ -337,7 +306,7 @@ def test_only_http_urls_of_the_site_are_on_site(url: str, on_site: bool) -> None
 
 @pytest.mark.parametrize("bad", ["globalpolitics.in", "ftp://127.0.0.1/", "file:///etc/", "http:///x"])
 def test_a_base_url_that_is_not_http_is_a_usage_error(bad: str, tmp_path: Path) -> None:
-    done = run(["crawl", "--base-url", bad, "--output", str(tmp_path / "out")])
+    done = in_process("crawl", "--base-url", bad, "--output", str(tmp_path / "out"))
     assert done.returncode == exit_codes.USAGE
     assert "not an http(s) URL with a host" in done.stderr
     assert not (tmp_path / "out").exists()

@@ -9,26 +9,22 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
+from run_command import QUICK_RETRIES, crawl_argv, crawl_settings, gpscrape, in_process
 
 from gpscrape import exit_codes
 from gpscrape.extract import PageRecord
 from gpscrape.mirror import FAULT_KINDS, TRANSIENT_KINDS, FaultPlan, MirrorServer, MirrorSite
+from gpscrape.spiders.gp import parse_since
 
-ROOT = Path(__file__).resolve().parents[1]
-FAST = [
-    "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "DOWNLOAD_TIMEOUT=3",
-    "-s", "RETRY_TIMES=2", "-s", "GPSCRAPE_RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=WARNING",
-    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "GPSCRAPE_SEEDS=",
-    # The run report's data checks (coverage, error rate) are not what these tests are about:
-    # the exit code still fails on quarantined pages and requests that failed for good.
-    "-s", "GPSCRAPE_MIN_COVERAGE=0", "-s", "GPSCRAPE_MAX_ERROR_RATE=1",
-]  # fmt: skip
+# The run report's data checks (coverage, error rate) are not what these tests are about:
+# the exit code still fails on quarantined pages and requests that failed for good.
+FAST = crawl_settings(QUICK_RETRIES, CONCURRENT_REQUESTS_PER_DOMAIN=8, GPSCRAPE_MIN_COVERAGE=0,
+                      GPSCRAPE_MAX_ERROR_RATE=1)
 
 
 class Run:
@@ -48,9 +44,8 @@ class Run:
 def run_gpscrape(server: MirrorServer, tmp_path: Path, command: str, *extra: str) -> Run:
     items_file = tmp_path / "items.jsonl"
     feed = {str(items_file): {"format": "jsonlines", "item_classes": ["gpscrape.items.PageItem"]}}
-    argv = [sys.executable, "-m", "gpscrape", command, "--base-url", server.base_url]
-    argv += ["--output", str(tmp_path / "out"), *FAST, "-s", f"FEEDS={json.dumps(feed)}", *extra]
-    result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = gpscrape(*crawl_argv(server.base_url, tmp_path / "out", *FAST,
+                                  "-s", f"FEEDS={json.dumps(feed)}", *extra, command=command))
     return Run(result, items_file)
 
 
@@ -180,14 +175,12 @@ def test_bad_options_are_usage_errors(tmp_path) -> None:
         ["backfill", "--from", "1", "--to", "5", "--url-template", "view_cir_articles.php"],
         ["backfill", "--from", "-1", "--to", "5"],
     ):
-        argv = [sys.executable, "-m", "gpscrape", *bad, "--output", str(tmp_path)]
-        result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        result = in_process(*bad, "--output", str(tmp_path))
         assert result.returncode == exit_codes.USAGE, (bad, result.stderr)
+        assert result.stderr, bad  # says what is wrong
 
 
 def test_parse_since_reads_absolute_and_relative_dates() -> None:
-    from gpscrape.spiders.gp import parse_since
-
     assert parse_since("2024-01-01") == date(2024, 1, 1)
     assert parse_since("3 months ago") < date.today()
     with pytest.raises(ValueError, match="cannot read"):

@@ -8,123 +8,23 @@ the site runs in a thread of the test process and logs every request it receives
 from __future__ import annotations
 
 import gzip
-import subprocess
-import sys
-import threading
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from loopback_site import Reply, Site, links
+from run_command import QUICK_RETRIES, crawl_argv, crawl_settings, gpscrape
+from scrapy.settings import Settings
 
 from gpscrape import exit_codes
 from gpscrape.middlewares import BackoffRetryMiddleware, retry_after_seconds
 
-ROOT = Path(__file__).resolve().parents[1]
-FAST = [
-    "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "DOWNLOAD_TIMEOUT=3",
-    "-s", "RETRY_TIMES=2", "-s", "GPSCRAPE_RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=WARNING",
-    "-s", "GPSCRAPE_SEEDS=",
-]  # fmt: skip
-
-
-@dataclass
-class Reply:
-    status: int = 200
-    body: str | bytes = "<html><body></body></html>"
-    headers: dict[str, str] = field(default_factory=dict)
-    times: int | None = None  # serve this many times, then fall through to `then`
-    delay: float = 0.0  # seconds before answering
-    then: Reply | None = None
-
-
-@dataclass
-class Hit:
-    path: str
-    user_agent: str
-    at: float
-
-
-class Site:
-    """A loopback HTTP server answering from a path -> Reply table, logging each request."""
-
-    def __init__(self, routes: dict[str, Reply]) -> None:
-        self.routes = routes
-        self.hits: list[Hit] = []
-        self.in_flight = self.peak_in_flight = 0
-        self._lock = threading.Lock()
-        self._served: dict[str, int] = {}
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                site.hits.append(Hit(self.path, self.headers.get("User-Agent", ""), time.time()))
-                reply = site.reply_for(self.path)
-                with site._lock:
-                    site.in_flight += 1
-                    site.peak_in_flight = max(site.peak_in_flight, site.in_flight)
-                time.sleep(reply.delay)
-                with site._lock:
-                    site.in_flight -= 1
-                data = reply.body if isinstance(reply.body, bytes) else reply.body.encode()
-                self.send_response(reply.status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in reply.headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def reply_for(self, path: str) -> Reply:
-        reply = self.routes.get(path, Reply(404, "not here"))
-        count = self._served.get(path, 0)
-        self._served[path] = count + 1
-        while reply.times is not None and count >= reply.times and reply.then is not None:
-            count -= reply.times
-            reply = reply.then
-        return reply
-
-    def paths(self) -> list[str]:
-        return [hit.path for hit in self.hits]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def links(*hrefs: str) -> str:
-    return "<html><body>" + "".join(f'<a href="{h}">x</a>' for h in hrefs) + "</body></html>"
-
-
-@pytest.fixture
-def make_site() -> Iterator:
-    sites: list[Site] = []
-
-    def make(routes: dict[str, Reply]) -> Site:
-        sites.append(Site(routes))
-        return sites[-1]
-
-    yield make
-    for site in sites:
-        site.close()
+FAST = crawl_settings(QUICK_RETRIES)
 
 
 def crawl(site: Site, tmp_path: Path, *extra: str, env: dict[str, str] | None = None):
-    command = [sys.executable, "-m", "gpscrape", "crawl", "--base-url", site.base_url]
-    command += ["--output", str(tmp_path / "out"), *FAST, *extra]
-    result = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=60, env=env
-    )
+    result = gpscrape(*crawl_argv(site.base_url, tmp_path / "out", *FAST, *extra), env=env,
+                      timeout=60)
     quarantine = tmp_path / "out" / "quarantine"
     rows = pd.read_parquet(quarantine).to_dict("records") if quarantine.exists() else []
     return result, rows
@@ -275,8 +175,6 @@ def test_retry_after_seconds(header: bytes | str | None, seconds: float | None) 
 
 
 def test_backoff_doubles_and_is_capped() -> None:
-    from scrapy.settings import Settings
-
     middleware = BackoffRetryMiddleware(
         Settings({"GPSCRAPE_RETRY_BACKOFF_BASE": 0.5, "GPSCRAPE_RETRY_BACKOFF_MAX": 3})
     )

@@ -15,7 +15,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from demo_crawl import demo_output
 from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import iso_date_to_timestamp
 from warcio.warcwriter import WARCWriter
@@ -25,11 +24,6 @@ from gpscrape.cli import main
 from gpscrape.dataset import read_arrow
 
 wacz_main = pytest.importorskip("wacz.main", reason="gpscrape wacz needs the wacz extra").main
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    return demo_output(tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture(scope="module")

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import subprocess
-import sys
+import threading
 import zlib
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from run_command import crawl_argv, crawl_settings, gpscrape, output_of
 from warcio.archiveiterator import ArchiveIterator
 
 from gpscrape.archive import WarcWriter, iter_responses, read_response, seal_open_files, warc_files
 from gpscrape.archive.writer import Exchange
 from gpscrape.mirror import MirrorServer, MirrorSite
 
-ROOT = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 
 
@@ -151,12 +151,9 @@ def test_garbage_after_members_is_not_read_as_records(tmp_path) -> None:
 def test_crawl_archives_every_response_the_mirror_sent(tmp_path) -> None:
     site = MirrorSite.generate(records=30, seed=8, missing_rate=0.1)
     with MirrorServer(site) as server:
-        argv = [sys.executable, "-m", "gpscrape", "crawl", "--base-url", server.base_url,
-                "--output", str(tmp_path / "out"), "-s", "AUTOTHROTTLE_ENABLED=False",
-                "-s", "DOWNLOAD_DELAY=0", "-s", "GPSCRAPE_SEEDS=", "-s", "LOG_LEVEL=WARNING"]
-        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        done = gpscrape(*crawl_argv(server.base_url, tmp_path / "out", *crawl_settings()))
         served = sorted((server.url(r.target), r.status) for r in server.requests)
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.returncode == 0, output_of(done)
     responses = list(iter_responses(tmp_path / "out" / "warc"))
     assert sorted((r.url, r.status) for r in responses) == served
     for response in responses:
@@ -166,9 +163,6 @@ def test_crawl_archives_every_response_the_mirror_sent(tmp_path) -> None:
 
 
 def test_crawl_archives_a_compressed_body_as_received(tmp_path) -> None:
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
     page = b"<html><body><p>" + b"A page the server compressed. " * 50 + b"</p></body></html>"
     sent = gzip.compress(page)
 
@@ -190,11 +184,8 @@ def test_crawl_archives_a_compressed_body_as_received(tmp_path) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        argv = [sys.executable, "-m", "gpscrape", "crawl", "--base-url",
-                f"http://127.0.0.1:{server.server_port}/", "--output", str(tmp_path / "out"),
-                "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
-                "-s", "GPSCRAPE_SEEDS=", "-s", "GPSCRAPE_START_PATHS=", "-s", "LOG_LEVEL=WARNING"]
-        subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        gpscrape(*crawl_argv(f"http://127.0.0.1:{server.server_port}/", tmp_path / "out",
+                             *crawl_settings(GPSCRAPE_START_PATHS="")))
     finally:
         server.shutdown()
     [path] = warc_files(tmp_path / "out" / "warc")
@@ -208,10 +199,6 @@ def test_crawl_archives_a_compressed_body_as_received(tmp_path) -> None:
 
 
 def test_an_unreadable_record_is_skipped_not_fatal(tmp_path, caplog):
-    import gzip
-
-    from gpscrape.archive.reader import iter_responses
-
     bad = (b"WARC/1.1\r\nWARC-Type: response\r\nWARC-Date: not-a-date\r\n"
            b"Content-Length: 5\r\n\r\nhello\r\n\r\n")
     path = tmp_path / "gpscrape-20260101T000000Z-abc123-00001.warc.gz"
