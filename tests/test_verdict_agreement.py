@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from run_command import QUICK_RETRIES, crawl_settings, gpscrape
 
 from gpscrape import exit_codes
 from gpscrape.commands.reextract import rebuild
@@ -21,13 +21,8 @@ from gpscrape.run_report import Thresholds
 from gpscrape.run_report.counts import LABELS, SUMMARY
 from gpscrape.urls import record_no_of
 
-ROOT = Path(__file__).resolve().parents[1]
-FAST = [
-    "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "DOWNLOAD_TIMEOUT=3",
-    "-s", "RETRY_TIMES=1", "-s", "GPSCRAPE_RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=WARNING",
-    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "GPSCRAPE_SEEDS=",
-    "-s", "GPSCRAPE_PROBE_MISSES=3",
-]  # fmt: skip
+FAST = crawl_settings(QUICK_RETRIES, RETRY_TIMES=1, CONCURRENT_REQUESTS_PER_DOMAIN=8,
+                      GPSCRAPE_PROBE_MISSES=3)
 
 
 class Crawl:
@@ -52,9 +47,8 @@ def run_crawl(output: Path) -> Crawl:
     plan = FaultPlan({"broken": 0.15, "500": 0.1}, seed=5, permanent=True)
     with MirrorServer(site, faults=plan) as server:
         seeds = [arg for n in seeded_missing for arg in ("--seed", str(n))]
-        argv = [sys.executable, "-m", "gpscrape", "crawl", "--base-url", server.base_url,
-                "--output", str(output), *FAST, *seeds]
-        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        done = gpscrape("crawl", "--base-url", server.base_url, "--output", str(output),
+                        *FAST, *seeds)
         faulty = server.faulty_records()
     return Crawl(output, done, faulty, site, seeded_missing)
 
@@ -66,9 +60,8 @@ def run_backfill(output: Path) -> Crawl:
     plan = FaultPlan({"broken": 0.3}, seed=6)
     first, last = site.record_nos()[0], site.record_nos()[-1]
     with MirrorServer(site, faults=plan) as server:
-        argv = [sys.executable, "-m", "gpscrape", "backfill", "--base-url", server.base_url,
-                "--from", str(first), "--to", str(last), "--output", str(output), *FAST]
-        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        done = gpscrape("backfill", "--base-url", server.base_url, "--from", str(first),
+                        "--to", str(last), "--output", str(output), *FAST)
         faulty = server.faulty_records()
     return Crawl(output, done, faulty, site, [])
 
