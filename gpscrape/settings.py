@@ -133,8 +133,9 @@ DOWNLOADER_MIDDLEWARES = {
     "gpscrape.archive.middleware.WarcMiddleware": 890,
 }
 
-# Keeps CONCURRENT_REQUESTS_PER_DOMAIN also with DOWNLOAD_DELAY 0 (see gpscrape/downloader.py).
-DOWNLOADER = "gpscrape.downloader.SlotLimitedDownloader"
+# CONCURRENT_REQUESTS held at most CONCURRENT_REQUESTS_PER_DOMAIN, which Scrapy's downloader
+# alone does not keep with DOWNLOAD_DELAY 0 (see gpscrape/concurrency.py).
+ADDONS = {"gpscrape.concurrency.SiteConcurrency": 0}
 
 # Off by default, available with -s HTTPCACHE_ENABLED=True.
 HTTPCACHE_ENABLED = False
