@@ -45,7 +45,8 @@ from typing import Any
 from gpscrape import exit_codes, settings
 from gpscrape.extract.record import PageRecord
 from gpscrape.extract.warnings import WARNINGS
-from gpscrape.run_history import RUNS_DIR, PastRun, median_coverage, median_warned, past_runs
+from gpscrape.locations import RUNS_DIR, output_root
+from gpscrape.run_history import PastRun, median_coverage, median_warned, past_runs
 
 # The defaults live with the other settings; these names keep the fallbacks readable here.
 DEFAULT_MAX_QUARANTINED = settings.GPSCRAPE_MAX_QUARANTINED
@@ -539,7 +540,7 @@ def crawl_report(crawler: Any, *, run_id: str, command: str, started: datetime,
     counts = {**extension.counts, "recovered": recovered}
     stats = crawler.stats.get_stats()
     thresholds = Thresholds.from_settings(crawler.settings)
-    output = Path(crawler.settings.get("GPSCRAPE_OUTPUT") or "output")
+    output = output_root(crawler.settings)
     return make_report(
         run_id=run_id, command=command, started=started, counts=counts,
         errors=extension.errors, coverage=extension.coverage, thresholds=thresholds,

@@ -16,7 +16,13 @@ from datetime import datetime
 from pathlib import Path
 
 from gpscrape import urls
-from gpscrape.archive.reader import ArchivedResponse, ArchiveError, iter_responses, read_response
+from gpscrape.archive.reader import (
+    MAX_BODY,
+    ArchivedResponse,
+    ArchiveError,
+    iter_responses,
+    read_response,
+)
 from gpscrape.extract import EXTRACTOR_VERSION
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.outcome import judge_page
@@ -70,13 +76,15 @@ def latest_responses(directory: Path, files: list[Path] | None = None
 
 
 def replay(located: list[Located], counts: ReplayCounts | None = None,
-           on_page: Callable[[], None] | None = None) -> Iterator[PageItem | QuarantineItem]:
-    """The items of the given archived responses, read in archive order."""
+           on_page: Callable[[], None] | None = None, max_body: int = MAX_BODY
+           ) -> Iterator[PageItem | QuarantineItem]:
+    """The items of the given archived responses, read in archive order; a body larger than
+    `max_body` bytes, decoded, is quarantined (the crawl's DOWNLOAD_MAXSIZE)."""
     counts = counts if counts is not None else ReplayCounts()
     for place in sorted(located, key=lambda p: (p.path, p.offset)):
         counts.pages += 1
         try:
-            response = read_response(place.path, place.offset)
+            response = read_response(place.path, place.offset, max_body)
         except (ArchiveError, OSError, ValueError) as error:
             reason = f"archived response unreadable: {error}"
             counts.quarantined.append((place.url, reason))
