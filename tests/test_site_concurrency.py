@@ -7,8 +7,8 @@ stops holding the total the way the add-on relies on; these tests pin how the li
 from __future__ import annotations
 
 import pytest
+from scrapy.crawler import Crawler
 from scrapy.settings import Settings
-from scrapy.utils.test import get_crawler
 
 from gpscrape.concurrency import SiteConcurrency
 from gpscrape.config import command_settings
@@ -36,11 +36,8 @@ def test_the_total_is_held_at_the_per_site_limit(given, total) -> None:
 @pytest.mark.parametrize("per_domain", [1, 3])
 def test_a_gp_crawler_built_from_the_project_settings_gets_the_limit(per_domain) -> None:
     settings = command_settings([("CONCURRENT_REQUESTS_PER_DOMAIN", str(per_domain))])
-    crawler = get_crawler(GpSpider, {  # the rest as get_crawler sets it (reactor, logging)
-        "ADDONS": settings.getdict("ADDONS"),
-        "CONCURRENT_REQUESTS": settings.getint("CONCURRENT_REQUESTS"),
-        "CONCURRENT_REQUESTS_PER_DOMAIN": settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
-    })
+    crawler = Crawler(GpSpider, settings)
+    crawler.addons.load_settings(crawler.settings)  # as the crawl does before it starts
     assert crawler.settings.getint("CONCURRENT_REQUESTS") == per_domain
     assert any(isinstance(addon, SiteConcurrency) for addon in crawler.addons.addons)
 
