@@ -30,7 +30,7 @@ BASE = "https://globalpolitics.in/"
 @pytest.fixture(autouse=True)
 def no_gpscrape_environment(monkeypatch, tmp_path):
     """No GPSCRAPE_* variable from the caller's environment; relative paths land in tmp_path."""
-    for name in settings.from_environment(dict.fromkeys(dir(settings), "")):
+    for name in [name for name in dir(settings) if name.startswith("GPSCRAPE_")]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
