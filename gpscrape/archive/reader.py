@@ -19,7 +19,7 @@ from gpscrape.settings import DOWNLOAD_MAXSIZE
 
 # A decoded body larger than this is refused, as the crawl refuses it (a compression bomb); 0:
 # no cap, as for Scrapy. The default of the settings: commands pass their resolved cap
-# (`gpscrape.config.Locations.max_body`), so `-s DOWNLOAD_MAXSIZE=...` applies to both.
+# (`gpscrape.locations.Locations.max_body`), so `-s DOWNLOAD_MAXSIZE=...` applies to both.
 MAX_BODY = DOWNLOAD_MAXSIZE
 
 logger = logging.getLogger(__name__)
