@@ -1,8 +1,8 @@
 """The `gpscrape` command line: parses options and hands over to one command module each.
 
 Each module in `gpscrape.commands` exposes `HELP`, `add_arguments(parser)` and
-`run(args) -> int` (the exit code). Modules are imported only when needed, so
-`gpscrape extract` never loads Scrapy.
+`run(args) -> int` (the exit code). The parser needs every command's options, so every
+command module is imported (by name, from `COMMANDS`).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+
+from gpscrape import __version__
 
 COMMANDS: tuple[str, ...] = (
     "extract", "schema", "crawl", "backfill", "demo", "fixtures", "mirror", "report", "docs",
@@ -19,8 +21,6 @@ COMMANDS: tuple[str, ...] = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser, with every command's options (used by the docs too)."""
-    from gpscrape import __version__
-
     parser = argparse.ArgumentParser(
         prog="gpscrape", description="NIAS Global Politics pages to typed Parquet datasets."
     )

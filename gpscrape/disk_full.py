@@ -17,6 +17,8 @@ from typing import Any
 
 from scrapy.utils.defer import deferred_from_coro
 
+from gpscrape.locations import output_root
+
 logger = logging.getLogger(__name__)
 
 DISK_FULL_STAT = "gpscrape/disk_full"  # the folder whose disk was full
@@ -39,7 +41,7 @@ def stop_crawl(crawler: Any, folder: Path, error: OSError) -> None:
     if disk_full(crawler):
         return
     crawler.stats.set_value(DISK_FULL_STAT, str(folder))
-    output = crawler.settings.get("GPSCRAPE_OUTPUT") or "output"
+    output = output_root(crawler.settings)
     logger.error("%s writing to %s: the crawl stops here. The published dataset in %s is "
                  "intact (this run publishes nothing); free some space and run again: the "
                  "next run recovers the pages archived so far.",

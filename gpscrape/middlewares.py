@@ -102,7 +102,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def _wait(self, retry: Request, retry_after: float | None) -> None:
         delay = self.delay_for(retry.meta.get("retry_times", 1), retry_after)
         if delay > 0:
-            from twisted.internet import reactor  # imported late: never install one by import
+            # Imported here: importing the reactor at module level would install one.
+            from twisted.internet import reactor  # noqa: PLC0415
 
             self.crawler.stats.inc_value("gpscrape/retry_wait_seconds", delay)
             await maybe_deferred_to_future(task.deferLater(reactor, delay, lambda: None))

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gpscrape import exit_codes, settings
+from gpscrape.cli import build_parser
+from gpscrape.config import PRECEDENCE
 
 SCRAPY_SETTINGS_DOCS = "https://docs.scrapy.org/en/latest/topics/settings.html"
 _HEADER = re.compile(r"^#\s*---\s*(?P<title>.*?)\s*-*\s*$")
@@ -86,9 +88,16 @@ def settings_markdown() -> list[str]:
     """The settings part: one table per section of settings.py."""
     lines = [
         "## Settings", "",
-        "Defined in `gpscrape/settings.py` (the Scrapy project settings). Override any of them "
-        "with `-s NAME=VALUE` on `gpscrape crawl` and `gpscrape backfill` (or `scrapy crawl`). "
-        "Defaults are shown as written in the code.",
+        "Defined in `gpscrape/settings.py` (the Scrapy project settings). Defaults are shown as "
+        "written in the code. Every command that reads the settings takes `-s NAME=VALUE` "
+        "(`scrapy crawl` too), and each command resolves them the same way "
+        "(`gpscrape/config.py`); a setting's value is the last of these that gives one:", "",
+        *[f"{number}. {source}" for number, source in enumerate(PRECEDENCE, start=1)], "",
+        "The output root is `GPSCRAPE_OUTPUT`; the WARC archive is in `GPSCRAPE_WARC_DIR` "
+        "(default `OUTPUT/warc`), the run reports in `OUTPUT/runs`; `DOWNLOAD_MAXSIZE` caps a "
+        "body, decoded, both when it is fetched and when the archive is replayed (`reextract`, "
+        "the recovery of a crawl cut short); `gpscrape.read` takes `GPSCRAPE_OUTPUT` from the "
+        "environment, else its default (`gpscrape/locations.py`).",
     ]
     found = read_settings(_source(settings))
     blocks: list[tuple[str, str]] = []
@@ -175,8 +184,6 @@ def exit_codes_markdown() -> list[str]:
 
 def configuration_reference() -> str:
     """The whole of docs/configuration.md."""
-    from gpscrape.cli import build_parser
-
     lines = [
         "# Configuration reference", "",
         "Generated from `gpscrape/settings.py`, the command-line parser and "

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-RUNS_DIR = "runs"
+from gpscrape.locations import runs_dir
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ def past_run(values: Mapping[str, Any]) -> PastRun | None:
 
 
 def _reports_newest_first(output: Path) -> Iterator[dict[str, Any]]:
-    folder = Path(output) / RUNS_DIR
+    folder = runs_dir(output)
     if not folder.is_dir():
         return
     for path in sorted(folder.glob("*.json"), reverse=True):  # run ids sort by start time

@@ -1,13 +1,16 @@
 """Scrapy project settings for gpscrape (`scrapy.cfg` points here).
 
 Polite, identified defaults for the real site. Every gpscrape-specific setting is prefixed
-`GPSCRAPE_` and documented where it is defined below. Override any of them on the command
-line with `-s NAME=VALUE` (both `scrapy crawl` and `gpscrape crawl`).
+`GPSCRAPE_` and documented where it is defined below; each can also be set by an environment
+variable of the same name. Override any setting on the command line with `-s NAME=VALUE`
+(`scrapy crawl` and every `gpscrape` command that reads settings); `gpscrape/config.py` gives
+the whole order and derives the folders and size caps from the result.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from gpscrape import __version__
 
@@ -26,8 +29,8 @@ GPSCRAPE_START_PATHS = ["europe/"]
 # GPSCRAPE_BACKFILL_URL_TEMPLATE) where discovery also starts; each article's PREVIOUS COMMENTS
 # leads on to others. Default: the newest recordNo observed on the real site (Jan 2026).
 GPSCRAPE_SEEDS = ["1946"]
-# GPSCRAPE_CONTACT: the contact URL sent in the User-Agent (env GPSCRAPE_CONTACT also works).
-GPSCRAPE_CONTACT = os.environ.get("GPSCRAPE_CONTACT", "https://github.com/gpscrape/gpscrape")
+# GPSCRAPE_CONTACT: the contact URL sent in the User-Agent.
+GPSCRAPE_CONTACT = "https://github.com/gpscrape/gpscrape"
 # GPSCRAPE_BACKFILL_URL_TEMPLATE: the article URL tried for each recordNo `{n}` in a backfill,
 # relative to the base URL.
 GPSCRAPE_BACKFILL_URL_TEMPLATE = "view_cir_articles.php?recordNo={n}"
@@ -35,12 +38,12 @@ GPSCRAPE_BACKFILL_URL_TEMPLATE = "view_cir_articles.php?recordNo={n}"
 # MAX; a `Retry-After` header (seconds or HTTP date) wins, also capped at MAX.
 GPSCRAPE_RETRY_BACKOFF_BASE = 1.0
 GPSCRAPE_RETRY_BACKOFF_MAX = 60.0
-# GPSCRAPE_OUTPUT: the output root where the Parquet tables are published (env
-# GPSCRAPE_OUTPUT also works; the commands' `--output` wins).
-GPSCRAPE_OUTPUT = os.environ.get("GPSCRAPE_OUTPUT", "output")
+# GPSCRAPE_OUTPUT: the output root where the Parquet tables are published, with the run
+# reports under OUTPUT/runs/ (a command's `--output`, or `wacz --dataset`, wins).
+GPSCRAPE_OUTPUT = "output"
 # GPSCRAPE_WARC_ENABLED: archive every request and response as gzip WARC files under
-# GPSCRAPE_WARC_DIR (default: GPSCRAPE_OUTPUT/warc); a file is rolled over once it reaches
-# GPSCRAPE_WARC_MAX_BYTES.
+# GPSCRAPE_WARC_DIR (default: GPSCRAPE_OUTPUT/warc; `--warc` of reextract and wacz wins); a
+# file is rolled over once it reaches GPSCRAPE_WARC_MAX_BYTES.
 GPSCRAPE_WARC_ENABLED = True
 GPSCRAPE_WARC_DIR = ""
 GPSCRAPE_WARC_MAX_BYTES = 100 * 1024 * 1024
@@ -76,15 +79,14 @@ GPSCRAPE_MIN_COVERAGE = {"title": 0.9, "published": 0.75, "topics": 0.9}
 GPSCRAPE_COVERAGE_MIN_RECORDS = 20  # coverage is enforced on runs with at least this many
 # GPSCRAPE_MAX_WARNED: share of the run's records carrying an extractor warning (the codes of
 # gpscrape/extract/warnings.py), at most; like coverage, enforced from
-# GPSCRAPE_COVERAGE_MIN_RECORDS records. Env GPSCRAPE_MAX_WARNED also works.
-GPSCRAPE_MAX_WARNED = os.environ.get("GPSCRAPE_MAX_WARNED", "0.05")
+# GPSCRAPE_COVERAGE_MIN_RECORDS records.
+GPSCRAPE_MAX_WARNED = 0.05
 # GPSCRAPE_HISTORY_RUNS / _MARGIN: a run also fails when the coverage of a field checked by
 # GPSCRAPE_MIN_COVERAGE is more than MARGIN (a share, 0.1 = 10 points) below, or its warned
 # share more than MARGIN above, the median of the last RUNS earlier runs of the same command
-# that had at least GPSCRAPE_COVERAGE_MIN_RECORDS records (0 runs: no history checks). Env
-# variables of the same names also work.
-GPSCRAPE_HISTORY_RUNS = os.environ.get("GPSCRAPE_HISTORY_RUNS", "5")
-GPSCRAPE_HISTORY_MARGIN = os.environ.get("GPSCRAPE_HISTORY_MARGIN", "0.1")
+# that had at least GPSCRAPE_COVERAGE_MIN_RECORDS records (0 runs: no history checks).
+GPSCRAPE_HISTORY_RUNS = 5
+GPSCRAPE_HISTORY_MARGIN = 0.1
 
 # normalise -> validate (or quarantine) -> dedupe -> Parquet tables under GPSCRAPE_OUTPUT.
 ITEM_PIPELINES = {
@@ -93,6 +95,19 @@ ITEM_PIPELINES = {
     "pipelines.dedupe.DedupePipeline": 300,
     "pipelines.parquet.ParquetPipeline": 900,
 }
+
+_own_names = tuple(name for name in dict(globals()) if name.startswith("GPSCRAPE_"))
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The gpscrape settings above that environment variables of the same names set (as text,
+    read the way `-s NAME=VALUE` is)."""
+    return {name: environ[name] for name in _own_names if name in environ}
+
+
+# Every GPSCRAPE_* setting above: an environment variable of the same name wins over its
+# default (read here, so `scrapy crawl` sees it too, and again by gpscrape/config.py).
+globals().update(from_environment(os.environ))
 
 USER_AGENT = f"gpscrape/{__version__} (+{GPSCRAPE_CONTACT})"
 
@@ -113,7 +128,8 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 DOWNLOAD_TIMEOUT = 30
-# Response size cap; it also bounds the decompressed size of compressed responses.
+# Response size cap; it also bounds the decompressed size of compressed responses, fetched
+# and replayed from the WARC archive (reextract, the recovery of a killed crawl).
 DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 1024 * 1024
 # 404 reaches the spider, which counts the page as missing.
@@ -133,8 +149,9 @@ DOWNLOADER_MIDDLEWARES = {
     "gpscrape.archive.middleware.WarcMiddleware": 890,
 }
 
-# Keeps CONCURRENT_REQUESTS_PER_DOMAIN also with DOWNLOAD_DELAY 0 (see gpscrape/downloader.py).
-DOWNLOADER = "gpscrape.downloader.SlotLimitedDownloader"
+# CONCURRENT_REQUESTS held at most CONCURRENT_REQUESTS_PER_DOMAIN, which Scrapy's downloader
+# alone does not keep with DOWNLOAD_DELAY 0 (see gpscrape/concurrency.py).
+ADDONS = {"gpscrape.concurrency.SiteConcurrency": 0}
 
 # Off by default, available with -s HTTPCACHE_ENABLED=True.
 HTTPCACHE_ENABLED = False

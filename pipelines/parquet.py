@@ -22,14 +22,13 @@ from gpscrape.archive.middleware import WARC_DATE
 from gpscrape.dataset import DatasetWriter
 from gpscrape.disk_full import disk_full, is_disk_full, stop_crawl
 from gpscrape.items import PageItem, QuarantineItem
+from gpscrape.locations import output_root
 
 logger = logging.getLogger(__name__)
 
-OUTPUT_SETTING = "GPSCRAPE_OUTPUT"
 OPENED_STAT = "gpscrape/parquet/opened"
 PUBLISHED_STAT = "gpscrape/parquet/published"  # the published version; absent if publishing failed
 CHANGED_STAT = "gpscrape/parquet/changed"  # records whose content changed since last seen
-DEFAULT_OUTPUT = "output"
 
 
 class ParquetPipeline:
@@ -43,7 +42,7 @@ class ParquetPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ParquetPipeline:
-        output = crawler.settings.get(OUTPUT_SETTING) or DEFAULT_OUTPUT
+        output = output_root(crawler.settings)
         pipeline = cls(Path(output), crawler.stats, crawler)
         crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
         return pipeline

@@ -20,7 +20,6 @@ archived after it.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from scrapy import Request, signals
@@ -29,18 +28,11 @@ from scrapy.http import Response
 
 from gpscrape.archive.writer import Exchange, WarcWriter, header_pairs
 from gpscrape.disk_full import disk_full, is_disk_full, stop_crawl
+from gpscrape.locations import Locations
 from gpscrape.outcome import GUESS
 from gpscrape.run_report import new_run_id
 
 WARC_DATE = "gpscrape_warc_date"  # request meta key: the archived response's WARC-Date
-
-
-def warc_dir(settings: Any) -> Path:
-    """Where a crawl with these settings archives its responses."""
-    configured = settings.get("GPSCRAPE_WARC_DIR")
-    if configured:
-        return Path(configured)
-    return Path(settings.get("GPSCRAPE_OUTPUT") or "output") / "warc"
 
 
 def run_info(crawler: Any) -> dict[str, str]:
@@ -64,8 +56,8 @@ class WarcMiddleware:
         if not settings.getbool("GPSCRAPE_WARC_ENABLED", True):
             raise NotConfigured("GPSCRAPE_WARC_ENABLED is off")
         run_id = settings.get("GPSCRAPE_RUN_ID") or new_run_id()
-        writer = WarcWriter(warc_dir(settings), run_id,
-                            settings.getint("GPSCRAPE_WARC_MAX_BYTES", 100 * 1024 * 1024),
+        locations = Locations.of(settings)
+        writer = WarcWriter(locations.warc, run_id, locations.warc_max_bytes,
                             info=run_info(crawler))
         middleware = cls(writer.open(), crawler.stats, crawler)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)

@@ -17,7 +17,9 @@ from gpscrape.archive.members import iter_members, read_member
 from gpscrape.archive.writer import GUESS_HEADER, OPEN_SUFFIX, SUFFIX
 from gpscrape.settings import DOWNLOAD_MAXSIZE
 
-# A decoded body larger than this is refused, as the crawl refuses it (a compression bomb).
+# A decoded body larger than this is refused, as the crawl refuses it (a compression bomb); 0:
+# no cap, as for Scrapy. The default of the settings: commands pass their resolved cap
+# (`gpscrape.locations.Locations.max_body`), so `-s DOWNLOAD_MAXSIZE=...` applies to both.
 MAX_BODY = DOWNLOAD_MAXSIZE
 
 logger = logging.getLogger(__name__)
@@ -95,7 +97,7 @@ def warcinfo(path: Path) -> dict[str, str]:
 
 def read_response(path: Path, offset: int, max_size: int = MAX_BODY) -> ArchivedResponse:
     """The response record stored in the gzip member at `offset` of `path`; its body decoded
-    up to `max_size` bytes (ArchiveError beyond)."""
+    up to `max_size` bytes (ArchiveError beyond; 0: no cap)."""
     with Path(path).open("rb") as handle:
         member = read_member(handle, offset)
     response = None if member is None else _parse(member[0], Path(path), offset, True, max_size)
@@ -151,10 +153,10 @@ def _inflate(data: bytes, wbits: int, max_size: int) -> bytes | None:
     ArchiveError when it decodes to more than `max_size` bytes."""
     inflater = zlib.decompressobj(wbits)
     try:
-        body = inflater.decompress(data, max_size + 1)
+        body = inflater.decompress(data, max_size + 1 if max_size > 0 else 0)
     except zlib.error:
         return None
-    if len(body) > max_size:
+    if 0 < max_size < len(body):
         raise ArchiveError(f"decoded body larger than {max_size} bytes (a compression bomb?)")
     return body if inflater.eof else None
 

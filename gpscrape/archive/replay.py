@@ -17,7 +17,13 @@ from datetime import datetime
 from pathlib import Path
 
 from gpscrape import urls
-from gpscrape.archive.reader import ArchivedResponse, ArchiveError, iter_responses, read_response
+from gpscrape.archive.reader import (
+    MAX_BODY,
+    ArchivedResponse,
+    ArchiveError,
+    iter_responses,
+    read_response,
+)
 from gpscrape.extract import EXTRACTOR_VERSION
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.outcome import LISTING, QUARANTINED, RECORD, Verdicts, judge_page
@@ -60,13 +66,15 @@ def latest_responses(directory: Path, files: list[Path] | None = None
 
 
 def replay(located: list[Located], verdicts: Verdicts | None = None,
-           on_page: Callable[[], None] | None = None) -> Iterator[PageItem | QuarantineItem]:
+           on_page: Callable[[], None] | None = None, max_body: int = MAX_BODY
+           ) -> Iterator[PageItem | QuarantineItem]:
     """The items of the given archived responses, read in archive order; each page's verdict
-    is added to `verdicts`."""
+    is added to `verdicts`. A body larger than `max_body` bytes, decoded, is quarantined (the
+    crawl's DOWNLOAD_MAXSIZE)."""
     verdicts = verdicts if verdicts is not None else Verdicts()
     for place in sorted(located, key=lambda p: (p.path, p.offset)):
         try:
-            response = read_response(place.path, place.offset)
+            response = read_response(place.path, place.offset, max_body)
         except (ArchiveError, OSError, ValueError) as error:
             reason = f"archived response unreadable: {error}"
             verdicts.add(QUARANTINED, place.url, reason)

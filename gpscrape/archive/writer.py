@@ -28,6 +28,7 @@ from warcio.warcwriter import WARCWriter as _WarcioWriter
 from gpscrape import __version__
 from gpscrape.archive.members import complete_length
 from gpscrape.dataset.layout import fsync_dir
+from gpscrape.locations import Locations
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +80,10 @@ class WarcWriter:
     for each file's warcinfo record (e.g. the run's filters).
     """
 
-    def __init__(self, directory: Path, run_id: str, max_bytes: int = 100 * 1024 * 1024,
+    def __init__(self, directory: Path, run_id: str, max_bytes: int | None = None,
                  sync_interval: float = 1.0, info: dict[str, str] | None = None) -> None:
+        if max_bytes is None:  # the setting's default (GPSCRAPE_WARC_MAX_BYTES)
+            max_bytes = Locations.from_environment().warc_max_bytes
         if max_bytes <= 0:
             raise ValueError(f"max_bytes must be positive, not {max_bytes}")
         if sync_interval < 0:

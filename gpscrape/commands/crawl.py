@@ -3,37 +3,36 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.crawler import CrawlerProcess
 
 from gpscrape import exit_codes
-from gpscrape.run_report import add_threshold_arguments, new_run_id, threshold_settings
+from gpscrape.config import add_settings_argument, command_settings
+from gpscrape.dataset import DatasetBusyError, DatasetWriter
+from gpscrape.disk_full import DISK_FULL_STAT
+from gpscrape.incremental.resume import recover
+from gpscrape.locations import Locations
+from gpscrape.run_report import (
+    Thresholds,
+    add_threshold_arguments,
+    new_run_id,
+    threshold_settings,
+)
+from gpscrape.run_report.extension import crawl_report, spider_verdicts
 from gpscrape.run_report.summary import summary
+from gpscrape.spiders.gp import parse_since
+from pipelines.parquet import OPENED_STAT, PUBLISHED_STAT
 
 HELP = "Crawl the site (or a mirror) and write its records."
 
-def output_settings(output: Path | None) -> dict[str, Any]:
-    """Scrapy settings that send the run's items under `output` (the one place to change):
-    the Parquet tables, published when the crawl ends; None keeps setting GPSCRAPE_OUTPUT."""
-    return {} if output is None else {"GPSCRAPE_OUTPUT": str(output)}
-
-
-def setting_pair(text: str) -> tuple[str, str]:
-    """argparse type for `-s NAME=VALUE`."""
-    name, sep, value = text.partition("=")
-    if not sep or not name.strip():
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
-    return name.strip(), value
-
-
 def since_date(text: str) -> str:
     """argparse type for `--since`: checked now, handed to the spider as written."""
-    from gpscrape.spiders.gp import parse_since
-
     try:
         parse_since(text)
     except ValueError as error:
@@ -43,8 +42,6 @@ def since_date(text: str) -> str:
 
 def base_url(text: str) -> str:
     """argparse type for `--base-url`: an http(s) URL with a host."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(text.strip())
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise argparse.ArgumentTypeError(f"not an http(s) URL with a host: {text!r}")
@@ -85,15 +82,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         type=since_date,
         help="keep records published on or after this date (2024-01-01, '3 months ago')",
     )
-    parser.add_argument(
-        "-s",
-        dest="settings",
-        metavar="NAME=VALUE",
-        action="append",
-        type=setting_pair,
-        default=[],
-        help="override a Scrapy setting (repeatable)",
-    )
+    add_settings_argument(parser)
     refetch = parser.add_mutually_exclusive_group()
     refetch.add_argument("--refresh", dest="refetch", action="store_const", const="all",
                          help="fetch known article pages again (default: only new ones)")
@@ -134,28 +123,13 @@ def run_spider(
     Writes the run report and returns its exit code (`gpscrape.run_report`: non-zero when a
     check fails: quarantine, error rate, coverage, an unclean finish).
     """
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "gpscrape.settings")
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.utils.project import get_project_settings
-
-    from gpscrape.archive.middleware import warc_dir
-    from gpscrape.dataset import DatasetBusyError, DatasetWriter
-    from gpscrape.disk_full import DISK_FULL_STAT
-    from gpscrape.incremental.resume import recover
-    from gpscrape.run_report import Thresholds
-    from gpscrape.run_report.extension import crawl_report, spider_verdicts
-    from pipelines.parquet import OPENED_STAT, PUBLISHED_STAT
-
-    settings = get_project_settings()
-    settings.setdict(defaults or {}, priority="cmdline")
-    settings.setdict(output_settings(args.output), priority="cmdline")
+    flags = {"GPSCRAPE_OUTPUT": args.output, "GPSCRAPE_REFETCH": getattr(args, "refetch", None),
+             **threshold_settings(args)}
+    settings = command_settings(args.settings, flags, command_defaults=defaults)
     run_id, started_at = new_run_id(), datetime.now(UTC)
     settings.set("GPSCRAPE_RUN_ID", run_id, priority="cmdline")
-    if getattr(args, "refetch", None):
-        settings.set("GPSCRAPE_REFETCH", args.refetch, priority="cmdline")
-    settings.setdict(threshold_settings(args), priority="cmdline")
-    settings.setdict(dict(args.settings), priority="cmdline")
-    output = Path(settings.get("GPSCRAPE_OUTPUT") or "output")
+    locations = Locations.of(settings)
+    output = locations.output
     try:  # a threshold the report could not read fails us now, not after the crawl
         Thresholds.from_settings(settings)
     except ValueError as error:
@@ -164,7 +138,7 @@ def run_spider(
     try:  # an output in use or not writable fails us now, not mid-crawl
         with DatasetWriter(output):
             pass
-        recovery = recover(output, warc_dir(settings))
+        recovery = recover(output, locations.warc, max_body=locations.max_body)
     except DatasetBusyError as error:
         print(f"gpscrape {command}: {error}", file=sys.stderr)
         return exit_codes.BAD_INPUT
@@ -197,3 +171,4 @@ def run_spider(
     print(report.table())
     print(f"report: {path}")
     return report.exit_code()
+

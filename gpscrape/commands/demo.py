@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from gpscrape.commands.crawl import positive, run_spider
+from gpscrape.config import add_settings_argument, command_settings
+from gpscrape.locations import Locations
+from gpscrape.mirror import MirrorServer, MirrorSite
 
 HELP = "Crawl a generated local mirror end to end (no network) and write the output."
 
@@ -27,15 +29,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--output", type=Path, default=None,
         help="output folder (default: setting GPSCRAPE_OUTPUT, else output)",
     )
+    add_settings_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from gpscrape.mirror import MirrorServer, MirrorSite
-
     site = MirrorSite.generate(records=args.records, seed=args.seed)
     with MirrorServer(site) as server:
         print(f"gpscrape demo: mirror of {args.records} records at {server.base_url}")
-        crawl_args = argparse.Namespace(base_url=server.base_url, output=args.output, settings=[])
+        crawl_args = argparse.Namespace(base_url=server.base_url, output=args.output,
+                                        settings=args.settings)
         code = run_spider(crawl_args, {}, command="demo", defaults=DEMO_SETTINGS)
-    print(f"gpscrape demo: output in {args.output or os.environ.get('GPSCRAPE_OUTPUT', 'output')}/")
+    settings = command_settings(args.settings, {"GPSCRAPE_OUTPUT": args.output}, DEMO_SETTINGS)
+    print(f"gpscrape demo: output in {Locations.of(settings).output}/")
     return code

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from gpscrape.reference import configuration_reference
+
 HELP = "Print the configuration reference (settings, commands, exit codes) as Markdown."
 
 
@@ -15,8 +17,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gpscrape.reference import configuration_reference
-
     text = configuration_reference()
     if args.write is None:
         sys.stdout.write(text)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from gpscrape import exit_codes
+from gpscrape.extract import ExtractError, extract_page
 
 HELP = "Extract one saved page and print its page record as JSON."
 
@@ -18,8 +19,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gpscrape.extract import ExtractError, extract_page
-
     data = sys.stdin.buffer.read() if str(args.page) == "-" else args.page.read_bytes()
     try:
         record = extract_page(data, args.url)

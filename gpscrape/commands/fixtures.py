@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from gpscrape import exit_codes
+from gpscrape.extract import ExtractError, extract_page
 
 HELP = "Re-run the extractor over the fixture corpus; diff against (or --update) expected.json."
 DEFAULT_ROOT = Path("tests/fixtures/pages")
@@ -71,8 +72,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gpscrape.extract import ExtractError, extract_page
-
     if not args.root.is_dir():
         print(f"gpscrape fixtures: no fixture root at {args.root}", file=sys.stderr)
         return exit_codes.BAD_INPUT

@@ -8,20 +8,16 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from gpscrape import exit_codes
-
-if TYPE_CHECKING:
-    from gpscrape.mirror import MirrorSite
+from gpscrape.mirror import FaultPlan, MirrorServer, MirrorSite
+from gpscrape.mirror.faults import KINDS
 
 HELP = "Serve a generated local mirror of the site on 127.0.0.1 (tests, demo, benchmarks)."
 DUMP_BASE = "https://globalpolitics.in/"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from gpscrape.mirror.faults import KINDS
-
     parser.add_argument("--records", type=int, default=2000, help="number of records (2000)")
     parser.add_argument("--seed", type=int, default=0, help="generator seed (0)")
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one")
@@ -51,8 +47,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gpscrape.mirror import FaultPlan, MirrorServer, MirrorSite
-
     try:
         site = MirrorSite.generate(
             records=args.records, seed=args.seed, index_pages=not args.no_index,

@@ -13,18 +13,23 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+
+from scrapy.settings import Settings
 
 from gpscrape import exit_codes, urls
+from gpscrape.archive.reader import MAX_BODY, iter_responses
+from gpscrape.archive.replay import Located, latest_responses, replay
+from gpscrape.config import add_settings_argument, command_settings
 from gpscrape.dataset import DatasetBusyError
 from gpscrape.items import PageItem, QuarantineItem
+from gpscrape.locations import Locations
 from gpscrape.outcome import BROKEN, MISSING, QUARANTINED, VERDICTS, Verdicts
+from gpscrape.progress import Progress
 from gpscrape.run_report import (
     Coverage,
     RunReport,
@@ -36,35 +41,37 @@ from gpscrape.run_report import (
     threshold_settings,
 )
 from gpscrape.run_report.counts import CHANGED, VALIDATION_QUARANTINED, rebuild_counts, verdict
-
-if TYPE_CHECKING:
-    from gpscrape.archive.replay import Located
+from pipelines.chain import process
 
 HELP = "Rebuild the Parquet tables from the WARC archive, with the current extractor."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--warc", type=Path,
-                        help="folder of WARC files (default: OUTPUT/warc)")
+                        help="folder of WARC files (default: setting GPSCRAPE_WARC_DIR, else "
+                             "OUTPUT/warc)")
     parser.add_argument("--output", type=Path,
-                        help="output root of the tables (default: env GPSCRAPE_OUTPUT, output)")
+                        help="output root of the tables (default: setting GPSCRAPE_OUTPUT, "
+                             "else output)")
+    add_settings_argument(parser)
     add_threshold_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    output = args.output or Path(os.environ.get("GPSCRAPE_OUTPUT", "output"))
-    warc = args.warc or output / "warc"
+    settings = project_settings(args)
+    locations = Locations.of(settings)
+    output, warc = locations.output, locations.warc
     if not warc.is_dir():
         print(f"gpscrape reextract: no WARC folder at {warc}", file=sys.stderr)
         return exit_codes.BAD_INPUT
     try:
-        thresholds = Thresholds.from_settings(project_settings(args))
+        thresholds = Thresholds.from_settings(settings)
     except ValueError as error:
         print(f"gpscrape reextract: {error}", file=sys.stderr)
         return exit_codes.USAGE
     try:
-        report = rebuild(warc, output, thresholds)
+        report = rebuild(warc, output, thresholds, max_body=locations.max_body)
     except DatasetBusyError as error:
         print(f"gpscrape reextract: {error}", file=sys.stderr)
         return exit_codes.BAD_INPUT
@@ -77,30 +84,25 @@ def run(args: argparse.Namespace) -> int:
     return report.exit_code()
 
 
-def project_settings(args: argparse.Namespace) -> Any:
-    """The project settings (the checks' thresholds), with the command-line flags on top."""
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "gpscrape.settings")
-    from scrapy.utils.project import get_project_settings
-
-    settings = get_project_settings()
-    settings.setdict(threshold_settings(args), priority="cmdline")
-    return settings
+def project_settings(args: argparse.Namespace) -> Settings:
+    """The settings of this run: `-s` and the flags (`--output`, `--warc`, the checks'
+    thresholds) on the project settings, in the order of `gpscrape.config`."""
+    flags = {"GPSCRAPE_OUTPUT": args.output, "GPSCRAPE_WARC_DIR": args.warc,
+             **threshold_settings(args)}
+    return command_settings(args.settings, flags)
 
 
 def rebuild(warc: Path, output: Path, thresholds: Thresholds,
-            command: str = "reextract") -> RunReport:
-    """Replay every page of the archive into the dataset under `output`; the run's report."""
-    from gpscrape.archive.replay import latest_responses, replay
-    from gpscrape.progress import Progress
-    from pipelines.chain import process
-
+            command: str = "reextract", max_body: int = MAX_BODY) -> RunReport:
+    """Replay every page of the archive into the dataset under `output` (bodies up to
+    `max_body` bytes, decoded: DOWNLOAD_MAXSIZE); the run's report."""
     run_id, started = new_run_id(), datetime.now(UTC)
     located = list(latest_responses(warc).values())
     earlier, unchanged = earlier_responses(warc, located)
     verdicts, coverage = Verdicts(), Coverage()
     with Progress(command, total=len(located) + len(earlier)) as progress:
-        result = process(covered(replay(located, verdicts, progress.update), coverage), output,
-                         earlier=replay(earlier, Verdicts(), progress.update),
+        result = process(covered(replay(located, verdicts, progress.update, max_body), coverage),
+                         output, earlier=replay(earlier, Verdicts(), progress.update, max_body),
                          unchanged=unchanged)
     # The rebuild's stats, as a crawl records them: the latest pages' verdicts, the changed
     # records, and the quarantine rows beyond the quarantined pages (validation rejects).
@@ -121,9 +123,6 @@ def earlier_responses(warc: Path, latest: list[Located]
                       ) -> tuple[list[Located], list[tuple[int, datetime]]]:
     """The archived article responses other than the latest: the earlier `200` answers, and
     the `304 Not Modified` answers as (record_no, WARC-Date)."""
-    from gpscrape.archive.reader import iter_responses
-    from gpscrape.archive.replay import Located
-
     skip = {(place.path, place.offset) for place in latest}
     earlier, unchanged = [], []
     for response in iter_responses(warc, with_body=False):

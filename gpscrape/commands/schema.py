@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from gpscrape.schema import data_dictionary
+
 HELP = "Print the data dictionary of the Parquet tables (Markdown)."
 
 
@@ -15,8 +17,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gpscrape.schema import data_dictionary
-
     text = data_dictionary()
     if args.write is None:
         sys.stdout.write(text)

@@ -9,12 +9,12 @@ Exits 3 when there is no published dataset or no archive, or a WARC file is dama
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from gpscrape import exit_codes
+from gpscrape.config import add_settings_argument, command_settings
+from gpscrape.locations import Locations
 
 HELP = "Package the WARC archive and the articles' page list as a WACZ file (ReplayWeb.page)."
 DEFAULT_NAME = "gpscrape.wacz"
@@ -31,17 +31,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--warc", type=Path, metavar="DIR",
                         help="folder of WARC files (default: setting GPSCRAPE_WARC_DIR, else "
                              "DATASET/warc)")
+    add_settings_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = project_settings(args.dataset)
-    from gpscrape.archive.middleware import warc_dir
-
-    dataset = Path(settings.get("GPSCRAPE_OUTPUT") or "output")
-    warc = args.warc or warc_dir(settings)
+    locations = Locations.of(command_settings(
+        args.settings, {"GPSCRAPE_OUTPUT": args.dataset, "GPSCRAPE_WARC_DIR": args.warc}))
+    dataset, warc = locations.output, locations.warc
     target = args.output or dataset / DEFAULT_NAME
-    try:
-        from gpscrape.archive.wacz_export import WaczError, write_wacz
+    try:  # the wacz packages are an optional extra: imported here to say so when missing
+        from gpscrape.archive.wacz_export import WaczError, write_wacz  # noqa: PLC0415
     except ImportError as error:
         if (error.name or "").partition(".")[0] != "wacz":
             raise
@@ -70,14 +69,3 @@ def run(args: argparse.Namespace) -> int:
     print(f"gpscrape wacz: {len(result.pages)} pages, {len(result.warc_files)} WARC file(s) "
           f"-> {target} ({target.stat().st_size:,} bytes)")
     return exit_codes.OK
-
-
-def project_settings(dataset: Path | None) -> Any:
-    """The project settings, with `--dataset` as the output root when given."""
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "gpscrape.settings")
-    from scrapy.utils.project import get_project_settings
-
-    settings = get_project_settings()
-    if dataset is not None:
-        settings.set("GPSCRAPE_OUTPUT", str(dataset), priority="cmdline")
-    return settings

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from gpscrape.locations import Locations
 from gpscrape.schema import TABLES, Column
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def read(name: str, output: str | Path | None = None) -> pd.DataFrame:
     for an unknown table, FileNotFoundError when it is absent."""
     import pandas as pd
 
-    root = Path(output if output is not None else os.environ.get("GPSCRAPE_OUTPUT", "output"))
+    root = Path(output) if output is not None else Locations.from_environment().output
     table = read_arrow(root, name)
     return pd.DataFrame({column.name: _series(table.column(column.name), column)
                          for column in TABLES[name].columns})

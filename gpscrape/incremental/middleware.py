@@ -36,6 +36,7 @@ from gpscrape.disk_full import disk_full
 from gpscrape.incremental.filters import RecordFilter, save_left_out
 from gpscrape.incremental.state import DatasetState, load_state
 from gpscrape.items import PageItem
+from gpscrape.locations import output_root
 from gpscrape.outcome import GUESS, NOT_MODIFIED, PROBE
 
 REFETCH_MODES = ("none", "all", "revalidate")
@@ -65,7 +66,7 @@ class IncrementalMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Any) -> IncrementalMiddleware:
         settings = crawler.settings
-        output = Path(settings.get("GPSCRAPE_OUTPUT") or "output")
+        output = output_root(settings)
         middleware = cls(crawler, load_state(output), settings.get("GPSCRAPE_REFETCH") or "none",
                          settings.getint("GPSCRAPE_PROBE_MISSES", 25), output)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)

@@ -21,14 +21,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gpscrape.archive.reader import run_id_of, warc_files, warcinfo
+from gpscrape.archive.reader import MAX_BODY, run_id_of, warc_files, warcinfo
 from gpscrape.archive.replay import Located, latest_responses, replay
 from gpscrape.archive.writer import OPEN_SUFFIX, SUFFIX
 from gpscrape.dataset.layout import fsync_dir
 from gpscrape.incremental.filters import LeftOut, RecordFilter, save_left_out
 from gpscrape.incremental.state import DatasetState, load_state
 from gpscrape.items import PageItem, QuarantineItem
-from gpscrape.run_report import RUNS_DIR
+from gpscrape.locations import runs_dir as runs_folder
 
 logger = logging.getLogger(__name__)
 
@@ -77,18 +77,19 @@ def unfinished_files(warc: Path, runs: Path) -> list[Path]:
             and not marker(runs, archive_run(path)).exists() and not _in_use(path)]
 
 
-def recover(output: Path, warc: Path) -> Recovery:
+def recover(output: Path, warc: Path, max_body: int = MAX_BODY) -> Recovery:
     """Publish the archived records the dataset under `output` lacks, by the filters of the
-    runs that archived them; mark those runs recovered. What was recovered."""
+    runs that archived them (bodies up to `max_body` bytes, decoded); mark those runs
+    recovered. What was recovered."""
     from pipelines.chain import process
 
-    runs_dir = Path(output) / RUNS_DIR
+    runs_dir = runs_folder(output)
     unfinished = unfinished_files(warc, runs_dir)
     if not unfinished:
         return Recovery(0, 0)
     logger.info("reading %d WARC files of runs that did not finish", len(unfinished))
     pending = unpublished(latest_responses(warc, unfinished), load_state(output))
-    outcome = Recovered()
+    outcome = Recovered(max_body=max_body)
     if pending:
         result = process(outcome.kept(pending), Path(output))
         save_left_out(Path(output), outcome.left_out, outcome.published)
@@ -108,6 +109,7 @@ class Recovered:
     published: list[int] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
     quarantined: int = 0
+    max_body: int = MAX_BODY  # the replay's cap on a decoded body
 
     def kept(self, pending: list[Located]) -> Iterator[PageItem | QuarantineItem]:
         """The replayed items each run's filter keeps: at most its `limit` article records,
@@ -118,7 +120,7 @@ class Recovered:
         for _, places in sorted(runs.items()):
             run_filter = RecordFilter.from_info(warcinfo(places[0].path))
             kept = 0
-            for item in replay(places):
+            for item in replay(places, max_body=self.max_body):
                 record = item.record if isinstance(item, PageItem) else None
                 if record is None or record.record_no is None:
                     yield item

@@ -15,9 +15,8 @@ import pandas as pd
 
 from gpscrape.dataset import read_frame, table_path
 from gpscrape.dataset.layout import current_version, versions_dir
+from gpscrape.locations import runs_dir
 from gpscrape.schema import TABLES
-
-RUNS_DIR = "runs"
 
 
 def _numbers(values: dict[str, Any]) -> dict[str, int | float]:
@@ -99,7 +98,7 @@ def load_table(output: Path, name: str) -> tuple[pd.DataFrame, str | None]:
 
 def load_runs(output: Path) -> tuple[list[RunReport], list[str]]:
     """Every run report under OUTPUT/runs/, ordered by run id; unreadable ones are reported."""
-    folder = output / RUNS_DIR
+    folder = runs_dir(output)
     runs: list[RunReport] = []
     problems: list[str] = []
     if not folder.is_dir():

@@ -40,7 +40,6 @@ Scrapy extension and `crawl_report`; import it from there, it loads Scrapy).
 """
 
 
-from gpscrape.run_history import RUNS_DIR
 from gpscrape.run_report.checks import Check, evaluate, history_checks
 from gpscrape.run_report.coverage import WARNED_PAGES_NAMED, Coverage, WarnedPages
 from gpscrape.run_report.flags import add_threshold_arguments, share_argument, threshold_settings
@@ -49,7 +48,7 @@ from gpscrape.run_report.report import RunReport, history_of, make_report
 from gpscrape.run_report.thresholds import Thresholds, count, coverage_limits, share
 
 __all__ = [
-    "RUNS_DIR", "WARNED_PAGES_NAMED", "Check", "Coverage", "RunReport", "Thresholds",
+    "WARNED_PAGES_NAMED", "Check", "Coverage", "RunReport", "Thresholds",
     "WarnedPages", "add_threshold_arguments", "count", "coverage_limits", "evaluate",
     "history_checks", "history_of", "make_report", "new_run_id", "report_path", "share",
     "share_argument", "threshold_settings",

@@ -5,12 +5,12 @@ extension."""
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 
 from gpscrape.items import PageItem, QuarantineItem
+from gpscrape.locations import output_root
 from gpscrape.outcome import BROKEN, MISSING, VERDICTS, Verdicts
 from gpscrape.run_report.counts import crawl_counts, ordered, verdict
 from gpscrape.run_report.coverage import Coverage
@@ -54,7 +54,7 @@ def crawl_report(crawler: Any, *, run_id: str, command: str, started: datetime,
     stats = crawler.stats.get_stats()
     pages = spider_verdicts(crawler).pages
     thresholds = Thresholds.from_settings(crawler.settings)
-    output = Path(crawler.settings.get("GPSCRAPE_OUTPUT") or "output")
+    output = output_root(crawler.settings)
     return make_report(
         run_id=run_id, command=command, started=started,
         counts=ordered({**crawl_counts(stats), "recovered": recovered}),

@@ -6,7 +6,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from gpscrape.run_history import RUNS_DIR
+from gpscrape.locations import runs_dir
 
 
 def new_run_id() -> str:
@@ -16,4 +16,4 @@ def new_run_id() -> str:
 
 def report_path(output: Path, run_id: str) -> Path:
     """Where the report of run `run_id` is written: `output/runs/<run id>.json`."""
-    return Path(output) / RUNS_DIR / f"{run_id}.json"
+    return runs_dir(output) / f"{run_id}.json"
