@@ -32,9 +32,11 @@ class Listing:
 
 def find_listing(blocks: list[Block], page_url: str) -> Listing | None:
     """The page's listing, or None when it has no `Month YYYY | CWA # N` entries."""
-    marks = [i for i, b in enumerate(blocks) if "#" in b.text and ENTRY_LINE.match(b.text)]
-    if not marks:
+    heads = {i: _entry_head(match) for i, b in enumerate(blocks)
+             if "#" in b.text and (match := ENTRY_LINE.match(b.text))}
+    if not heads:
         return None
+    marks = list(heads)
     header = next((i for i, b in enumerate(blocks) if PREVIOUS_COMMENTS.match(b.text)), None)
     if header is not None:
         after = [i for i in marks if i > header]
@@ -48,8 +50,8 @@ def find_listing(blocks: list[Block], page_url: str) -> Listing | None:
     first, last = marks[0], marks[0]
     stops = set(marks)
     for i in marks:
-        entry, span = (_entry_before(blocks, i, stops, page_url) if before
-                       else _entry_after(blocks, i, stops, page_url))
+        entry, span = (_entry_before(blocks, i, heads[i], stops, page_url) if before
+                       else _entry_after(blocks, i, heads[i], stops, page_url))
         entries.append(entry)
         first, last = min(first, span[0]), max(last, span[1])
     start = header if header is not None and header < first else first
@@ -74,9 +76,9 @@ def _longest_run(marks: list[int]) -> list[int]:
     return max(runs, key=len)
 
 
-def _entry_after(blocks: list[Block], i: int, stops: set[int], page_url: str):
+def _entry_after(blocks: list[Block], i: int, entry: ListingEntry, stops: set[int],
+                 page_url: str):
     """`Month | CWA # N` / author / title (the PREVIOUS COMMENTS form)."""
-    entry = _entry_head(blocks[i])
     following = [j for j in (i + 1, i + 2) if j < len(blocks) and j not in stops]
     if len(following) == 2 and following[0] == i + 1:
         author, title = blocks[following[0]], blocks[following[1]]
@@ -93,9 +95,9 @@ def _entry_after(blocks: list[Block], i: int, stops: set[int], page_url: str):
     return entry, (i, end)
 
 
-def _entry_before(blocks: list[Block], i: int, stops: set[int], page_url: str):
+def _entry_before(blocks: list[Block], i: int, entry: ListingEntry, stops: set[int],
+                  page_url: str):
     """label / title / `Month | CWA # N` / author (the /europe/ landing form)."""
-    entry = _entry_head(blocks[i])
     start = i
     if i >= 1 and i - 1 not in stops:
         _fill_title(entry, blocks[i - 1], page_url)
@@ -110,9 +112,7 @@ def _entry_before(blocks: list[Block], i: int, stops: set[int], page_url: str):
     return entry, (start, end)
 
 
-def _entry_head(block: Block) -> ListingEntry:
-    match = ENTRY_LINE.match(block.text)
-    assert match is not None
+def _entry_head(match: re.Match[str]) -> ListingEntry:
     return ListingEntry(month=_month(match.group("month")), cwa_no=int(match.group("n")))
 
 
