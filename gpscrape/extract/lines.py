@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from gpscrape.extract.blocks import Block
 from gpscrape.extract.names import is_person
@@ -80,6 +81,7 @@ def is_label(block: Block) -> bool:
     return len(block.text) <= _LABEL_MAX and heading_key(block.text) in TOPIC_LABELS
 
 
+@lru_cache(maxsize=16384)
 def is_dialogue(text: str) -> bool:
     """`Amb Pankaj Saran: answer` (an interview line), not a heading or a `Region: title`."""
     match = _DIALOGUE.match(text)

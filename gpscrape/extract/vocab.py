@@ -6,6 +6,7 @@ Every text rule the extractor keys on lives here, once; the logic modules only c
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 TWTW = "The World This Week"
 CONFLICT_WEEKLY = "Conflict Weekly"
@@ -114,13 +115,17 @@ TEAM = re.compile(r"^(?:GP|IPRI|STIR|NIAS(?:\s+\w+)?|Global\s+Politics|CWA|[A-Z]
                   re.I)
 
 _KEY_JUNK = str.maketrans({"?": " ", ":": " ", ".": " "})
+# The rules ask these questions of the same lines many times over a page, and consecutive
+# pages share their sidebar and chrome lines: each answer is computed once per distinct text.
 
 
+@lru_cache(maxsize=16384)
 def heading_key(text: str) -> str:
     """Case, spacing and punctuation folded (`What is the background ?` -> `what is the …`)."""
     return " ".join(text.lower().translate(_KEY_JUNK).split())
 
 
+@lru_cache(maxsize=16384)
 def heading_kind(text: str) -> str | None:
     """The analytic kind of a heading line, or None when it is not an analytic heading."""
     if len(text) > _LONGEST_HEADING:
@@ -128,6 +133,7 @@ def heading_kind(text: str) -> str | None:
     return HEADING_KINDS.get(heading_key(text))
 
 
+@lru_cache(maxsize=16384)
 def label_series(text: str) -> tuple[str, int | None] | None:
     """A printed label -> (canonical series, issue number in the label); None if unknown."""
     if len(text) > 120:
@@ -140,6 +146,7 @@ def label_series(text: str) -> tuple[str, int | None] | None:
     return None
 
 
+@lru_cache(maxsize=16384)
 def is_team(name: str) -> bool:
     """`GP Team`, `NIAS Africa Team`, `Global Politics Team`: teams are not people."""
     return bool(TEAM.match(name.strip()))
