@@ -41,9 +41,7 @@ _CHROME_CONTAINERS = frozenset(
 _CHROME_TAGS = _CHROME_CONTAINERS | {"nav", "footer", "form", "aside", "td", "tr", "font",
                                      "article", "main", "figure", "center", "dl", "h1", "h2",
                                      "h3", "h4", "h5", "h6"}
-# `_is_chrome` looks at these tags whatever their attributes, at others only with these attributes.
-_ALWAYS_CHECKED = frozenset(("nav", "footer", "form"))
-_CHROME_KEYS = frozenset(("hidden", "style", "class", "id"))
+_ALWAYS_CHECKED = frozenset(("nav", "footer", "form"))  # looked at whatever their attributes
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])  # the same, as bytes
@@ -152,25 +150,43 @@ def _drop_keeping_tail(node: etree._Element) -> None:
     parent.remove(node)
 
 
-def _is_chrome(el: etree._Element) -> bool:
-    """Hidden elements, navigation, footers and small forms (search or subscribe boxes)."""
-    tag = el.tag
-    if tag in ("nav", "footer"):
-        return not _holds_listing(el)
+def _is_chrome(el: etree._Element, tag: str) -> bool:
+    """Hidden elements, navigation, footers and small forms (search or subscribe boxes).
+
+    The attributes decide alone, once per distinct set (pages repeat the same few), except for
+    navigation containers and forms, which the text inside decides.
+    """
+    items = el.items()
+    if not items and tag not in _ALWAYS_CHECKED:
+        return False
+    verdict = _attribute_verdict(tag, tuple(items))
+    if verdict is not None:
+        return verdict
     if tag == "form":
         return len(_text_of(el)) < _SMALL_FORM
-    get = el.get
-    if get("hidden") is not None:
+    return not _holds_listing(el)
+
+
+@lru_cache(maxsize=4096)
+def _attribute_verdict(tag: str, items: tuple[tuple[str, str], ...]) -> bool | None:
+    """Whether an element of `tag` with these attributes is chrome; None when the text inside
+    decides (a `nav`, `footer` or `form`, or a container named like navigation)."""
+    if tag in _ALWAYS_CHECKED:
+        return None
+    attributes: dict[str, str] = {}
+    for name, value in items:
+        attributes.setdefault(name, value)  # the first of repeated attributes, as `get` reads
+    if "hidden" in attributes:
         return True
-    style = get("style")
+    style = attributes.get("style")
     if style is not None and _HIDDEN_STYLE.search(style):
         return True
     if tag not in _CHROME_CONTAINERS:
         return False
-    names, ident = get("class"), get("id")
+    names, ident = attributes.get("class"), attributes.get("id")
     if names is None and ident is None:
         return False
-    return _chrome_names(f"{names or ''} {ident or ''}") and not _holds_listing(el)
+    return None if _chrome_names(f"{names or ''} {ident or ''}") else False
 
 
 @lru_cache(maxsize=4096)
@@ -209,9 +225,7 @@ def _collect(root: etree._Element) -> list[Block]:
     for event, el in walker:
         if event == "start":
             tag = el.tag
-            if tag in SKIP_TAGS or (tag in _CHROME_TAGS and (
-                    tag in _ALWAYS_CHECKED or not _CHROME_KEYS.isdisjoint(el.keys()))
-                                    and _is_chrome(el)):
+            if tag in SKIP_TAGS or (tag in _CHROME_TAGS and _is_chrome(el, tag)):
                 walker.skip_subtree()
                 stack.append(None)
                 continue
