@@ -45,18 +45,28 @@ TITLE_MAX = 260
 
 def analytic_inline(block: Block) -> tuple[str, str, str] | None:
     """(heading, kind, rest) when a paragraph opens with an analytic heading, else None."""
-    match = _INLINE.match(block.text)
+    found = _inline_heading(block.text)
+    if found is None:
+        return None
+    head, kind, rest, explicit = found
+    if not (explicit or (block.lead and heading_kind(block.lead))):
+        return None
+    return head, kind, rest
+
+
+@lru_cache(maxsize=16384)
+def _inline_heading(text: str) -> tuple[str, str, str, bool] | None:
+    """(heading, kind, rest, whether `?` or `:` ends the heading) of a line that opens with an
+    analytic heading, else None; once per distinct line."""
+    match = _INLINE.match(text)
     if match is None:
         return None
     head = match.group("head").strip().rstrip(":").strip()
     kind = heading_kind(head)
     if kind is None:
         return None
-    explicit = match.group("head").strip().endswith(("?", ":")) or (
-        block.lead and heading_kind(block.lead))
-    if not explicit:
-        return None
-    return head, kind, match.group("rest").strip()
+    explicit = match.group("head").strip().endswith(("?", ":"))
+    return head, kind, match.group("rest").strip(), explicit
 
 
 def lead_heading(block: Block) -> tuple[str, str] | None:
