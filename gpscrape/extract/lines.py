@@ -54,10 +54,11 @@ def analytic_inline(block: Block) -> tuple[str, str, str] | None:
     return head, kind, rest
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=1024)
 def _inline_heading(text: str) -> tuple[str, str, str, bool] | None:
     """(heading, kind, rest, whether `?` or `:` ends the heading) of a line that opens with an
-    analytic heading, else None; once per distinct line."""
+    analytic heading, else None; once per distinct line of the last pages (they are paragraphs:
+    few are kept)."""
     match = _INLINE.match(text)
     if match is None:
         return None
@@ -91,7 +92,7 @@ def is_label(block: Block) -> bool:
     return len(block.text) <= _LABEL_MAX and heading_key(block.text) in TOPIC_LABELS
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def is_dialogue(text: str) -> bool:
     """`Amb Pankaj Saran: answer` (an interview line), not a heading or a `Region: title`."""
     match = _DIALOGUE.match(text)

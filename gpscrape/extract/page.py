@@ -153,14 +153,22 @@ def _strip_chrome(blocks: list[Block]) -> Cleaned:
 _PHOTO, _END_MARK, _FOOTER, _TOP_CHROME, _CWA_LINE = "photo", "end", "footer", "top", "cwa"
 
 
-@lru_cache(maxsize=16384)
 def _chrome_kind(text: str) -> str | None:
     """A `Photo Source` line, a chrome line (an end mark such as `Print Bookmark`, a footer, or
     other page-top chrome), the `CWA Commentary` line, or None for any other line; once per
-    distinct line, as every page repeats its chrome."""
+    distinct short line, as every page repeats its chrome."""
+    if len(text) < _CHROME_MAX:
+        return _short_chrome_kind(text)
     if PHOTO_SOURCE.match(text):
         return _PHOTO
-    if len(text) < _CHROME_MAX and CHROME.match(text):
+    return _CWA_LINE if text.lower().strip() == CWA_COMMENTARY.lower() else None
+
+
+@lru_cache(maxsize=8192)
+def _short_chrome_kind(text: str) -> str | None:
+    if PHOTO_SOURCE.match(text):
+        return _PHOTO
+    if CHROME.match(text):
         if heading_key(text) in _END_MARKS:
             return _END_MARK
         return _FOOTER if FOOTER.match(text) else _TOP_CHROME
@@ -176,9 +184,15 @@ def _photo_source(text: str) -> str | None:
     return text[match.end():].strip() or None
 
 
-@lru_cache(maxsize=16384)
 def _opens_content(text: str) -> bool:
     """An analytic heading, an issue line or a CWA line: the article has begun."""
+    if len(text) < _CHROME_MAX:
+        return _opens_short(text)
+    return bool(heading_kind(text) or parse_issue_line(text) or parse_counter_line(text))
+
+
+@lru_cache(maxsize=8192)
+def _opens_short(text: str) -> bool:
     return bool(heading_kind(text) or parse_issue_line(text) or parse_counter_line(text))
 
 
