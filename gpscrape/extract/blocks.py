@@ -167,7 +167,7 @@ def _is_chrome(el: etree._Element, tag: str) -> bool:
     return not _holds_listing(el)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)
 def _attribute_verdict(tag: str, items: tuple[tuple[str, str], ...]) -> bool | None:
     """Whether an element of `tag` with these attributes is chrome; None when the text inside
     decides (a `nav`, `footer` or `form`, or a container named like navigation)."""

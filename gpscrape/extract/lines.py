@@ -92,7 +92,7 @@ def is_label(block: Block) -> bool:
     return len(block.text) <= _LABEL_MAX and heading_key(block.text) in TOPIC_LABELS
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)
 def is_dialogue(text: str) -> bool:
     """`Amb Pankaj Saran: answer` (an interview line), not a heading or a `Region: title`."""
     match = _DIALOGUE.match(text)

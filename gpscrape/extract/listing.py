@@ -115,7 +115,7 @@ def _entry_before(blocks: list[Block], i: int, entry: ListingEntry, stops: set[i
     return start, end
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _head(text: str) -> tuple[date | None, int] | None:
     """(month, CWA number) of a `Month YYYY | CWA # N` line, None for another line; once per
     distinct line, as the sidebars of consecutive pages list the same entries."""

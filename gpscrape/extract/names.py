@@ -44,7 +44,7 @@ def split_names(line: str) -> list[str]:
     return list(_split_names(line))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _split_names(line: str) -> tuple[str, ...]:
     """`split_names`, once per distinct line (the sidebar repeats the same author lines)."""
     text = strip_by(line).strip().rstrip(".;").strip()

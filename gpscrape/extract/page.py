@@ -164,7 +164,7 @@ def _chrome_kind(text: str) -> str | None:
     return _CWA_LINE if text.lower().strip() == CWA_COMMENTARY.lower() else None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _short_chrome_kind(text: str) -> str | None:
     if PHOTO_SOURCE.match(text):
         return _PHOTO
@@ -191,7 +191,7 @@ def _opens_content(text: str) -> bool:
     return bool(heading_kind(text) or parse_issue_line(text) or parse_counter_line(text))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _opens_short(text: str) -> bool:
     return bool(heading_kind(text) or parse_issue_line(text) or parse_counter_line(text))
 

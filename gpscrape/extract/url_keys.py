@@ -16,7 +16,7 @@ _SEPARATORS = re.compile(r"[&;]")
 _DIGITS = re.compile(r"\d+")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _number(url: str | None, name: str) -> int | None:
     """The first numeric value of the key `name` (lower case); once per distinct URL, as the
     listings of consecutive pages link the same articles."""

@@ -130,7 +130,7 @@ def _heading_key(text: str) -> str:
     return " ".join(text.lower().translate(_KEY_JUNK).split())
 
 
-_short_heading_key = lru_cache(maxsize=8192)(_heading_key)
+_short_heading_key = lru_cache(maxsize=2048)(_heading_key)
 
 
 def heading_kind(text: str) -> str | None:
@@ -140,7 +140,7 @@ def heading_kind(text: str) -> str | None:
     return _heading_kind(text)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _heading_kind(text: str) -> str | None:
     return HEADING_KINDS.get(heading_key(text))
 
@@ -152,7 +152,7 @@ def label_series(text: str) -> tuple[str, int | None] | None:
     return _label_series(text)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _label_series(text: str) -> tuple[str, int | None] | None:
     for pattern, series in LABELS:
         match = pattern.fullmatch(text.strip())
@@ -162,7 +162,7 @@ def _label_series(text: str) -> tuple[str, int | None] | None:
     return None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def is_team(name: str) -> bool:
     """`GP Team`, `NIAS Africa Team`, `Global Politics Team`: teams are not people."""
     return bool(TEAM.match(name.strip()))
