@@ -4,7 +4,7 @@ This is the only module that knows HTML tags. A block is one line of rendered te
 block starts wherever a browser would start a new line (a block-level element begins or ends,
 or a `<br>`). Each block records tag-free hints that the segmentation uses: whether all its
 text is emphasised (bold or a heading element), the emphasised text it starts with, and the
-link it carries. Parsing is one lxml parse plus one XPath call over the text nodes.
+link it carries. Parsing is one lxml parse plus one walk that skips chrome subtrees whole.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ _CHROME_CONTAINERS = frozenset(
 _CHROME_TAGS = _CHROME_CONTAINERS | {"nav", "footer", "form", "aside", "td", "tr", "font",
                                      "article", "main", "figure", "center", "dl", "h1", "h2",
                                      "h3", "h4", "h5", "h6"}
+_ALWAYS_CHECKED = frozenset(("nav", "footer", "form"))  # looked at whatever their attributes
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])  # the same, as bytes
@@ -149,25 +150,43 @@ def _drop_keeping_tail(node: etree._Element) -> None:
     parent.remove(node)
 
 
-def _is_chrome(el: etree._Element) -> bool:
-    """Hidden elements, navigation, footers and small forms (search or subscribe boxes)."""
-    tag = el.tag
-    if tag in ("nav", "footer"):
-        return not _holds_listing(el)
+def _is_chrome(el: etree._Element, tag: str) -> bool:
+    """Hidden elements, navigation, footers and small forms (search or subscribe boxes).
+
+    The attributes decide alone, once per distinct set (pages repeat the same few), except for
+    navigation containers and forms, which the text inside decides.
+    """
+    items = el.items()
+    if not items and tag not in _ALWAYS_CHECKED:
+        return False
+    verdict = _attribute_verdict(tag, tuple(items))
+    if verdict is not None:
+        return verdict
     if tag == "form":
-        return len("".join(el.itertext())) < _SMALL_FORM
-    get = el.get
-    if get("hidden") is not None:
+        return len(_text_of(el)) < _SMALL_FORM
+    return not _holds_listing(el)
+
+
+@lru_cache(maxsize=2048)
+def _attribute_verdict(tag: str, items: tuple[tuple[str, str], ...]) -> bool | None:
+    """Whether an element of `tag` with these attributes is chrome; None when the text inside
+    decides (a `nav`, `footer` or `form`, or a container named like navigation)."""
+    if tag in _ALWAYS_CHECKED:
+        return None
+    attributes: dict[str, str] = {}
+    for name, value in items:
+        attributes.setdefault(name, value)  # the first of repeated attributes, as `get` reads
+    if "hidden" in attributes:
         return True
-    style = get("style")
+    style = attributes.get("style")
     if style is not None and _HIDDEN_STYLE.search(style):
         return True
     if tag not in _CHROME_CONTAINERS:
         return False
-    names, ident = get("class"), get("id")
+    names, ident = attributes.get("class"), attributes.get("id")
     if names is None and ident is None:
         return False
-    return _chrome_names(f"{names or ''} {ident or ''}") and not _holds_listing(el)
+    return None if _chrome_names(f"{names or ''} {ident or ''}") else False
 
 
 @lru_cache(maxsize=4096)
@@ -178,106 +197,116 @@ def _chrome_names(names: str) -> bool:
 
 def _holds_listing(el: etree._Element) -> bool:
     """Navigation-looking containers that hold listing entries are kept."""
-    return _LISTING_MARK.search("".join(el.itertext())) is not None
+    return _LISTING_MARK.search(_text_of(el)) is not None
 
 
-class _Lines:
-    """Accumulates text into blocks while the document is walked once."""
+def _text_of(el: etree._Element) -> str:
+    """All the text inside an element (`"".join(el.itertext())`, serialised by libxml2)."""
+    return etree.tostring(el, method="text", encoding=str, with_tail=False)
 
-    __slots__ = ("blocks", "parts", "plain", "unlinked", "lead", "lead_open", "href")
 
-    def __init__(self) -> None:
-        self.blocks: list[Block] = []
-        self._reset()
-
-    def _reset(self) -> None:
-        self.parts: list[str] = []
-        self.plain = False  # some text is not emphasised
-        self.unlinked = False  # some text is outside links
-        self.lead: list[str] = []  # the emphasised text the block opens with
-        self.lead_open = True
-        self.href: str | None = None
-
-    def add_preformatted(self, text: str, emph: bool, link: str | None) -> None:
-        """Text inside `<pre>`: every newline ends a line."""
-        lines = text.split("\n")
-        for i, line in enumerate(lines):
-            if i:
-                self.flush()
-            self.add(line, emph, link)
-
-    def add(self, text: str, emph: bool, link: str | None) -> None:
-        if not text.strip():
-            if self.parts:
-                self.parts.append(" ")
-            return
-        self.parts.append(text)
-        if emph:
-            if self.lead_open:
-                self.lead.append(text)
-        else:
-            self.plain = True
-            self.lead_open = False
-        if link is None:
-            self.unlinked = True
-        elif self.href is None:
-            self.href = link
-
-    def flush(self) -> None:
-        if not self.parts:
-            return
-        text = squash("".join(self.parts))
-        if text:
-            lead = squash("".join(self.lead)) if self.lead else ""
-            self.blocks.append(Block(text, not self.plain, lead, self.href, not self.unlinked))
-        self._reset()
+Segment = tuple[str, bool, str | None]  # text, emphasised, link
 
 
 def _collect(root: etree._Element) -> list[Block]:
-    """One walk over the document: skip chrome, break lines at blocks and `<br>`."""
+    """One walk over the document: skip chrome, break lines at blocks and `<br>`.
+
+    The walk keeps the state of the open elements on a stack (None for a skipped one) and
+    gathers each line's text nodes as segments; `_line` turns a line into its block.
+    """
     body = root.find("body")
     if body is None:
         body = root
-    lines = _Lines()
-    emph_stack = [False]
-    link_stack: list[str | None] = [None]
-    pre = 0  # depth of <pre> elements around the current one
-    skipped: set[etree._Element] = set()
+    blocks: list[Block] = []
+    line: list[Segment] = []
+    stack: list[tuple[bool, str | None, bool, bool] | None] = []
+    emph, link, pre = False, None, 0  # the state inside the innermost open element
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, el in walker:
-        tag = el.tag
         if event == "start":
-            if tag in SKIP_TAGS or (tag in _CHROME_TAGS and _is_chrome(el)):
+            tag = el.tag
+            if tag in SKIP_TAGS or (tag in _CHROME_TAGS and _is_chrome(el, tag)):
                 walker.skip_subtree()
-                skipped.add(el)
+                stack.append(None)
                 continue
-            if lines.parts and (tag in BLOCK_TAGS or tag == "br"):
-                lines.flush()
-            emph = emph_stack[-1] or tag in EMPHASIS_TAGS
-            link = link_stack[-1]
-            if tag == "a" and link is None:
+            block = tag in BLOCK_TAGS
+            if line and (block or tag == "br"):
+                _line(line, blocks)
+            is_pre = tag == "pre"
+            stack.append((emph, link, block, is_pre))
+            if tag in EMPHASIS_TAGS:
+                emph = True
+            if link is None and tag == "a":
                 link = el.get("href")
-            emph_stack.append(emph)
-            link_stack.append(link)
-            if tag == "pre":
+            if is_pre:
                 pre += 1
-            if el.text:
-                (lines.add_preformatted if pre else lines.add)(el.text, emph, link)
+            text = el.text
         else:
-            if el in skipped:
-                skipped.discard(el)
-            else:
-                emph_stack.pop()
-                link_stack.pop()
-                if tag == "pre":
+            saved = stack.pop()
+            if saved is not None:
+                emph, link, block, is_pre = saved
+                if is_pre:
                     pre -= 1
-                if lines.parts and tag in BLOCK_TAGS:
-                    lines.flush()
-            if el.tail and el is not body:
-                (lines.add_preformatted if pre else lines.add)(
-                    el.tail, emph_stack[-1], link_stack[-1])
-    lines.flush()
-    return lines.blocks
+                if block and line:
+                    _line(line, blocks)
+            if not stack:  # the walk's root: its tail is not part of the page
+                break
+            text = el.tail
+        if text:
+            if pre:
+                _add_preformatted(text, emph, link, line, blocks)
+            elif line or not text.isspace():
+                line.append((text, emph, link))
+    _line(line, blocks)
+    return blocks
+
+
+def _add_preformatted(text: str, emph: bool, link: str | None, line: list[Segment],
+                      blocks: list[Block]) -> None:
+    """Text inside `<pre>`: every newline ends a line."""
+    for i, part in enumerate(text.split("\n")):
+        if i:
+            _line(line, blocks)
+        if part and (line or not part.isspace()):
+            line.append((part, emph, link))
+
+
+def _line(line: list[Segment], blocks: list[Block]) -> None:
+    """Append the block of one line's segments (none if it has no text), and empty the line.
+
+    The block is emphasised when all its text is, linked when all of it is inside links; its
+    lead is the emphasised text it opens with, its href the first link. Whitespace-only
+    segments only separate words.
+    """
+    if not line:
+        return
+    if len(line) == 1:
+        segment, emph, link = line[0]
+        text = squash(segment)
+        if text:
+            blocks.append(Block(text, emph, text if emph else "", link, link is not None))
+        line.clear()
+        return
+    text = squash("".join([segment for segment, _, _ in line]))
+    if text:
+        plain = unlinked = False
+        lead: list[str] = []
+        href = None
+        for segment, emph, link in line:
+            if segment.isspace():
+                continue
+            if emph:
+                if not plain:
+                    lead.append(segment)
+            else:
+                plain = True
+            if link is None:
+                unlinked = True
+            elif href is None:
+                href = link
+        blocks.append(Block(text, not plain, squash("".join(lead)) if lead else "", href,
+                            not unlinked))
+    line.clear()
 
 
 def squash(text: str) -> str:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from dateparser.date import DateDataParser
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -85,9 +87,7 @@ def _from_match(match: re.Match[str]) -> ParsedDate:
 
 
 @lru_cache(maxsize=1)
-def _parser():
-    from dateparser.date import DateDataParser
-
+def _parser() -> DateDataParser:
     return DateDataParser(
         languages=["en"],
         settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_TIME_AS_PERIOD": False,

@@ -21,6 +21,9 @@ _VOLUME = re.compile(r"\bVol(?:ume)?\s*\.?\s*(?P<n>\d+)", re.I)
 _NUMBERS = re.compile(rf"\b(?:Nos?|Numbers?|Issues?)\b\s*\.?\s*(?P<list>{_LIST})", re.I)
 _LEFTOVER = re.compile(r"[\s,.;:|()\-–]+|\(STIR\)", re.I)
 _COUNTER = re.compile(r"^(?P<kind>CWA|IPRI)\s*#\s*(?P<n>\d+)\b[\s,.;:]*(?P<rest>.*)$", re.I)
+_LIST_PARTS = re.compile(r"\s*(?:&|\band\b)\s*")
+_RANGE_BOUNDS = re.compile(r"\s*[-–—]\s*")
+_BARE_ISSUE = re.compile(r"#\s*\d|Vol\b", re.I)  # an issue line without its series name
 _RANGE_LIMIT = 60
 
 
@@ -48,8 +51,8 @@ class CounterLine:
 def number_list(text: str) -> list[int]:
     """`294 & 295` -> [294, 295]; `279-281` -> [279, 280, 281]; `39 and 40` -> [39, 40]."""
     numbers: list[int] = []
-    for part in re.split(r"\s*(?:&|\band\b)\s*", text.strip()):
-        bounds = re.split(r"\s*[-–—]\s*", part)
+    for part in _LIST_PARTS.split(text.strip()):
+        bounds = _RANGE_BOUNDS.split(part)
         values = [int(b) for b in bounds if b.isdigit()]
         if len(values) == 2 and 0 < values[1] - values[0] <= _RANGE_LIMIT:
             numbers.extend(range(values[0], values[1] + 1))
@@ -70,7 +73,7 @@ def parse_issue_line(line: str) -> IssueLine | None:
         if match:
             series, rest = name, text[match.end():]
             break
-    if series is None and not re.match(r"#\s*\d|Vol\b", text, re.I):
+    if series is None and not _BARE_ISSUE.match(text):
         return None
     issue = IssueLine(raw=text, series=series)
     spans: list[tuple[int, int]] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from gpscrape.extract.blocks import Block
 from gpscrape.extract.names import is_person
@@ -44,18 +45,29 @@ TITLE_MAX = 260
 
 def analytic_inline(block: Block) -> tuple[str, str, str] | None:
     """(heading, kind, rest) when a paragraph opens with an analytic heading, else None."""
-    match = _INLINE.match(block.text)
+    found = _inline_heading(block.text)
+    if found is None:
+        return None
+    head, kind, rest, explicit = found
+    if not (explicit or (block.lead and heading_kind(block.lead))):
+        return None
+    return head, kind, rest
+
+
+@lru_cache(maxsize=1024)
+def _inline_heading(text: str) -> tuple[str, str, str, bool] | None:
+    """(heading, kind, rest, whether `?` or `:` ends the heading) of a line that opens with an
+    analytic heading, else None; once per distinct line of the last pages (they are paragraphs:
+    few are kept)."""
+    match = _INLINE.match(text)
     if match is None:
         return None
     head = match.group("head").strip().rstrip(":").strip()
     kind = heading_kind(head)
     if kind is None:
         return None
-    explicit = match.group("head").strip().endswith(("?", ":")) or (
-        block.lead and heading_kind(block.lead))
-    if not explicit:
-        return None
-    return head, kind, match.group("rest").strip()
+    explicit = match.group("head").strip().endswith(("?", ":"))
+    return head, kind, match.group("rest").strip(), explicit
 
 
 def lead_heading(block: Block) -> tuple[str, str] | None:
@@ -80,6 +92,7 @@ def is_label(block: Block) -> bool:
     return len(block.text) <= _LABEL_MAX and heading_key(block.text) in TOPIC_LABELS
 
 
+@lru_cache(maxsize=2048)
 def is_dialogue(text: str) -> bool:
     """`Amb Pankaj Saran: answer` (an interview line), not a heading or a `Region: title`."""
     match = _DIALOGUE.match(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from gpscrape.extract.blocks import Block
@@ -32,9 +33,10 @@ class Listing:
 
 def find_listing(blocks: list[Block], page_url: str) -> Listing | None:
     """The page's listing, or None when it has no `Month YYYY | CWA # N` entries."""
-    marks = [i for i, b in enumerate(blocks) if "#" in b.text and ENTRY_LINE.match(b.text)]
-    if not marks:
+    heads = {i: head for i, b in enumerate(blocks) if "#" in b.text and (head := _head(b.text))}
+    if not heads:
         return None
+    marks = list(heads)
     header = next((i for i, b in enumerate(blocks) if PREVIOUS_COMMENTS.match(b.text)), None)
     if header is not None:
         after = [i for i in marks if i > header]
@@ -48,8 +50,9 @@ def find_listing(blocks: list[Block], page_url: str) -> Listing | None:
     first, last = marks[0], marks[0]
     stops = set(marks)
     for i in marks:
-        entry, span = (_entry_before(blocks, i, stops, page_url) if before
-                       else _entry_after(blocks, i, stops, page_url))
+        entry = ListingEntry(month=heads[i][0], cwa_no=heads[i][1])
+        span = (_entry_before(blocks, i, entry, stops, page_url) if before
+                else _entry_after(blocks, i, entry, stops, page_url))
         entries.append(entry)
         first, last = min(first, span[0]), max(last, span[1])
     start = header if header is not None and header < first else first
@@ -74,9 +77,10 @@ def _longest_run(marks: list[int]) -> list[int]:
     return max(runs, key=len)
 
 
-def _entry_after(blocks: list[Block], i: int, stops: set[int], page_url: str):
-    """`Month | CWA # N` / author / title (the PREVIOUS COMMENTS form)."""
-    entry = _entry_head(blocks[i])
+def _entry_after(blocks: list[Block], i: int, entry: ListingEntry, stops: set[int],
+                 page_url: str) -> tuple[int, int]:
+    """`Month | CWA # N` / author / title (the PREVIOUS COMMENTS form): fills `entry`, returns
+    the span of blocks it occupies."""
     following = [j for j in (i + 1, i + 2) if j < len(blocks) and j not in stops]
     if len(following) == 2 and following[0] == i + 1:
         author, title = blocks[following[0]], blocks[following[1]]
@@ -90,12 +94,13 @@ def _entry_after(blocks: list[Block], i: int, stops: set[int], page_url: str):
         end = i + 1
     if entry.url is None:
         _fill_link(entry, blocks[i], page_url)
-    return entry, (i, end)
+    return i, end
 
 
-def _entry_before(blocks: list[Block], i: int, stops: set[int], page_url: str):
-    """label / title / `Month | CWA # N` / author (the /europe/ landing form)."""
-    entry = _entry_head(blocks[i])
+def _entry_before(blocks: list[Block], i: int, entry: ListingEntry, stops: set[int],
+                  page_url: str) -> tuple[int, int]:
+    """label / title / `Month | CWA # N` / author (the /europe/ landing form): fills `entry`,
+    returns the span of blocks it occupies."""
     start = i
     if i >= 1 and i - 1 not in stops:
         _fill_title(entry, blocks[i - 1], page_url)
@@ -107,13 +112,17 @@ def _entry_before(blocks: list[Block], i: int, stops: set[int], page_url: str):
         end = nxt + 1
     if entry.url is None:
         _fill_link(entry, blocks[i], page_url)
-    return entry, (start, end)
+    return start, end
 
 
-def _entry_head(block: Block) -> ListingEntry:
-    match = ENTRY_LINE.match(block.text)
-    assert match is not None
-    return ListingEntry(month=_month(match.group("month")), cwa_no=int(match.group("n")))
+@lru_cache(maxsize=4096)
+def _head(text: str) -> tuple[date | None, int] | None:
+    """(month, CWA number) of a `Month YYYY | CWA # N` line, None for another line; once per
+    distinct line, as the sidebars of consecutive pages list the same entries."""
+    match = ENTRY_LINE.match(text)
+    if match is None:
+        return None
+    return _month(match.group("month")), int(match.group("n"))
 
 
 def _month(text: str | None) -> date | None:

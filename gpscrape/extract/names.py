@@ -8,6 +8,7 @@ from functools import lru_cache
 from gpscrape.extract.vocab import is_team
 
 _DIGIT = re.compile(r"\d")
+_DOTS_AND_SPACES = re.compile(r"[.\s]+")
 _BY = re.compile(r"^(?:written\s+)?by\s*:?\s+", re.I)
 _SPLIT = re.compile(r"\s*(?:,\s*(?:and|&)\s+|,\s*|\s+and\s+|\s*&\s*)", re.I)
 _PARTICLES = frozenset({"de", "da", "van", "von", "bin", "binti", "al", "el", "ul", "ur", "le",
@@ -40,8 +41,14 @@ def has_by(line: str) -> bool:
 
 def split_names(line: str) -> list[str]:
     """`A, B, and C.` / `A & B` / `By X and Y` -> the names, trimmed, in order."""
+    return list(_split_names(line))
+
+
+@lru_cache(maxsize=2048)
+def _split_names(line: str) -> tuple[str, ...]:
+    """`split_names`, once per distinct line (the sidebar repeats the same author lines)."""
     text = strip_by(line).strip().rstrip(".;").strip()
-    return [part.strip(" .;") for part in _SPLIT.split(text) if part.strip(" .;")]
+    return tuple(part.strip(" .;") for part in _SPLIT.split(text) if part.strip(" .;"))
 
 
 @lru_cache(maxsize=8192)
@@ -98,7 +105,7 @@ def unique_people(names: list[str]) -> list[str]:
 
 def person_key(name: str) -> str:
     """`Vani Vyshnavi J` and `Vani Vyshnavi` -> the same key; `D. Suba` and `D Suba` too."""
-    tokens = re.sub(r"[.\s]+", " ", name).strip().lower().split()
+    tokens = _DOTS_AND_SPACES.sub(" ", name).strip().lower().split()
     if len(tokens) > 2 and len(tokens[-1]) == 1:
         tokens = tokens[:-1]
     return " ".join(tokens)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gpscrape.extract.blocks import Block, parse_blocks
 from gpscrape.extract.dates import ParsedDate, parse_date
@@ -120,31 +121,79 @@ def _strip_chrome(blocks: list[Block]) -> Cleaned:
 
     for block in blocks:
         text = block.text
-        photo = PHOTO_SOURCE.match(text)
-        if photo:
+        kind = _chrome_kind(text)
+        if kind is _PHOTO:
             if not cleaned.seen_photo_source:
                 cleaned.seen_photo_source = True
-                cleaned.photo_source = text[photo.end():].strip() or None
+                cleaned.photo_source = _photo_source(text)
             at_top()
             continue
-        if len(text) < _CHROME_MAX and CHROME.match(text):
-            if heading_key(text) in _END_MARKS:
-                cleaned.end_marks.append(len(cleaned.blocks))
-            elif not FOOTER.match(text):
-                at_top()
+        if kind is _END_MARK:
+            cleaned.end_marks.append(len(cleaned.blocks))
             continue
-        if text.lower().strip() == CWA_COMMENTARY.lower():
+        if kind is _FOOTER:
+            continue
+        if kind is _TOP_CHROME:
+            at_top()
+            continue
+        if kind is _CWA_LINE:
             if not content_seen:
                 cleaned.cwa_template = True
                 at_top()
             continue
         if is_label(block) or (block.linked and (heading_kind(text) or label_series(text))):
             continue  # topic labels, and menu links named like headings or series
-        if not content_seen and (heading_kind(text) or parse_issue_line(text)
-                                 or parse_counter_line(text)):
+        if not content_seen and _opens_content(text):
             content_seen = True
         cleaned.blocks.append(block)
     return cleaned
+
+
+# What `_chrome_kind` finds a line to be.
+_PHOTO, _END_MARK, _FOOTER, _TOP_CHROME, _CWA_LINE = "photo", "end", "footer", "top", "cwa"
+
+
+def _chrome_kind(text: str) -> str | None:
+    """A `Photo Source` line, a chrome line (an end mark such as `Print Bookmark`, a footer, or
+    other page-top chrome), the `CWA Commentary` line, or None for any other line; once per
+    distinct short line, as every page repeats its chrome."""
+    if len(text) < _CHROME_MAX:
+        return _short_chrome_kind(text)
+    if PHOTO_SOURCE.match(text):
+        return _PHOTO
+    return _CWA_LINE if text.lower().strip() == CWA_COMMENTARY.lower() else None
+
+
+@lru_cache(maxsize=2048)
+def _short_chrome_kind(text: str) -> str | None:
+    if PHOTO_SOURCE.match(text):
+        return _PHOTO
+    if CHROME.match(text):
+        if heading_key(text) in _END_MARKS:
+            return _END_MARK
+        return _FOOTER if FOOTER.match(text) else _TOP_CHROME
+    if text.lower().strip() == CWA_COMMENTARY.lower():
+        return _CWA_LINE
+    return None
+
+
+def _photo_source(text: str) -> str | None:
+    """What a `Photo Source:` line credits, None when nothing."""
+    match = PHOTO_SOURCE.match(text)
+    assert match is not None
+    return text[match.end():].strip() or None
+
+
+def _opens_content(text: str) -> bool:
+    """An analytic heading, an issue line or a CWA line: the article has begun."""
+    if len(text) < _CHROME_MAX:
+        return _opens_short(text)
+    return bool(heading_kind(text) or parse_issue_line(text) or parse_counter_line(text))
+
+
+@lru_cache(maxsize=2048)
+def _opens_short(text: str) -> bool:
+    return bool(heading_kind(text) or parse_issue_line(text) or parse_counter_line(text))
 
 
 def _header_top(blocks: list[Block], cleaned: Cleaned, url: str) -> int:

@@ -9,13 +9,17 @@ may be percent- or `+`-encoded, `&amp;` and `;` separate too, and the first nume
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote_plus
 
 _SEPARATORS = re.compile(r"[&;]")
 _DIGITS = re.compile(r"\d+")
 
 
+@lru_cache(maxsize=4096)
 def _number(url: str | None, name: str) -> int | None:
+    """The first numeric value of the key `name` (lower case); once per distinct URL, as the
+    listings of consecutive pages link the same articles."""
     _, question, query = (url or "").partition("?")
     if not question:
         return None

@@ -6,6 +6,7 @@ Every text rule the extractor keys on lives here, once; the logic modules only c
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 TWTW = "The World This Week"
 CONFLICT_WEEKLY = "Conflict Weekly"
@@ -114,17 +115,33 @@ TEAM = re.compile(r"^(?:GP|IPRI|STIR|NIAS(?:\s+\w+)?|Global\s+Politics|CWA|[A-Z]
                   re.I)
 
 _KEY_JUNK = str.maketrans({"?": " ", ":": " ", ".": " "})
+# The rules ask these questions of the same lines many times over a page, and consecutive
+# pages share their sidebar and chrome lines: each answer is computed once per distinct short
+# line (long lines, mostly paragraphs, are answered at once and never kept).
+_CACHED_KEY_MAX = 200
 
 
 def heading_key(text: str) -> str:
     """Case, spacing and punctuation folded (`What is the background ?` -> `what is the …`)."""
+    return _short_heading_key(text) if len(text) <= _CACHED_KEY_MAX else _heading_key(text)
+
+
+def _heading_key(text: str) -> str:
     return " ".join(text.lower().translate(_KEY_JUNK).split())
+
+
+_short_heading_key = lru_cache(maxsize=2048)(_heading_key)
 
 
 def heading_kind(text: str) -> str | None:
     """The analytic kind of a heading line, or None when it is not an analytic heading."""
     if len(text) > _LONGEST_HEADING:
         return None
+    return _heading_kind(text)
+
+
+@lru_cache(maxsize=2048)
+def _heading_kind(text: str) -> str | None:
     return HEADING_KINDS.get(heading_key(text))
 
 
@@ -132,6 +149,11 @@ def label_series(text: str) -> tuple[str, int | None] | None:
     """A printed label -> (canonical series, issue number in the label); None if unknown."""
     if len(text) > 120:
         return None
+    return _label_series(text)
+
+
+@lru_cache(maxsize=2048)
+def _label_series(text: str) -> tuple[str, int | None] | None:
     for pattern, series in LABELS:
         match = pattern.fullmatch(text.strip())
         if match:
@@ -140,6 +162,7 @@ def label_series(text: str) -> tuple[str, int | None] | None:
     return None
 
 
+@lru_cache(maxsize=2048)
 def is_team(name: str) -> bool:
     """`GP Team`, `NIAS Africa Team`, `Global Politics Team`: teams are not people."""
     return bool(TEAM.match(name.strip()))
