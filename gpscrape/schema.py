@@ -3,9 +3,10 @@
 This module is the one place that declares the tables. The columns that mirror a field of the
 page record (name, type, nullability, vocabulary, description) are derived from the record's
 declaration (`gpscrape.extract.record`); the others (fetch metadata, counts, positions,
-history) are declared here. The writer writes with these schemas, and `gpscrape schema`
-renders them as the data dictionary (`docs/data-dictionary.md`). The flatten functions turn a
-page record into each table's rows.
+history) are declared here. The writer writes with these schemas
+(`gpscrape.dataset.rows` turns an item into each table's rows, `gpscrape.dataset.authors`
+derives the `authors` rows), and `gpscrape schema` renders them as the data dictionary
+(`gpscrape.data_dictionary`, docs/data-dictionary.md).
 
 Types: dates are `date32`, timestamps `timestamp("us", tz="UTC")`, integers `int64` (read by
 pandas as the nullable `Int64`), lists Arrow lists, text Arrow strings.
@@ -14,7 +15,7 @@ pandas as the nullable `Int64`), lists Arrow lists, text Arrow strings.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -22,7 +23,6 @@ from typing import Any
 
 import pyarrow as pa
 
-from gpscrape.extract.names import person_key
 from gpscrape.extract.record import (
     FieldInfo,
     ListingEntry,
@@ -31,8 +31,6 @@ from gpscrape.extract.record import (
     Topic,
     record_fields,
 )
-from gpscrape.extract.vocab import is_team
-from gpscrape.items import PageItem, QuarantineItem
 
 Row = dict[str, Any]
 SortKey = tuple[Any, ...]
@@ -112,7 +110,7 @@ def _pandas_metadata(columns: Iterable[Column]) -> dict[bytes, bytes]:
     ).encode()}
 
 
-def _column_fields(record: type) -> list[FieldInfo]:
+def column_fields(record: type) -> list[FieldInfo]:
     """The fields of `record` a table column mirrors: all but the nested records."""
     return [f for f in record_fields(record) if f.type in ARROW_TYPES]
 
@@ -122,7 +120,7 @@ def record_columns(record: type, prefix: str = "", required: tuple[str, ...] = (
     """A column per field of `record` that is not a nested record, in declaration order, named
     `prefix` + the field's name; `required` names fields whose column is never null."""
     columns = []
-    for f in _column_fields(record):
+    for f in column_fields(record):
         arrow = ARROW_TYPES[f.type]
         columns.append(Column(prefix + f.name, pa.list_(arrow) if f.is_list else arrow,
                               f.description, nullable=f.nullable and f.name not in required,
@@ -294,156 +292,3 @@ TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, SECTIONS, LISTINGS, AU
 # Tables filled from items; `authors` is derived from `articles` and `listings`, `revisions`
 # from the items' sightings (gpscrape.dataset.history).
 ITEM_TABLES: tuple[str, ...] = ("articles", "sections", "listings", "quarantine")
-
-
-def _fetch_values(item: PageItem) -> Row:
-    return {
-        "fetched_at": item.fetched_at,
-        "content_sha256": item.content_sha256,
-        "extractor_version": item.extractor_version,
-    }
-
-
-def _copy(record: Any, prefix: str = "") -> Row:
-    """The values of `record`'s column fields (`record_columns`), lists copied."""
-    values = {}
-    for f in _column_fields(type(record)):
-        value = getattr(record, f.name)
-        values[prefix + f.name] = list(value) if f.is_list else value
-    return values
-
-
-def article_rows(item: PageItem) -> list[Row]:
-    """The page's `articles` row; none for a listing-only page without a `record_no`."""
-    r = item.record
-    if r.record_no is None:
-        return []
-    return [{
-        **_copy(r),
-        "topic_count": len(r.topics), "topic_titles": [t.title for t in r.topics],
-        "section_count": sum(len(t.sections) for t in r.topics),
-        "listing_count": len(r.listing),
-        **_fetch_values(item), "etag": item.etag, "last_modified": item.last_modified,
-        **dict.fromkeys(c.name for c in HISTORY_COLUMNS),  # the writer fills them at publishing
-    }]
-
-
-def section_rows(item: PageItem) -> list[Row]:
-    """One row per section; none for a page without a `record_no`."""
-    r = item.record
-    if r.record_no is None:
-        return []
-    return [
-        {"record_no": r.record_no, "topic_index": ti, **_copy(topic, prefix="topic_"),
-         "section_index": si, **_copy(section)}
-        for ti, topic in enumerate(r.topics)
-        for si, section in enumerate(topic.sections)
-    ]
-
-
-def listing_rows(item: PageItem) -> list[Row]:
-    """One row per listing entry of the page, with where it was seen."""
-    r = item.record
-    return [
-        {**_copy(e), "seen_on_record_no": r.record_no, "seen_on_url": r.url,
-         "fetched_at": item.fetched_at}
-        for e in r.listing
-    ]
-
-
-def quarantine_rows(item: QuarantineItem) -> list[Row]:
-    """The quarantined page's row."""
-    return [{
-        "url": item.url, "reason": item.reason, "record_no": item.record_no,
-        "fetched_at": item.fetched_at, "content_sha256": item.content_sha256,
-        "extractor_version": item.extractor_version,
-    }]
-
-
-def item_rows(item: PageItem | QuarantineItem) -> Iterator[tuple[str, Row]]:
-    """Every (table name, row) an item contributes to the item tables."""
-    if isinstance(item, QuarantineItem):
-        for row in quarantine_rows(item):
-            yield "quarantine", row
-        return
-    for name, flatten in (("articles", article_rows), ("sections", section_rows),
-                          ("listings", listing_rows)):
-        for row in flatten(item):
-            yield name, row
-
-
-def author_rows(articles: Iterable[Row], listings: Iterable[Row]) -> list[Row]:
-    """The `authors` table from `articles` rows (`record_no`, `authors`, `about_author`) and
-    `listings` rows (`record_no`, `authors`, `author_bio`), sorted by name.
-
-    Teams are left out. Spellings of one person (`Vani Vyshnavi`, `Vani Vyshnavi J`) make one
-    row under the first spelling met, articles in `record_no` order first, then listings.
-    """
-    names: dict[str, str] = {}  # person key -> first spelling
-    records: dict[str, set[int]] = {}
-    bios: dict[str, set[str]] = {}
-
-    def credit(credited: list[str], record_no: int | None, bio: str | None) -> None:
-        people = [n for n in credited if not is_team(n)]
-        for name in people:
-            key = person_key(name)
-            names.setdefault(key, name)
-            records.setdefault(key, set())
-            bios.setdefault(key, set())
-            if record_no is not None:
-                records[key].add(record_no)
-        if bio and len(people) == 1 and len(credited) == 1:
-            bios[person_key(people[0])].add(bio)
-
-    for row in articles:
-        credit(row["authors"], row["record_no"], row["about_author"])
-    for row in listings:
-        credit(row["authors"], row["record_no"], row["author_bio"])
-    return sorted(
-        ({"name": names[k], "record_nos": sorted(records[k]), "bios": sorted(bios[k])}
-         for k in names),
-        key=lambda row: row["name"],
-    )
-
-
-def _type_name(data_type: pa.DataType) -> str:
-    if pa.types.is_list(data_type):
-        return f"list<{_type_name(data_type.value_type)}>"
-    if pa.types.is_timestamp(data_type):
-        return f"timestamp[{data_type.unit}, {data_type.tz}]"
-    return {"date32[day]": "date32"}.get(str(data_type), str(data_type))
-
-
-def _cell(text: str) -> str:
-    """Text for a Markdown table cell (a `|` in it would end the cell)."""
-    return text.replace("|", r"\|")
-
-
-def data_dictionary() -> str:
-    """The data dictionary of every table, as Markdown (the text of docs/data-dictionary.md)."""
-    lines = [
-        "# Data dictionary",
-        "",
-        "Generated from `gpscrape/schema.py` by `gpscrape schema --write docs/data-dictionary.md`;"
-        " do not edit by hand.",
-        "",
-        "Each table is a folder under the output root (`output/` by default) holding Parquet "
-        "files. Integers are `int64` (pandas reads them as `Int64`), dates `date32`, timestamps "
-        "UTC microseconds, lists Arrow lists. Rows are ordered by the key.",
-        "",
-        "Every run merges its rows into the published tables by key (an idempotent upsert) and "
-        "publishes all tables at once: `OUTPUT/<table>` links to `.current/<table>`, and "
-        "`.current` is swapped atomically to the new version under `.versions/`. A reader sees "
-        "the previous complete dataset or the new one, never a mix; a killed run changes "
-        "nothing, and the next run removes what it left.",
-    ]
-    for table in TABLES.values():
-        lines += ["", f"## `{table.name}`", "", table.description, "",
-                  f"Key: {table.key_doc}.", "",
-                  "| column | type | null | description |", "|---|---|---|---|"]
-        lines += [
-            f"| `{c.name}` | {_type_name(c.type)} | {'yes' if c.nullable else 'no'} "
-            f"| {_cell(c.description)} |"
-            for c in table.columns
-        ]
-    return "\n".join(lines) + "\n"

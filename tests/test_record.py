@@ -98,7 +98,8 @@ import gpscrape
 from gpscrape.extract.record import PageRecord
 from gpscrape.extract.vocab import heading_kind
 from gpscrape.items import PageItem
-from gpscrape.schema import TABLES, data_dictionary
+from gpscrape.data_dictionary import data_dictionary
+from gpscrape.schema import TABLES
 from pipelines.chain import process
 from pipelines.validate import validate_item
 

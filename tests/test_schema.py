@@ -9,18 +9,13 @@ import pyarrow as pa
 import pytest
 
 from gpscrape.cli import main
+from gpscrape.data_dictionary import data_dictionary
+from gpscrape.dataset.authors import author_rows
+from gpscrape.dataset.rows import article_rows, listing_rows, section_rows
 from gpscrape.extract.record import PageRecord
 from gpscrape.extract.vocab import HEADING_KINDS, KIND_ORDER, SECTION_KINDS
 from gpscrape.items import PageItem
-from gpscrape.schema import (
-    DESCRIPTION,
-    TABLES,
-    article_rows,
-    author_rows,
-    data_dictionary,
-    listing_rows,
-    section_rows,
-)
+from gpscrape.schema import DESCRIPTION, TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 FETCHED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from gpscrape.schema import data_dictionary
+from gpscrape.data_dictionary import data_dictionary
 
 HELP = "Print the data dictionary of the Parquet tables (Markdown)."
 

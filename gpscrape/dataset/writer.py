@@ -28,7 +28,9 @@ from typing import IO
 import pyarrow.parquet as pq
 
 from gpscrape.dataset import layout
+from gpscrape.dataset.authors import author_rows
 from gpscrape.dataset.history import History
+from gpscrape.dataset.rows import item_rows
 from gpscrape.dataset.runs import READ_BATCH, SEQ, merge, read_rows, staged_schema, write_rows
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.schema import (
@@ -39,8 +41,6 @@ from gpscrape.schema import (
     Row,
     SortKey,
     Table,
-    author_rows,
-    item_rows,
 )
 
 BATCH_ROWS = 500  # rows per staged run and per row group of the published files

@@ -1,0 +1,85 @@
+"""A page item as the rows of each item table (`gpscrape.schema` declares the tables)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from gpscrape.items import PageItem, QuarantineItem
+from gpscrape.schema import HISTORY_COLUMNS, Row, column_fields
+
+
+def _fetch_values(item: PageItem) -> Row:
+    return {
+        "fetched_at": item.fetched_at,
+        "content_sha256": item.content_sha256,
+        "extractor_version": item.extractor_version,
+    }
+
+
+def _copy(record: Any, prefix: str = "") -> Row:
+    """The values of `record`'s column fields (`record_columns`), lists copied."""
+    values = {}
+    for f in column_fields(type(record)):
+        value = getattr(record, f.name)
+        values[prefix + f.name] = list(value) if f.is_list else value
+    return values
+
+
+def article_rows(item: PageItem) -> list[Row]:
+    """The page's `articles` row; none for a listing-only page without a `record_no`."""
+    r = item.record
+    if r.record_no is None:
+        return []
+    return [{
+        **_copy(r),
+        "topic_count": len(r.topics), "topic_titles": [t.title for t in r.topics],
+        "section_count": sum(len(t.sections) for t in r.topics),
+        "listing_count": len(r.listing),
+        **_fetch_values(item), "etag": item.etag, "last_modified": item.last_modified,
+        **dict.fromkeys(c.name for c in HISTORY_COLUMNS),  # the writer fills them at publishing
+    }]
+
+
+def section_rows(item: PageItem) -> list[Row]:
+    """One row per section; none for a page without a `record_no`."""
+    r = item.record
+    if r.record_no is None:
+        return []
+    return [
+        {"record_no": r.record_no, "topic_index": ti, **_copy(topic, prefix="topic_"),
+         "section_index": si, **_copy(section)}
+        for ti, topic in enumerate(r.topics)
+        for si, section in enumerate(topic.sections)
+    ]
+
+
+def listing_rows(item: PageItem) -> list[Row]:
+    """One row per listing entry of the page, with where it was seen."""
+    r = item.record
+    return [
+        {**_copy(e), "seen_on_record_no": r.record_no, "seen_on_url": r.url,
+         "fetched_at": item.fetched_at}
+        for e in r.listing
+    ]
+
+
+def quarantine_rows(item: QuarantineItem) -> list[Row]:
+    """The quarantined page's row."""
+    return [{
+        "url": item.url, "reason": item.reason, "record_no": item.record_no,
+        "fetched_at": item.fetched_at, "content_sha256": item.content_sha256,
+        "extractor_version": item.extractor_version,
+    }]
+
+
+def item_rows(item: PageItem | QuarantineItem) -> Iterator[tuple[str, Row]]:
+    """Every (table name, row) an item contributes to the item tables."""
+    if isinstance(item, QuarantineItem):
+        for row in quarantine_rows(item):
+            yield "quarantine", row
+        return
+    for name, flatten in (("articles", article_rows), ("sections", section_rows),
+                          ("listings", listing_rows)):
+        for row in flatten(item):
+            yield name, row
