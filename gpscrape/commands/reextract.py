@@ -34,6 +34,7 @@ from gpscrape.run_report import (
     new_run_id,
     threshold_settings,
 )
+from pipelines.chain import process
 
 if TYPE_CHECKING:
     from gpscrape.archive.replay import Located
@@ -90,7 +91,6 @@ def rebuild(warc: Path, output: Path, thresholds: Thresholds,
     """Replay every page of the archive into the dataset under `output`; the run's report."""
     from gpscrape.archive.replay import ReplayCounts, latest_responses, replay
     from gpscrape.progress import Progress
-    from pipelines.chain import process
 
     run_id, started = new_run_id(), datetime.now(UTC)
     located = list(latest_responses(warc).values())

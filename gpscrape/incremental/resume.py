@@ -29,6 +29,7 @@ from gpscrape.incremental.filters import LeftOut, RecordFilter, save_left_out
 from gpscrape.incremental.state import DatasetState, load_state
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.run_report import RUNS_DIR
+from pipelines.chain import process
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +81,6 @@ def unfinished_files(warc: Path, runs: Path) -> list[Path]:
 def recover(output: Path, warc: Path) -> Recovery:
     """Publish the archived records the dataset under `output` lacks, by the filters of the
     runs that archived them; mark those runs recovered. What was recovered."""
-    from pipelines.chain import process
-
     runs_dir = Path(output) / RUNS_DIR
     unfinished = unfinished_files(warc, runs_dir)
     if not unfinished:
