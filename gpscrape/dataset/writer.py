@@ -96,10 +96,14 @@ class _TableStage:
     def rank(self, row: Row) -> SortKey:
         return self.table.rank(row) if self.table.rank else ()
 
-    def claim(self, group: SortKey, token: tuple[SortKey, int]) -> None:
-        """Let the row (or item) with `token` replace `group` unless a better one did."""
-        if group not in self.latest or token > self.latest[group]:
+    def claim(self, group: SortKey, token: tuple[SortKey, int]) -> bool:
+        """Let the row (or item) with `token` replace `group` unless a better one did;
+        whether its item holds the group now (as `is_latest` judges its rows)."""
+        held = self.latest.get(group)
+        if held is None or token > held:
             self.latest[group] = token
+            return True
+        return held[1] == token[1]
 
     def is_latest(self, row: Row) -> bool:
         """Whether the row comes from the item that won its group."""
@@ -192,8 +196,10 @@ class DatasetWriter:
                 self._replaced += group in stage.latest
                 # The winning fetch of a record gives all its sections, even when it has none.
                 self._stages["sections"].claim(group, token)
-            stage.claim(group, token)
-            stage.buffer.append({**row, SEQ: self._seq})
+            if not stage.claim(group, token):
+                continue  # a better row already holds the group: merging would drop this one
+            row[SEQ] = self._seq
+            stage.buffer.append(row)
             if len(stage.buffer) >= BATCH_ROWS:
                 stage.flush()
                 self._checkpoint("run_staged")
