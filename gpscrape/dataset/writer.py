@@ -29,7 +29,15 @@ import pyarrow.parquet as pq
 
 from gpscrape.dataset import layout
 from gpscrape.dataset.history import History
-from gpscrape.dataset.runs import READ_BATCH, SEQ, merge, read_rows, staged_schema, write_rows
+from gpscrape.dataset.runs import (
+    FAN_IN,
+    READ_BATCH,
+    SEQ,
+    merge,
+    read_rows,
+    staged_schema,
+    write_rows,
+)
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.schema import (
     AUTHORS,
@@ -44,7 +52,6 @@ from gpscrape.schema import (
 )
 
 BATCH_ROWS = 500  # rows per staged run and per row group of the published files
-FAN_IN = 8  # runs merged at once
 
 Checkpoint = Callable[[str], None]
 
@@ -140,7 +147,7 @@ class DatasetWriter:
         self._seq = 0
         self._replaced = 0
         self._quarantined = 0
-        self._history = History()
+        self._staged_history: History | None = None
 
     # --- life cycle -------------------------------------------------------------------------
     def open(self) -> DatasetWriter:
@@ -162,6 +169,7 @@ class DatasetWriter:
         _remove_unpublished_versions(self.output)
         run_dir = layout.staging_dir(self.output) / layout.new_version_name()
         self._stages = {name: _TableStage(TABLES[name], run_dir / name) for name in ITEM_TABLES}
+        self._staged_history = History(run_dir / "sightings")
         return self
 
     def close(self) -> None:
@@ -176,6 +184,13 @@ class DatasetWriter:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    @property
+    def _history(self) -> History:
+        """This run's sightings (staged from `open` on)."""
+        if self._staged_history is None:
+            raise RuntimeError("DatasetWriter used before open()")
+        return self._staged_history
 
     # --- adding rows ------------------------------------------------------------------------
     def add(self, item: PageItem | QuarantineItem) -> None:
@@ -283,7 +298,7 @@ class DatasetWriter:
         """The published history with this run's sightings merged in."""
         old_file = self._published_file(previous, REVISIONS)
         path = layout.table_file(out_dir, REVISIONS.name)
-        if old_file is not None and not self._history.spans and _reusable(old_file, REVISIONS):
+        if old_file is not None and not self._history.sightings and _reusable(old_file, REVISIONS):
             return _link(old_file, path)
         published = read_rows(old_file) if old_file is not None else iter(())
         count = write_rows(path, REVISIONS.schema, self._history.merge(published), BATCH_ROWS)
