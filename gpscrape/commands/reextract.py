@@ -19,9 +19,11 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gpscrape import exit_codes, urls
+from gpscrape.archive.reader import iter_responses
+from gpscrape.archive.replay import Located, page_key
 from gpscrape.dataset import DatasetBusyError
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.run_report import (
@@ -35,9 +37,6 @@ from gpscrape.run_report import (
     threshold_settings,
 )
 from pipelines.chain import process
-
-if TYPE_CHECKING:
-    from gpscrape.archive.replay import Located
 
 HELP = "Rebuild the Parquet tables from the WARC archive, with the current extractor."
 
@@ -89,12 +88,11 @@ def project_settings(args: argparse.Namespace) -> Any:
 def rebuild(warc: Path, output: Path, thresholds: Thresholds,
             command: str = "reextract") -> RunReport:
     """Replay every page of the archive into the dataset under `output`; the run's report."""
-    from gpscrape.archive.replay import ReplayCounts, latest_responses, replay
+    from gpscrape.archive.replay import ReplayCounts, replay
     from gpscrape.progress import Progress
 
     run_id, started = new_run_id(), datetime.now(UTC)
-    located = list(latest_responses(warc).values())
-    earlier, unchanged = earlier_responses(warc, located)
+    located, earlier, unchanged = index_archive(warc)
     counts, coverage = ReplayCounts(), Coverage()
     with Progress(command, total=len(located) + len(earlier)) as progress:
         result = process(covered(replay(located, counts, progress.update), coverage), output,
@@ -112,24 +110,26 @@ def rebuild(warc: Path, output: Path, thresholds: Thresholds,
     )
 
 
-def earlier_responses(warc: Path, latest: list[Located]
-                      ) -> tuple[list[Located], list[tuple[int, datetime]]]:
-    """The archived article responses other than the latest: the earlier `200` answers, and
-    the `304 Not Modified` answers as (record_no, WARC-Date)."""
-    from gpscrape.archive.reader import iter_responses
-    from gpscrape.archive.replay import Located
-
-    skip = {(place.path, place.offset) for place in latest}
+def index_archive(warc: Path) -> tuple[list[Located], list[Located], list[tuple[int, datetime]]]:
+    """One pass over the archive's headers: where the latest `200` response of each page is
+    (as `latest_responses` finds it), the earlier `200` answers of article pages, and the
+    `304 Not Modified` answers as (record_no, WARC-Date)."""
+    latest: dict[object, Located] = {}
     earlier, unchanged = [], []
     for response in iter_responses(warc, with_body=False):
-        key = urls.record_key(response.url)
-        if key is None or (response.path, response.offset) in skip:
+        if response.status == HTTPStatus.NOT_MODIFIED:
+            if (record := urls.record_key(response.url)) is not None:
+                unchanged.append((record[1], response.date))
             continue
-        if response.status == 200:
-            earlier.append(Located(response.date, response.path, response.offset, response.url))
-        elif response.status == HTTPStatus.NOT_MODIFIED:
-            unchanged.append((key[1], response.date))
-    return earlier, unchanged
+        if response.status != 200 or (key := page_key(response.url)) is None:
+            continue
+        found = Located(response.date, response.path, response.offset, response.url)
+        held = latest.get(key)
+        if held is None or found > held:
+            latest[key], found = found, held
+        if found is not None and urls.record_key(found.url) is not None:
+            earlier.append(found)
+    return list(latest.values()), earlier, unchanged
 
 
 def covered(items: Iterable[PageItem | QuarantineItem], coverage: Coverage
