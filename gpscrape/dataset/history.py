@@ -30,9 +30,11 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from gpscrape.dataset.runs import SEQ, SortedRuns
 from gpscrape.extract.record import PageRecord
-from gpscrape.schema import Row
+from gpscrape.schema import TIMESTAMP, Row
 
 NOT_CONTENT = ("record_no", "url", "listing", "warnings")
 CONTENT_FIELDS: tuple[str, ...] = tuple(
@@ -153,6 +155,14 @@ def merge_revisions(record_no: int, published: list[Row], spans: list[Span]) -> 
     return rows
 
 
+# A staged sighting: the record, when, and its version (null: seen unchanged, a 304).
+SIGHTINGS_SCHEMA = pa.schema([
+    pa.field("record_no", pa.int64(), nullable=False),
+    pa.field("at", TIMESTAMP, nullable=False),
+    pa.field("sha256", pa.string()),
+    pa.field("digests", pa.list_(pa.string())),
+    pa.field(SEQ, pa.int64(), nullable=False),
+])
 BATCH_SIGHTINGS = 500  # sightings per staged run
 
 
@@ -178,7 +188,7 @@ class History:
     at publishing. Memory holds one batch of sightings at a time."""
 
     def __init__(self, directory: Path) -> None:
-        self._staged = SortedRuns(Path(directory), _sighting_order)
+        self._staged = SortedRuns(Path(directory), SIGHTINGS_SCHEMA, _sighting_order)
         self.sightings = 0
         self.summaries: dict[int, Summary] = {}  # filled by `merge`
         self.changed = 0  # records given a revision after their first, filled by `merge`

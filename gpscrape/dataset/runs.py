@@ -1,17 +1,13 @@
 """Sorted runs: the external merge sort that keeps the writer's memory flat.
 
-New rows are buffered a few hundred at a time, sorted and written as one small file (a run).
-Runs are merged a bounded number at a time, reading each in small batches, so only a few
-batches are ever in memory whatever the number of rows. A run holds the rows as pickled
-batches of Python values: it is the writer's own scratch file (under the output's lock,
-removed after publishing) and only ever read back by it, and pickling costs a fraction of a
-conversion to Arrow and back; the published tables are Parquet (`write_rows`, `read_rows`).
+New rows are buffered a few hundred at a time, sorted and written as one small Parquet file
+(a run). Runs are merged a bounded number at a time, reading each in small batches, so only a
+few batches are ever in memory whatever the number of rows.
 """
 
 from __future__ import annotations
 
 import heapq
-import pickle
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +20,11 @@ from gpscrape.schema import Row, SortKey
 SEQ = "_seq"  # order of arrival of the item a staged row came from
 READ_BATCH = 64
 FAN_IN = 8  # runs merged at once
+
+
+def staged_schema(schema: pa.Schema) -> pa.Schema:
+    """A table's schema plus the arrival order column."""
+    return schema.append(pa.field(SEQ, pa.int64(), nullable=False))
 
 
 def write_rows(path: Path, schema: pa.Schema, rows: Iterable[Row], batch_rows: int) -> int:
@@ -51,31 +52,6 @@ def read_rows(path: Path, columns: list[str] | None = None) -> Iterator[Row]:
         yield from batch.to_pylist()
 
 
-def write_run(path: Path, rows: Iterable[Row]) -> None:
-    """Write sorted rows to a run file, READ_BATCH rows per pickled batch."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        batch: list[Row] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= READ_BATCH:
-                pickle.dump(batch, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                batch = []
-        if batch:
-            pickle.dump(batch, handle, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def read_run(path: Path) -> Iterator[Row]:
-    """Stream a run file's rows, a batch at a time."""
-    with path.open("rb") as handle:
-        while True:
-            try:
-                batch = pickle.load(handle)  # the writer's own scratch file (see above)
-            except EOFError:
-                return
-            yield from batch
-
-
 def merge(sources: Iterable[Iterator[Row]], key: Callable[[Row], SortKey]) -> Iterator[Row]:
     """Merge sorted row streams into one stream sorted by `key` (stable across sources)."""
     return heapq.merge(*sources, key=key)
@@ -87,6 +63,7 @@ class SortedRuns:
     read back as one sorted stream (`merged`), at most FAN_IN runs open at a time."""
 
     directory: Path
+    schema: pa.Schema
     key: Callable[[Row], SortKey]
     buffer: list[Row] = field(default_factory=list)
     runs: list[Path] = field(default_factory=list)
@@ -101,15 +78,15 @@ class SortedRuns:
 
     def _write_run(self, rows: Iterator[Row]) -> None:
         self.runs_written += 1
-        path = self.directory / f"run-{self.runs_written:06d}.pickle"
-        write_run(path, rows)
+        path = self.directory / f"run-{self.runs_written:06d}.parquet"
+        write_rows(path, self.schema, rows, batch_rows=READ_BATCH)
         self.runs.append(path)
 
     def merged(self) -> Iterator[Row]:
         """Every row written, sorted by `key` (flush first)."""
         while len(self.runs) > FAN_IN:
             batch, self.runs = self.runs[:FAN_IN], self.runs[FAN_IN:]
-            self._write_run(merge((read_run(p) for p in batch), key=self.key))
+            self._write_run(merge((read_rows(p) for p in batch), key=self.key))
             for path in batch:
                 path.unlink()
-        return merge((read_run(p) for p in self.runs), key=self.key)
+        return merge((read_rows(p) for p in self.runs), key=self.key)

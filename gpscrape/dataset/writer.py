@@ -31,12 +31,12 @@ from gpscrape.dataset import layout
 from gpscrape.dataset.history import History
 from gpscrape.dataset.runs import (
     FAN_IN,
+    READ_BATCH,
     SEQ,
     merge,
     read_rows,
-    read_run,
+    staged_schema,
     write_rows,
-    write_run,
 )
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.schema import (
@@ -96,8 +96,8 @@ class _TableStage:
 
     def _write_run(self, rows: Iterator[Row]) -> None:
         self.runs_written += 1
-        path = self.directory / f"run-{self.runs_written:06d}.pickle"
-        write_run(path, rows)
+        path = self.directory / f"run-{self.runs_written:06d}.parquet"
+        write_rows(path, staged_schema(self.table.schema), rows, batch_rows=READ_BATCH)
         self.runs.append(path)
 
     def rank(self, row: Row) -> SortKey:
@@ -127,7 +127,7 @@ class _TableStage:
         return self._merge(self.runs)
 
     def _merge(self, runs: list[Path]) -> Iterator[Row]:
-        rows = merge((read_run(p) for p in runs), key=self.sort_key)
+        rows = merge((read_rows(p) for p in runs), key=self.sort_key)
         return (row for row in rows if self.is_latest(row))
 
 
