@@ -5,8 +5,9 @@
             writer.add(item)
         result = writer.publish()
 
-Memory holds a few hundred rows per table plus the keys of the rows written in this run, and
-each touched record's sightings for its history (`revisions`, see `gpscrape.dataset.history`).
+Memory holds a few hundred rows per table plus the keys of the rows written in this run; each
+touched record's sightings for its history (`revisions`, see `gpscrape.dataset.history`) are
+staged on disk like the rows. A row that can no longer win its group is not staged at all.
 Merging is an idempotent upsert: rows of the previous version whose record (or listing entry,
 or URL) the run fetched again are replaced by the newest fetch; the others are kept. Every
 table is written sorted by its key, so the same input gives the same files. Publishing swaps
