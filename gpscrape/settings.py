@@ -88,11 +88,11 @@ GPSCRAPE_MAX_WARNED = 0.05
 GPSCRAPE_HISTORY_RUNS = 5
 GPSCRAPE_HISTORY_MARGIN = 0.1
 
-# normalise -> validate (or quarantine) -> dedupe -> Parquet tables under GPSCRAPE_OUTPUT.
+# normalise -> validate (or quarantine) -> Parquet tables under GPSCRAPE_OUTPUT (one row per
+# key: the writer keeps the best fetch of each record). `gpscrape reextract` runs the same list.
 ITEM_PIPELINES = {
     "pipelines.normalise.NormalisePipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
-    "pipelines.dedupe.DedupePipeline": 300,
     "pipelines.parquet.ParquetPipeline": 900,
 }
 

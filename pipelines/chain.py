@@ -1,33 +1,104 @@
-"""The pipelines without Scrapy: normalise -> validate -> write (the writer keeps the latest
-item per key), for any source of items such as an archive being replayed. Earlier fetches and
-`304` answers, when given, only go into the records' history."""
+"""The item pipelines without a crawl, for any source of items such as an archive being
+replayed (`gpscrape reextract`, the recovery of a killed crawl).
+
+The steps and their order are the crawl's own: the classes of the `ITEM_PIPELINES` setting,
+loaded and ordered by Scrapy's helpers as Scrapy orders them. Without a crawler, a class is
+built with `from_output(output, checkpoint)` when it has one (the Parquet writer), else with
+no arguments. Each item goes through every step's `process_item`; a step raising `DropItem`
+drops it (logged). Earlier fetches and `304` answers, when given, only go into the records'
+history: an earlier item goes through the steps too, but a step with `add_earlier` (the
+writer) gets it there instead of in `process_item`, and the `(record_no, time)` sightings go
+to the steps with `seen_unchanged`. Every step's `open_spider` is called first and its
+`close_spider` (the writer publishes) at the end; on an error, `discard` instead.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from gpscrape.dataset import DatasetWriter, PublishResult
+from scrapy.exceptions import DropItem
+from scrapy.settings import BaseSettings
+from scrapy.utils.conf import build_component_list
+from scrapy.utils.misc import load_object
+from scrapy.utils.project import get_project_settings
+
+from gpscrape.dataset import PublishResult
 from gpscrape.dataset.writer import Checkpoint
 from gpscrape.items import PageItem, QuarantineItem
-from pipelines.normalise import normalise_item
-from pipelines.validate import validate_item
+
+logger = logging.getLogger(__name__)
+
+SETTINGS_MODULE = "gpscrape.settings"
+
+
+def project_settings() -> BaseSettings:
+    """The project's settings (`gpscrape.settings` unless `SCRAPY_SETTINGS_MODULE` says)."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
+    return get_project_settings()
+
+
+def pipeline_classes(settings: BaseSettings) -> list[type]:
+    """The `ITEM_PIPELINES` classes in the order Scrapy runs them (lowest priority first)."""
+    return [load_object(path)
+            for path in build_component_list(settings.getwithbase("ITEM_PIPELINES"))]
+
+
+def offline_pipelines(settings: BaseSettings, output: Path,
+                      checkpoint: Checkpoint | None = None) -> list[Any]:
+    """An instance of each `ITEM_PIPELINES` class, in order, built without a crawler."""
+    return [cls.from_output(Path(output), checkpoint) if hasattr(cls, "from_output") else cls()
+            for cls in pipeline_classes(settings)]
 
 
 def process(items: Iterable[PageItem | QuarantineItem], output: Path,
             checkpoint: Checkpoint | None = None, *,
             earlier: Iterable[PageItem | QuarantineItem] = (),
-            unchanged: Iterable[tuple[int, datetime]] = ()) -> PublishResult:
-    """Run every item through the pipelines and publish the dataset under `output`; the
-    `earlier` items (valid ones) and the `unchanged` (record_no, time) sightings only add to
-    the records' history."""
-    with DatasetWriter(Path(output), checkpoint=checkpoint) as writer:
+            unchanged: Iterable[tuple[int, datetime]] = (),
+            settings: BaseSettings | None = None) -> PublishResult:
+    """Run every item through the pipelines of `settings` (the project's by default) and
+    publish the dataset under `output`; the `earlier` items (valid ones) and the `unchanged`
+    (record_no, time) sightings only add to the records' history. What was published."""
+    steps = offline_pipelines(settings if settings is not None else project_settings(),
+                              output, checkpoint)
+    for step in steps:
+        _call(step, "open_spider")
+    try:
         for item in items:
-            writer.add(validate_item(normalise_item(item)))
+            _run(steps, item, earlier=False)
         for item in earlier:
-            if isinstance(item := validate_item(normalise_item(item)), PageItem):
-                writer.add_earlier(item)
+            _run(steps, item, earlier=True)
         for record_no, at in unchanged:
-            writer.seen_unchanged(record_no, at)
-        return writer.publish()
+            for step in steps:
+                _call(step, "seen_unchanged", record_no, at)
+    except BaseException:
+        for step in steps:
+            _call(step, "discard")
+        raise
+    for step in steps:
+        _call(step, "close_spider")
+    results = [step.result for step in steps if getattr(step, "result", None) is not None]
+    if not results:
+        raise RuntimeError("ITEM_PIPELINES has no step that publishes the dataset")
+    return results[-1]
+
+
+def _run(steps: list[Any], item: Any, *, earlier: bool) -> None:
+    for step in steps:
+        if earlier and hasattr(step, "add_earlier"):
+            step.add_earlier(item)
+            return
+        try:
+            item = step.process_item(item)
+        except DropItem as error:
+            logger.info("%s dropped %r: %s", type(step).__name__, item, error)
+            return
+
+
+def _call(step: Any, method: str, *args: Any) -> None:
+    if hasattr(step, method):
+        getattr(step, method)(*args)

@@ -57,35 +57,54 @@ def as_date(value: Any) -> Any:
 
 
 def _value(f: FieldInfo, value: Any) -> Any:
+    """The cleaned value; the very object given when cleaning changes nothing (so an already
+    clean record is not copied)."""
     if f.clean == DATE:
         return as_date(value)
     if type(value) in RECORD_TYPES:
         return _record(value)
     if isinstance(value, str):
         text = paragraphs(value) if f.clean == PARAGRAPHS else line(value)
-        return text if text or not (f.nullable or f.is_list) else None
+        if not text and (f.nullable or f.is_list):
+            return None
+        return value if text == value else text
     if isinstance(value, list):
         items = [_value(f, v) for v in value]
         if f.clean == NAMES:
-            return [v for v in items if v is not None]
-        return items
+            items = [v for v in items if v is not None]
+        unchanged = len(items) == len(value) and all(a is b for a, b in zip(items, value,
+                                                                            strict=True))
+        return value if unchanged else items
     return value
 
 
+# Values `_value` returns unchanged outside a `DATE` field (None, numbers, dates...): skipped.
+_CLEANED = frozenset({str, list, *RECORD_TYPES})
+
+
 def _record(obj: Any) -> Any:
-    return replace(obj, **{f.name: _value(f, getattr(obj, f.name))
-                           for f in record_fields(type(obj))})
+    changes = {}
+    for f in record_fields(type(obj)):
+        old = getattr(obj, f.name)
+        if type(old) not in _CLEANED and f.clean != DATE:
+            continue
+        new = _value(f, old)
+        if new is not old:
+            changes[f.name] = new
+    return replace(obj, **changes) if changes else obj
 
 
 def normalise_record(record: PageRecord) -> PageRecord:
-    """A normalised copy of the record (the input is left as it was)."""
+    """The record normalised: a copy where anything changes, else the record itself (the
+    input is never changed)."""
     return _record(record)
 
 
 def normalise_item(item: PageItem | QuarantineItem) -> PageItem | QuarantineItem:
     """A page item with its record normalised; a quarantine item as it is."""
     if isinstance(item, PageItem) and isinstance(item.record, PageRecord):
-        return replace(item, record=normalise_record(item.record))
+        record = normalise_record(item.record)
+        return item if record is item.record else replace(item, record=record)
     return item
 
 

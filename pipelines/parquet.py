@@ -19,7 +19,8 @@ from scrapy import signals
 
 from gpscrape import urls
 from gpscrape.archive.middleware import WARC_DATE
-from gpscrape.dataset import DatasetWriter
+from gpscrape.dataset import DatasetWriter, PublishResult
+from gpscrape.dataset.writer import Checkpoint
 from gpscrape.disk_full import disk_full, is_disk_full, stop_crawl
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.locations import output_root
@@ -32,13 +33,18 @@ CHANGED_STAT = "gpscrape/parquet/changed"  # records whose content changed since
 
 
 class ParquetPipeline:
-    """Scrapy pipeline: stages every item with a `DatasetWriter`, publishes on close."""
+    """Scrapy pipeline: stages every item with a `DatasetWriter`, publishes on close (the
+    publish's result is kept as `result`). Without a crawl (`pipelines.chain`) it is built with
+    `from_output`, and a failed write raises."""
 
-    def __init__(self, output: Path, stats: Any = None, crawler: Any = None) -> None:
+    def __init__(self, output: Path, stats: Any = None, crawler: Any = None,
+                 checkpoint: Checkpoint | None = None) -> None:
         self.output = output
         self.stats = stats
         self.crawler = crawler
+        self.checkpoint = checkpoint
         self.writer: DatasetWriter | None = None
+        self.result: PublishResult | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ParquetPipeline:
@@ -47,8 +53,14 @@ class ParquetPipeline:
         crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
         return pipeline
 
+    @classmethod
+    def from_output(cls, output: Path, checkpoint: Checkpoint | None = None
+                    ) -> ParquetPipeline:
+        """The pipeline without a crawl: writes under `output`, no stats."""
+        return cls(Path(output), checkpoint=checkpoint)
+
     def open_spider(self, spider: Any = None) -> None:
-        self.writer = DatasetWriter(self.output).open()
+        self.writer = DatasetWriter(self.output, checkpoint=self.checkpoint).open()
         if self.stats is not None:
             self.stats.set_value(OPENED_STAT, True)
 
@@ -65,13 +77,30 @@ class ParquetPipeline:
                 raise
         return item
 
+    def add_earlier(self, item: Any) -> None:
+        """An earlier fetch of a record (replaying an archive): for its history only."""
+        assert self.writer is not None, "open_spider was not called"
+        if isinstance(item, PageItem):
+            self.writer.add_earlier(item)
+
+    def seen_unchanged(self, record_no: int, at: datetime) -> None:
+        """The record was found unchanged at `at` (a `304 Not Modified`)."""
+        assert self.writer is not None, "open_spider was not called"
+        self.writer.seen_unchanged(record_no, at)
+
+    def discard(self) -> None:
+        """Drop what was staged, publish nothing (a failed run)."""
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
     def response_received(self, response: Any, **_: Any) -> None:
         """A `304` for an article page: the record was seen unchanged."""
         if response.status != HTTPStatus.NOT_MODIFIED or self.writer is None:
             return
         key = urls.record_key(response.url)
         if key is not None:
-            self.writer.seen_unchanged(key[1], response.meta.get(WARC_DATE) or datetime.now(UTC))
+            self.seen_unchanged(key[1], response.meta.get(WARC_DATE) or datetime.now(UTC))
 
     def _disk_full(self) -> bool:
         return self.crawler is not None and disk_full(self.crawler) is not None
@@ -97,6 +126,7 @@ class ParquetPipeline:
         finally:
             self.writer.close()
             self.writer = None
+        self.result = result
         logger.info("published dataset version %s under %s: %s", result.version, self.output,
                     ", ".join(f"{n} {c} rows" for n, c in result.rows.items()))
         if self.stats is not None:

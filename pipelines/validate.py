@@ -68,8 +68,17 @@ def field_problems(record: Any) -> Iterator[str]:
             check, _, plural = _TYPES[f.type]
             if not _list_of(value, check):
                 yield f"{f.name} is not a list of {'names' if f.clean == NAMES else plural}"
-        else:
+        elif not _valid_value(f, value):
             yield from _value_problems(f, value)
+
+
+def _valid_value(f: FieldInfo, value: Any) -> bool:
+    """Whether a scalar value holds to its declaration (the quick test `_value_problems`
+    explains)."""
+    if value is None:
+        return f.nullable
+    return _TYPES[f.type][0](value) and (f.vocabulary is None or not f.closed
+                                          or value in f.vocabulary)
 
 
 def _value_problems(f: FieldInfo, value: Any) -> Iterator[str]:
@@ -122,8 +131,28 @@ def item_problems(item: PageItem) -> list[str]:
     return problems
 
 
+def _encodable(record: Any) -> bool:
+    """Whether every text in the record (nested records and lists included) is valid Unicode."""
+    stack = [record]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    return False
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif type(value) in RECORD_TYPES:
+            stack.extend([getattr(value, f.name) for f in record_fields(type(value))])
+    return True
+
+
 def _unicode_problems(record: PageRecord) -> Iterator[str]:
     """Text Parquet cannot store (a lone surrogate from a badly decoded page)."""
+    if _encodable(record):
+        return
     stack: list[tuple[str, Any]] = [("record", record)]
     while stack:
         path, value = stack.pop()

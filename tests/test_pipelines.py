@@ -1,4 +1,4 @@
-"""The item pipelines: normalise, validate (quarantine), dedupe, and the Scrapy components."""
+"""The item pipelines: normalise, validate (quarantine), and the Scrapy components."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from gpscrape.extract.record import PageRecord
 from gpscrape.extract.vocab import SECTION_KINDS
 from gpscrape.items import PageItem, QuarantineItem
 from pipelines.chain import process
-from pipelines.dedupe import DedupePipeline
 from pipelines.normalise import NormalisePipeline, normalise_record, paragraphs
 from pipelines.parquet import ParquetPipeline
 from pipelines.validate import ValidatePipeline, validate_item
@@ -125,17 +124,6 @@ def test_validate_pipeline_counts_quarantine():
     pipeline = ValidatePipeline.from_crawler(crawler)
     pipeline.process_item(_item(_record(record_no="x")))
     assert crawler.stats.get_value("gpscrape/validate/quarantined") == 1
-
-
-# --- dedupe ---------------------------------------------------------------------------------
-def test_dedupe_counts_repeats_and_keeps_items():
-    crawler = get_crawler()
-    pipeline = DedupePipeline.from_crawler(crawler)
-    first = _item(_record())
-    again = _item(_record(url="https://example.test/TWTW_view_articles.php?recordNo=1684"))
-    other = _item(_record(record_no=1685))
-    assert [pipeline.process_item(i) for i in (first, again, other)] == [first, again, other]
-    assert crawler.stats.get_value("gpscrape/dedupe/replaced") == 1
 
 
 # --- writing --------------------------------------------------------------------------------

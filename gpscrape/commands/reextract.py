@@ -23,7 +23,7 @@ from scrapy.settings import Settings
 
 from gpscrape import exit_codes, urls
 from gpscrape.archive.reader import MAX_BODY, iter_responses
-from gpscrape.archive.replay import Located, latest_responses, replay
+from gpscrape.archive.replay import Located, page_key, replay
 from gpscrape.config import add_settings_argument, command_settings
 from gpscrape.dataset import DatasetBusyError
 from gpscrape.items import PageItem, QuarantineItem
@@ -97,8 +97,7 @@ def rebuild(warc: Path, output: Path, thresholds: Thresholds,
     """Replay every page of the archive into the dataset under `output` (bodies up to
     `max_body` bytes, decoded: DOWNLOAD_MAXSIZE); the run's report."""
     run_id, started = new_run_id(), datetime.now(UTC)
-    located = list(latest_responses(warc).values())
-    earlier, unchanged = earlier_responses(warc, located)
+    located, earlier, unchanged = index_archive(warc)
     verdicts, coverage = Verdicts(), Coverage()
     with Progress(command, total=len(located) + len(earlier)) as progress:
         result = process(covered(replay(located, verdicts, progress.update, max_body), coverage),
@@ -119,21 +118,26 @@ def rebuild(warc: Path, output: Path, thresholds: Thresholds,
     )
 
 
-def earlier_responses(warc: Path, latest: list[Located]
-                      ) -> tuple[list[Located], list[tuple[int, datetime]]]:
-    """The archived article responses other than the latest: the earlier `200` answers, and
-    the `304 Not Modified` answers as (record_no, WARC-Date)."""
-    skip = {(place.path, place.offset) for place in latest}
+def index_archive(warc: Path) -> tuple[list[Located], list[Located], list[tuple[int, datetime]]]:
+    """One pass over the archive's headers: where the latest `200` response of each page is
+    (as `latest_responses` finds it), the earlier `200` answers of article pages, and the
+    `304 Not Modified` answers as (record_no, WARC-Date)."""
+    latest: dict[object, Located] = {}
     earlier, unchanged = [], []
     for response in iter_responses(warc, with_body=False):
-        key = urls.record_key(response.url)
-        if key is None or (response.path, response.offset) in skip:
+        if response.status == HTTPStatus.NOT_MODIFIED:
+            if (record := urls.record_key(response.url)) is not None:
+                unchanged.append((record[1], response.date))
             continue
-        if response.status == 200:
-            earlier.append(Located(response.date, response.path, response.offset, response.url))
-        elif response.status == HTTPStatus.NOT_MODIFIED:
-            unchanged.append((key[1], response.date))
-    return earlier, unchanged
+        if response.status != 200 or (key := page_key(response.url)) is None:
+            continue
+        found = Located(response.date, response.path, response.offset, response.url)
+        held = latest.get(key)
+        if held is None or found > held:
+            latest[key], found = found, held
+        if found is not None and urls.record_key(found.url) is not None:
+            earlier.append(found)
+    return list(latest.values()), earlier, unchanged
 
 
 def covered(items: Iterable[PageItem | QuarantineItem], coverage: Coverage

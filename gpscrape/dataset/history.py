@@ -13,6 +13,9 @@ with its published revisions by time: consecutive sightings of one version make 
 from its first to its last sighting; a 304 extends the version current at its time; at one
 time, the run's version replaces the published one (a rebuild with a new extractor). Merging
 the same sightings again changes nothing, so a rebuild from the archive reproduces the history.
+
+A run's sightings are staged on disk in sorted runs (`gpscrape.dataset.runs`), as the tables'
+rows are, so memory does not grow with the number of records a run touches.
 """
 
 from __future__ import annotations
@@ -20,13 +23,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
+from functools import cache
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
+from gpscrape.dataset.runs import SEQ, SortedRuns
 from gpscrape.extract.record import PageRecord
-from gpscrape.schema import Row
+from gpscrape.schema import TIMESTAMP, Row
 
 NOT_CONTENT = ("record_no", "url", "listing", "warnings")
 CONTENT_FIELDS: tuple[str, ...] = tuple(
@@ -60,10 +68,25 @@ def _canonical(value: Any) -> str:
                       default=date.isoformat)
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _as_dict(value: Any) -> Any:
+    """A nested record as `dataclasses.asdict` gives it (lists and records copied as plain
+    lists and dicts), without its generic deep copy."""
+    if is_dataclass(value):
+        return {name: _as_dict(getattr(value, name)) for name in _field_names(type(value))}
+    if isinstance(value, list):
+        return [_as_dict(v) for v in value]
+    return value
+
+
 def _plain(value: Any) -> Any:
     """A field's value with its nested records (topics, sections) as dicts."""
     if isinstance(value, list):
-        return [asdict(v) if is_dataclass(v) else v for v in value]
+        return [_as_dict(v) if is_dataclass(v) else v for v in value]
     return value
 
 
@@ -132,46 +155,83 @@ def merge_revisions(record_no: int, published: list[Row], spans: list[Span]) -> 
     return rows
 
 
-@dataclass(slots=True)
-class History:
-    """One run's sightings by record, merged into the published `revisions` at publishing.
+# A staged sighting: the record, when, and its version (null: seen unchanged, a 304).
+SIGHTINGS_SCHEMA = pa.schema([
+    pa.field("record_no", pa.int64(), nullable=False),
+    pa.field("at", TIMESTAMP, nullable=False),
+    pa.field("sha256", pa.string()),
+    pa.field("digests", pa.list_(pa.string())),
+    pa.field(SEQ, pa.int64(), nullable=False),
+])
+BATCH_SIGHTINGS = 500  # sightings per staged run
 
-    Memory holds a span per version seen per record touched in the run.
-    """
 
-    spans: dict[int, list[Span]] = field(default_factory=dict)
-    summaries: dict[int, Summary] = field(default_factory=dict)  # filled by `merge`
-    changed: int = 0  # records given a revision after their first, filled by `merge`
+def _sighting_order(row: Row) -> tuple[int, int]:
+    return row["record_no"], row[SEQ]
 
-    def see(self, record_no: int, at: datetime, record: PageRecord | None = None) -> None:
-        """A sighting of the record at `at`: its content, or None when seen unchanged (304)."""
-        version = version_of(record) if record is not None else None
-        spans = self.spans.setdefault(record_no, [])
+
+def spans_of(sightings: Iterable[tuple[datetime, Version | None]]) -> list[Span]:
+    """A record's sightings, in the order they were made, as spans: a sighting of the last
+    span's version (or a 304) at or after its end extends it, any other starts a new one."""
+    spans: list[Span] = []
+    for at, version in sightings:
         last = spans[-1] if spans else None
         if last is not None and at >= last.last and version in (None, last.version):
             last.last = at
         else:
             spans.append(Span(at, at, version))
+    return spans
+
+
+class History:
+    """One run's sightings, staged under `directory`, merged into the published `revisions`
+    at publishing. Memory holds one batch of sightings at a time."""
+
+    def __init__(self, directory: Path) -> None:
+        self._staged = SortedRuns(Path(directory), SIGHTINGS_SCHEMA, _sighting_order)
+        self.sightings = 0
+        self.summaries: dict[int, Summary] = {}  # filled by `merge`
+        self.changed = 0  # records given a revision after their first, filled by `merge`
+
+    def see(self, record_no: int, at: datetime, record: PageRecord | None = None) -> None:
+        """A sighting of the record at `at`: its content, or None when seen unchanged (304)."""
+        version = version_of(record) if record is not None else None
+        self.sightings += 1
+        self._staged.buffer.append({
+            "record_no": record_no, "at": at, SEQ: self.sightings,
+            "sha256": version.sha256 if version is not None else None,
+            "digests": list(version.digests) if version is not None else None})
+        if len(self._staged.buffer) >= BATCH_SIGHTINGS:
+            self._staged.flush()
+
+    def _spans(self) -> Iterator[tuple[int, list[Span]]]:
+        """Each record seen in this run, in order, with its spans."""
+        self._staged.flush()
+        for record_no, rows in groupby(self._staged.merged(), key=lambda row: row["record_no"]):
+            yield record_no, spans_of(
+                (row["at"], Version(row["sha256"], tuple(row["digests"]))
+                 if row["sha256"] is not None else None) for row in rows)
 
     def merge(self, published: Iterator[Row]) -> Iterator[Row]:
         """The `revisions` rows: `published` (sorted by record and revision) with the run's
         sightings merged in, in the same order. Fills `summaries` and `changed` on the way."""
-        pending = sorted(self.spans)
-        i = 0
+        pending = self._spans()
+        current = next(pending, None)
         for record_no, group in groupby(published, key=lambda row: row["record_no"]):
-            while i < len(pending) and pending[i] < record_no:
-                yield from self._merged(pending[i], [])
-                i += 1
-            if i < len(pending) and pending[i] == record_no:
-                yield from self._merged(record_no, list(group))
-                i += 1
+            while current is not None and current[0] < record_no:
+                yield from self._merged(*current, [])
+                current = next(pending, None)
+            if current is not None and current[0] == record_no:
+                yield from self._merged(*current, list(group))
+                current = next(pending, None)
             else:
                 yield from group
-        for record_no in pending[i:]:
-            yield from self._merged(record_no, [])
+        while current is not None:
+            yield from self._merged(*current, [])
+            current = next(pending, None)
 
-    def _merged(self, record_no: int, published: list[Row]) -> list[Row]:
-        rows = merge_revisions(record_no, published, self.spans[record_no])
+    def _merged(self, record_no: int, spans: list[Span], published: list[Row]) -> list[Row]:
+        rows = merge_revisions(record_no, published, spans)
         if not rows:
             return rows
         self.changed += len(rows) > max(len(published), 1)

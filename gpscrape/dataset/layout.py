@@ -15,8 +15,17 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from gpscrape.schema import TABLES
+
 PART = "part-0.parquet"
 TMP_SUFFIX = ".tmp"
+
+
+def table_path(output: Path, name: str) -> Path:
+    """The folder readers open for table `name` (e.g. `output/articles`)."""
+    if name not in TABLES:
+        raise KeyError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
+    return Path(output) / name
 
 
 def versions_dir(output: Path) -> Path:

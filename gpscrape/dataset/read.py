@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from gpscrape.dataset.layout import table_path
 from gpscrape.locations import Locations
 from gpscrape.schema import TABLES, Column
 
-if TYPE_CHECKING:
-    import pandas as pd
+__all__ = ["pandas_dtype", "read", "read_arrow", "read_frame", "table_path"]
 
 # The pandas dtype `read` gives each kind of column (docs/index.md, "Reading the tables").
 CATEGORY = "category"
 INT_DTYPE = "Int64"
 DATE_DTYPE = "datetime64[ms]"
 LIST_DTYPE = "object"  # Python lists: `len(x)` and `x in` work, and an empty list is []
-
-
-def table_path(output: Path, name: str) -> Path:
-    """The folder readers open for table `name` (e.g. `output/articles`)."""
-    if name not in TABLES:
-        raise KeyError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
-    return Path(output) / name
 
 
 def read_arrow(output: Path, name: str) -> pa.Table:
@@ -39,8 +32,6 @@ def read_arrow(output: Path, name: str) -> pa.Table:
 def read_frame(output: Path, name: str) -> pd.DataFrame:
     """The published table as pandas reads Parquet by itself (integers as `Int64`, dates as
     `datetime.date` objects, lists as numpy arrays); analysts want `read`."""
-    import pandas as pd  # imported here: the crawl itself never needs pandas
-
     return pd.read_parquet(table_path(output, name))
 
 
@@ -50,8 +41,6 @@ def read(name: str, output: str | Path | None = None) -> pd.DataFrame:
     `datetime64[ms]`, timestamps `datetime64[us, UTC]`, lists as Python lists, coded text
     (`series`, `kind`...) as `category`, other text as pandas' string dtype. Raises KeyError
     for an unknown table, FileNotFoundError when it is absent."""
-    import pandas as pd
-
     root = Path(output) if output is not None else Locations.from_environment().output
     table = read_arrow(root, name)
     return pd.DataFrame({column.name: _series(table.column(column.name), column)
@@ -75,8 +64,6 @@ def pandas_dtype(column: Column) -> str | None:
 
 
 def _series(values: pa.ChunkedArray, column: Column) -> pd.Series:
-    import pandas as pd
-
     dtype = pandas_dtype(column)
     if dtype == LIST_DTYPE:
         return pd.Series(values.to_pylist(), dtype=object)

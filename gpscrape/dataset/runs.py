@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,6 +19,7 @@ from gpscrape.schema import Row, SortKey
 
 SEQ = "_seq"  # order of arrival of the item a staged row came from
 READ_BATCH = 64
+FAN_IN = 8  # runs merged at once
 
 
 def staged_schema(schema: pa.Schema) -> pa.Schema:
@@ -53,3 +55,38 @@ def read_rows(path: Path, columns: list[str] | None = None) -> Iterator[Row]:
 def merge(sources: Iterable[Iterator[Row]], key: Callable[[Row], SortKey]) -> Iterator[Row]:
     """Merge sorted row streams into one stream sorted by `key` (stable across sources)."""
     return heapq.merge(*sources, key=key)
+
+
+@dataclass(slots=True)
+class SortedRuns:
+    """Rows buffered in memory, written as sorted runs under `directory` when `flush`ed, and
+    read back as one sorted stream (`merged`), at most FAN_IN runs open at a time."""
+
+    directory: Path
+    schema: pa.Schema
+    key: Callable[[Row], SortKey]
+    buffer: list[Row] = field(default_factory=list)
+    runs: list[Path] = field(default_factory=list)
+    runs_written: int = 0
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        self.buffer.sort(key=self.key)
+        self._write_run(iter(self.buffer))
+        self.buffer = []
+
+    def _write_run(self, rows: Iterator[Row]) -> None:
+        self.runs_written += 1
+        path = self.directory / f"run-{self.runs_written:06d}.parquet"
+        write_rows(path, self.schema, rows, batch_rows=READ_BATCH)
+        self.runs.append(path)
+
+    def merged(self) -> Iterator[Row]:
+        """Every row written, sorted by `key` (flush first)."""
+        while len(self.runs) > FAN_IN:
+            batch, self.runs = self.runs[:FAN_IN], self.runs[FAN_IN:]
+            self._write_run(merge((read_rows(p) for p in batch), key=self.key))
+            for path in batch:
+                path.unlink()
+        return merge((read_rows(p) for p in self.runs), key=self.key)

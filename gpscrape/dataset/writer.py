@@ -5,8 +5,9 @@
             writer.add(item)
         result = writer.publish()
 
-Memory holds a few hundred rows per table plus the keys of the rows written in this run, and
-each touched record's sightings for its history (`revisions`, see `gpscrape.dataset.history`).
+Memory holds a few hundred rows per table plus the keys of the rows written in this run; each
+touched record's sightings for its history (`revisions`, see `gpscrape.dataset.history`) are
+staged on disk like the rows. A row that can no longer win its group is not staged at all.
 Merging is an idempotent upsert: rows of the previous version whose record (or listing entry,
 or URL) the run fetched again are replaced by the newest fetch; the others are kept. Every
 table is written sorted by its key, so the same input gives the same files. Publishing swaps
@@ -31,7 +32,15 @@ from gpscrape.dataset import layout
 from gpscrape.dataset.authors import author_rows
 from gpscrape.dataset.history import History
 from gpscrape.dataset.rows import item_rows
-from gpscrape.dataset.runs import READ_BATCH, SEQ, merge, read_rows, staged_schema, write_rows
+from gpscrape.dataset.runs import (
+    FAN_IN,
+    READ_BATCH,
+    SEQ,
+    merge,
+    read_rows,
+    staged_schema,
+    write_rows,
+)
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.schema import (
     AUTHORS,
@@ -44,7 +53,6 @@ from gpscrape.schema import (
 )
 
 BATCH_ROWS = 500  # rows per staged run and per row group of the published files
-FAN_IN = 8  # runs merged at once
 
 Checkpoint = Callable[[str], None]
 
@@ -96,10 +104,14 @@ class _TableStage:
     def rank(self, row: Row) -> SortKey:
         return self.table.rank(row) if self.table.rank else ()
 
-    def claim(self, group: SortKey, token: tuple[SortKey, int]) -> None:
-        """Let the row (or item) with `token` replace `group` unless a better one did."""
-        if group not in self.latest or token > self.latest[group]:
+    def claim(self, group: SortKey, token: tuple[SortKey, int]) -> bool:
+        """Let the row (or item) with `token` replace `group` unless a better one did;
+        whether its item holds the group now (as `is_latest` judges its rows)."""
+        held = self.latest.get(group)
+        if held is None or token > held:
             self.latest[group] = token
+            return True
+        return held[1] == token[1]
 
     def is_latest(self, row: Row) -> bool:
         """Whether the row comes from the item that won its group."""
@@ -136,7 +148,7 @@ class DatasetWriter:
         self._seq = 0
         self._replaced = 0
         self._quarantined = 0
-        self._history = History()
+        self._staged_history: History | None = None
 
     # --- life cycle -------------------------------------------------------------------------
     def open(self) -> DatasetWriter:
@@ -158,6 +170,7 @@ class DatasetWriter:
         _remove_unpublished_versions(self.output)
         run_dir = layout.staging_dir(self.output) / layout.new_version_name()
         self._stages = {name: _TableStage(TABLES[name], run_dir / name) for name in ITEM_TABLES}
+        self._staged_history = History(run_dir / "sightings")
         return self
 
     def close(self) -> None:
@@ -172,6 +185,13 @@ class DatasetWriter:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    @property
+    def _history(self) -> History:
+        """This run's sightings (staged from `open` on)."""
+        if self._staged_history is None:
+            raise RuntimeError("DatasetWriter used before open()")
+        return self._staged_history
 
     # --- adding rows ------------------------------------------------------------------------
     def add(self, item: PageItem | QuarantineItem) -> None:
@@ -192,8 +212,10 @@ class DatasetWriter:
                 self._replaced += group in stage.latest
                 # The winning fetch of a record gives all its sections, even when it has none.
                 self._stages["sections"].claim(group, token)
-            stage.claim(group, token)
-            stage.buffer.append({**row, SEQ: self._seq})
+            if not stage.claim(group, token):
+                continue  # a better row already holds the group: merging would drop this one
+            row[SEQ] = self._seq
+            stage.buffer.append(row)
             if len(stage.buffer) >= BATCH_ROWS:
                 stage.flush()
                 self._checkpoint("run_staged")
@@ -277,7 +299,7 @@ class DatasetWriter:
         """The published history with this run's sightings merged in."""
         old_file = self._published_file(previous, REVISIONS)
         path = layout.table_file(out_dir, REVISIONS.name)
-        if old_file is not None and not self._history.spans and _reusable(old_file, REVISIONS):
+        if old_file is not None and not self._history.sightings and _reusable(old_file, REVISIONS):
             return _link(old_file, path)
         published = read_rows(old_file) if old_file is not None else iter(())
         count = write_rows(path, REVISIONS.schema, self._history.merge(published), BATCH_ROWS)

@@ -29,6 +29,7 @@ from gpscrape.incremental.filters import LeftOut, RecordFilter, save_left_out
 from gpscrape.incremental.state import DatasetState, load_state
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.locations import runs_dir as runs_folder
+from pipelines.chain import process
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +82,6 @@ def recover(output: Path, warc: Path, max_body: int = MAX_BODY) -> Recovery:
     """Publish the archived records the dataset under `output` lacks, by the filters of the
     runs that archived them (bodies up to `max_body` bytes, decoded); mark those runs
     recovered. What was recovered."""
-    from pipelines.chain import process
-
     runs_dir = runs_folder(output)
     unfinished = unfinished_files(warc, runs_dir)
     if not unfinished:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from gpscrape.dataset import table_path
+from gpscrape.dataset.layout import table_path
 from gpscrape.incremental.filters import LeftOut, load_left_out
 
 
