@@ -13,9 +13,10 @@ __all__ = ["__version__", "read"]
 
 
 def __getattr__(name: str) -> Any:
-    """`read` is imported on first use, so `import gpscrape` stays light for the commands."""
+    """`read` is imported on first use: it needs pandas (about 50 MiB), which only the
+    analysts' read path uses, so a crawl, which imports `gpscrape`, never loads it."""
     if name == "read":
-        from gpscrape.dataset.read import read
+        from gpscrape.dataset.read import read  # noqa: PLC0415 (pandas only when asked for)
 
         return read
     raise AttributeError(f"module 'gpscrape' has no attribute {name!r}")

@@ -16,7 +16,7 @@ from gpscrape.archive.writer import Exchange, WarcWriter
 from gpscrape.cli import main
 from gpscrape.commands import crawl
 from gpscrape.config import PRECEDENCE, command_settings
-from gpscrape.dataset import read_frame
+from gpscrape.dataset.read import read_frame
 from gpscrape.extract.record import PageRecord, Section, Topic
 from gpscrape.incremental.resume import recover
 from gpscrape.items import PageItem

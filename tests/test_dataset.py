@@ -12,7 +12,8 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 import pytest
 
-from gpscrape.dataset import DatasetBusyError, DatasetWriter, layout, read_arrow, read_frame, writer
+from gpscrape.dataset import DatasetBusyError, DatasetWriter, layout, writer
+from gpscrape.dataset.read import read_arrow, read_frame
 from gpscrape.extract.record import PageRecord
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.schema import TABLES

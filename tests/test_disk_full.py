@@ -16,8 +16,8 @@ from scrapy.utils.test import get_crawler
 
 from gpscrape import exit_codes
 from gpscrape.archive import iter_responses
-from gpscrape.dataset import read_frame
 from gpscrape.dataset.layout import current_version
+from gpscrape.dataset.read import read_frame
 from gpscrape.dataset.writer import DatasetWriter
 from gpscrape.disk_full import DISK_FULL_STAT
 from gpscrape.extract.record import PageRecord, Section, Topic

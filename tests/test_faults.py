@@ -27,7 +27,7 @@ from run_command import QUICK_RETRIES, crawl_argv, crawl_settings, gpscrape, out
 from test_dataset import START, page, write
 
 from gpscrape import exit_codes
-from gpscrape.dataset import read_frame
+from gpscrape.dataset.read import read_frame
 from gpscrape.items import QuarantineItem
 from gpscrape.mirror import FAULT_KINDS, TRANSIENT_KINDS, FaultPlan, MirrorServer, MirrorSite
 from gpscrape.urls import record_no_of

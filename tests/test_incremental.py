@@ -12,7 +12,7 @@ import pytest
 from run_command import crawl_argv, crawl_settings, gpscrape, newest_report, output_of
 
 from gpscrape import exit_codes
-from gpscrape.dataset import read_frame
+from gpscrape.dataset.read import read_frame
 from gpscrape.mirror import MirrorServer, MirrorSite
 from gpscrape.urls import record_no_of
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 from run_command import crawl_argv, crawl_settings, gpscrape, newest_report, output_of
 
 from gpscrape import exit_codes
-from gpscrape.dataset import read_frame
+from gpscrape.dataset.read import read_frame
 from gpscrape.listing_cap import page_number
 from gpscrape.mirror import FaultPlan, MirrorServer, MirrorSite
 from gpscrape.mirror.index import ARCHIVE

@@ -18,7 +18,7 @@ from run_command import ROOT, crawl_settings
 
 from gpscrape.archive import iter_responses
 from gpscrape.commands.reextract import rebuild
-from gpscrape.dataset import read_frame
+from gpscrape.dataset.read import read_frame
 from gpscrape.extract import extract_page
 from gpscrape.extract.record import PageRecord
 from gpscrape.incremental.resume import recover

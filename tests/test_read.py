@@ -14,8 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import gpscrape
-from gpscrape.dataset import read_arrow
-from gpscrape.dataset.read import pandas_dtype
+from gpscrape.dataset.read import pandas_dtype, read_arrow
 from gpscrape.schema import TABLES
 
 pl = pytest.importorskip("polars")

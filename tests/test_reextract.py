@@ -14,7 +14,7 @@ from run_command import crawl_argv, crawl_settings, gpscrape, in_process, output
 from gpscrape import exit_codes
 from gpscrape.archive import WarcWriter
 from gpscrape.archive.writer import Exchange
-from gpscrape.dataset import read_frame
+from gpscrape.dataset.read import read_frame
 from gpscrape.mirror import MirrorServer, MirrorSite
 from gpscrape.progress import Progress
 from gpscrape.schema import TABLES

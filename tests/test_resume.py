@@ -15,7 +15,7 @@ from gpscrape import exit_codes
 from gpscrape.archive import WarcWriter, iter_responses
 from gpscrape.archive.reader import run_id_of
 from gpscrape.archive.writer import Exchange
-from gpscrape.dataset import read_frame
+from gpscrape.dataset.read import read_frame
 from gpscrape.incremental.resume import recover
 from gpscrape.mirror import MirrorServer, MirrorSite
 from gpscrape.mirror.urls import parse_target

@@ -14,7 +14,7 @@ from gpscrape import exit_codes
 from gpscrape.archive import WarcWriter
 from gpscrape.archive.reader import warc_files, warcinfo
 from gpscrape.archive.writer import Exchange
-from gpscrape.dataset import read_frame
+from gpscrape.dataset.read import read_frame
 from gpscrape.incremental.filters import LEFT_OUT_FILE, RecordFilter, load_left_out
 from gpscrape.incremental.resume import recover
 from gpscrape.mirror import MirrorServer, MirrorSite

@@ -15,7 +15,7 @@ from run_command import gpscrape, in_process
 
 from gpscrape import exit_codes
 from gpscrape.commands import reextract
-from gpscrape.dataset import read_frame
+from gpscrape.dataset.read import read_frame
 from gpscrape.extract.record import PageRecord, Topic
 from gpscrape.extract.warnings import WARNINGS
 from gpscrape.run_report import (

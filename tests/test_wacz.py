@@ -21,7 +21,7 @@ from warcio.warcwriter import WARCWriter
 
 from gpscrape import exit_codes
 from gpscrape.cli import main
-from gpscrape.dataset import read_arrow
+from gpscrape.dataset.read import read_arrow
 
 wacz_main = pytest.importorskip("wacz.main", reason="gpscrape wacz needs the wacz extra").main
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from gpscrape.dataset import read_frame, table_path
+from gpscrape.dataset import table_path
 from gpscrape.dataset.layout import current_version, versions_dir
+from gpscrape.dataset.read import read_frame
 from gpscrape.locations import runs_dir
 from gpscrape.schema import TABLES
 
