@@ -89,8 +89,8 @@ def run_bare(url_file: Path, overrides: list[str]) -> None:
         "ROBOTSTXT_OBEY": True,
         "TELNETCONSOLE_ENABLED": False,
         "RETRY_ENABLED": False,
-        # The project's downloader, so that the per-domain limit holds on both sides.
-        "DOWNLOADER": "gpscrape.downloader.SlotLimitedDownloader",
+        # The project's add-on, so that the per-domain limit holds alike on both sides.
+        "ADDONS": {"gpscrape.concurrency.SiteConcurrency": 0},
     }
     settings.update(pair.split("=", 1) for pair in overrides)
     process = CrawlerProcess(settings)
