@@ -82,15 +82,16 @@ def test_report_file_and_table(tmp_path) -> None:
 
 
 def test_run_ids_sort_by_start_time() -> None:
-    before = datetime.now(UTC).replace(microsecond=0)
+    before = datetime.now(UTC)
     run_ids = [new_run_id() for _ in range(3)]
     after = datetime.now(UTC)
     for run_id in run_ids:
         # A fixed-width UTC stamp, most significant field first: ids sort as start times do.
-        assert re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{6}", run_id)
-        started = datetime.strptime(run_id[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        assert re.fullmatch(r"\d{8}T\d{6}\.\d{6}Z-[0-9a-f]{6}", run_id)
+        started = datetime.strptime(run_id[:23], "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=UTC)
         assert before <= started <= after  # the stamp is the time the id was made
-    assert len(set(run_ids)) == 3  # runs started in the same second differ by their suffix
+    # Runs started within one second (a quick crawl, then the next) sort in start order.
+    assert run_ids == sorted(run_ids) and len(set(run_ids)) == 3
 
 
 def test_broken_layout_fails_the_run_and_says_why(tmp_path) -> None:

@@ -10,8 +10,9 @@ from gpscrape.locations import runs_dir
 
 
 def new_run_id() -> str:
-    """A run id: the UTC start time and a short random suffix; ids sort by start time."""
-    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{os.urandom(3).hex()}"
+    """A run id: the UTC start time to the microsecond and a short random suffix; ids sort by
+    start time, also for runs started within one second."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%S.%fZ}-{os.urandom(3).hex()}"
 
 
 def report_path(output: Path, run_id: str) -> Path:
