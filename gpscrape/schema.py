@@ -261,7 +261,8 @@ REVISIONS = Table(
     name="revisions",
     description="One row per version of each record: consecutive fetches with the same "
     "content make one revision, from its first to its last sighting; a fetch with other "
-    "content adds one. The content is the page record without `url`, `listing` (the "
+    "content adds one. The content is the page record without `url`, `series_raw` (the site "
+    "echoes the label of the URL asked for; `series` stays in), `listing` (the "
     "`PREVIOUS COMMENTS` sidebar changes whenever anything is published) and `warnings`, "
     "empty fields left out; `content_sha256` of the raw body is not used, as the page's "
     "chrome changes with every new article. A `304 Not Modified` answer extends the current "

@@ -31,8 +31,9 @@ def revisions(output: Path) -> pd.DataFrame:
 
 def test_an_unchanged_fetch_only_moves_last_seen(tmp_path) -> None:
     write(tmp_path, [page(101), page(102)])
-    # another URL and another sidebar: the same content
+    # another URL (whose label line the site echoes) and another sidebar: the same content
     again = page(101, fetched=START + DAY, url="https://example.test/other.php?recordNo=101",
+                 series_raw="NIAS CONFLICT WEEKLY",
                  listing=[{"cwa_no": 7, "authors": ["Someone"]}])
     result = write(tmp_path, [again])
     assert result.changed == 0

@@ -1,9 +1,10 @@
 """Each record's history: what identifies a version of a record, and the `revisions` rows.
 
 A version is identified by the hash of the record's content fields: the page record without
-`record_no` (the key), `url` (a record is linked under several), `listing` (the PREVIOUS
-COMMENTS sidebar changes whenever anything new is published) and `warnings` (the extractor's
-doubts, not the page's content). Empty fields (null, "", []) are left out, so a field added
+`record_no` (the key), `url` (a record is linked under several), `series_raw` (the site
+echoes the label of the URL it was asked for: the normalised `series` stays in), `listing`
+(the PREVIOUS COMMENTS sidebar changes whenever anything new is published) and `warnings`
+(the extractor's doubts, not the page's content). Empty fields (null, "", []) are left out, so a field added
 to the record later does not make every record look changed. The raw body's SHA-256
 (`content_sha256`) is no use here: the page's chrome changes with every new article.
 
@@ -36,7 +37,7 @@ from gpscrape.dataset.runs import SEQ, SortedRuns
 from gpscrape.extract.record import PageRecord
 from gpscrape.schema import TIMESTAMP, Row
 
-NOT_CONTENT = ("record_no", "url", "listing", "warnings")
+NOT_CONTENT = ("record_no", "url", "series_raw", "listing", "warnings")
 CONTENT_FIELDS: tuple[str, ...] = tuple(
     f.name for f in fields(PageRecord) if f.name not in NOT_CONTENT)
 FIELD_DIGEST_CHARS = 16
@@ -51,11 +52,11 @@ class Version:
     digests: tuple[str, ...]
 
     def changed_fields(self, before: Version) -> list[str]:
-        """Content fields whose value differs from `before`, in record order."""
+        """Content fields whose value differs from `before`, in record order. Only today's
+        content fields count, so a version hashed when the content had other fields (one
+        since left out, such as `series_raw`) is the same content when these agree."""
         mine, theirs = _by_field(self.digests), _by_field(before.digests)
-        names = [n for n in (*CONTENT_FIELDS, *sorted(set(mine) | set(theirs)))
-                 if mine.get(n) != theirs.get(n)]
-        return list(dict.fromkeys(names))
+        return [n for n in CONTENT_FIELDS if mine.get(n) != theirs.get(n)]
 
 
 def _by_field(digests: Iterable[str]) -> dict[str, str]:
@@ -142,7 +143,7 @@ def merge_revisions(record_no: int, published: list[Row], spans: list[Span]) -> 
         version = at_time[at] or current
         if version is None:
             continue  # a 304 before any known version
-        if version == current:
+        if current is not None and not version.changed_fields(current):
             rows[-1]["last_seen_at"] = at
             continue
         rows.append({
