@@ -18,7 +18,7 @@ from test_incremental import crawl, first_crawl
 
 from gpscrape import exit_codes
 from gpscrape.dataset import DatasetWriter, layout
-from gpscrape.dataset.history import version_of
+from gpscrape.dataset.history import Span, merge_revisions, version_of
 from gpscrape.dataset.read import read_frame
 from gpscrape.mirror import MirrorServer, MirrorSite
 
@@ -173,3 +173,18 @@ def test_a_dataset_published_before_history_was_kept_gains_it(tmp_path) -> None:
     articles = read_frame(tmp_path, "articles").set_index("record_no")
     assert articles.loc[101, "first_seen_at"] == START + DAY
     assert articles[["revision", "first_seen_at", "last_seen_at"]].loc[102].isna().all()
+
+
+def test_a_revision_hashed_with_a_field_since_left_out_stays_current() -> None:
+    """A published revision whose digests name a field that is no longer content (as
+    `series_raw` was) and a new sighting agreeing on every content field are one version."""
+    version = version_of(page(101).record)
+    older = [*version.digests, "series_raw:0123456789abcdef"]
+    published = [{"record_no": 101, "revision": 1, "record_sha256": "0" * 64,
+                  "first_seen_at": START, "last_seen_at": START, "changed_fields": [],
+                  "field_digests": sorted(older)}]
+    rows = merge_revisions(101, published, [Span(START + DAY, START + DAY, version)])
+    assert [(r["revision"], r["last_seen_at"]) for r in rows] == [(1, START + DAY)]
+    changed = version_of(page(101, title="Another").record)
+    rows = merge_revisions(101, published, [Span(START + DAY, START + DAY, changed)])
+    assert [r["changed_fields"] for r in rows] == [[], ["title"]]
