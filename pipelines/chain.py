@@ -15,7 +15,6 @@ to the steps with `seen_unchanged`. Every step's `open_spider` is called first a
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -25,22 +24,13 @@ from scrapy.exceptions import DropItem
 from scrapy.settings import BaseSettings
 from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import load_object
-from scrapy.utils.project import get_project_settings
 
+from gpscrape.config import command_settings
 from gpscrape.dataset import PublishResult
 from gpscrape.dataset.writer import Checkpoint
 from gpscrape.items import PageItem, QuarantineItem
 
 logger = logging.getLogger(__name__)
-
-SETTINGS_MODULE = "gpscrape.settings"
-
-
-def project_settings() -> BaseSettings:
-    """The project's settings (`gpscrape.settings` unless `SCRAPY_SETTINGS_MODULE` says)."""
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
-    return get_project_settings()
-
 
 def pipeline_classes(settings: BaseSettings) -> list[type]:
     """The `ITEM_PIPELINES` classes in the order Scrapy runs them (lowest priority first)."""
@@ -63,7 +53,7 @@ def process(items: Iterable[PageItem | QuarantineItem], output: Path,
     """Run every item through the pipelines of `settings` (the project's by default) and
     publish the dataset under `output`; the `earlier` items (valid ones) and the `unchanged`
     (record_no, time) sightings only add to the records' history. What was published."""
-    steps = offline_pipelines(settings if settings is not None else project_settings(),
+    steps = offline_pipelines(settings if settings is not None else command_settings(),
                               output, checkpoint)
     for step in steps:
         _call(step, "open_spider")

@@ -4,6 +4,7 @@ writer keeps one row per record key without a separate dedupe step."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,17 +12,20 @@ from typing import Any, ClassVar
 
 import pyarrow.parquet as pq
 import pytest
+from run_command import in_process
 from scrapy.settings import Settings
 
 import gpscrape.settings
+from gpscrape import exit_codes
 from gpscrape.archive import WarcWriter
 from gpscrape.archive.writer import Exchange
 from gpscrape.commands.reextract import rebuild
+from gpscrape.config import command_settings
 from gpscrape.extract.record import PageRecord
 from gpscrape.items import PageItem
 from gpscrape.mirror import MirrorSite
 from gpscrape.run_report import Thresholds
-from pipelines.chain import offline_pipelines, pipeline_classes, process, project_settings
+from pipelines.chain import offline_pipelines, pipeline_classes, process
 from pipelines.normalise import NormalisePipeline
 from pipelines.parquet import ParquetPipeline
 from pipelines.validate import ValidatePipeline
@@ -59,7 +63,7 @@ def _titles(output: Path) -> list[str]:
 def test_the_offline_chain_is_item_pipelines_in_priority_order():
     declared = gpscrape.settings.ITEM_PIPELINES
     expected = sorted(declared, key=declared.get)
-    chain = pipeline_classes(project_settings())
+    chain = pipeline_classes(command_settings())
     assert [f"{c.__module__}.{c.__name__}" for c in chain] == expected
     assert chain == [NormalisePipeline, ValidatePipeline, ParquetPipeline]
 
@@ -126,3 +130,17 @@ def test_one_row_per_record_whatever_the_urls_it_came_under(tmp_path):
     result = process(items, tmp_path)
     assert result.rows["articles"] == 1 and result.replaced == 2
     assert pq.read_table(tmp_path / "articles").column("record_no").to_pylist() == [1684]
+
+
+def test_reextract_runs_the_pipelines_of_its_own_settings(tmp_path, monkeypatch):
+    """`gpscrape reextract -s ITEM_PIPELINES=...` rebuilds through that chain (its settings
+    reach the rebuild, not only the project's)."""
+    site = MirrorSite.generate(records=2, seed=6)
+    _archive(tmp_path / "warc", site)
+    chain = {**gpscrape.settings.ITEM_PIPELINES, f"{__name__}.Marker": 300}
+    argv = ["reextract", "--warc", str(tmp_path / "warc"), "--output", str(tmp_path / "out"),
+            "-s", f"ITEM_PIPELINES={json.dumps(chain)}"]
+    done = in_process(*argv)
+    assert done.returncode == exit_codes.OK, done.stdout + done.stderr
+    assert sorted(_titles(tmp_path / "out")) == sorted(
+        site.expected(n, BASE).title + " [a]" for n in site.record_nos())

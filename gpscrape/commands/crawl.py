@@ -138,7 +138,8 @@ def run_spider(
     try:  # an output in use or not writable fails us now, not mid-crawl
         with DatasetWriter(output):
             pass
-        recovery = recover(output, locations.warc, max_body=locations.max_body)
+        recovery = recover(output, locations.warc, max_body=locations.max_body,
+                           settings=settings)
     except DatasetBusyError as error:
         print(f"gpscrape {command}: {error}", file=sys.stderr)
         return exit_codes.BAD_INPUT

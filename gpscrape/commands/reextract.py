@@ -71,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"gpscrape reextract: {error}", file=sys.stderr)
         return exit_codes.USAGE
     try:
-        report = rebuild(warc, output, thresholds, max_body=locations.max_body)
+        report = rebuild(warc, output, thresholds, max_body=locations.max_body,
+                         settings=settings)
     except DatasetBusyError as error:
         print(f"gpscrape reextract: {error}", file=sys.stderr)
         return exit_codes.BAD_INPUT
@@ -93,16 +94,18 @@ def project_settings(args: argparse.Namespace) -> Settings:
 
 
 def rebuild(warc: Path, output: Path, thresholds: Thresholds,
-            command: str = "reextract", max_body: int = MAX_BODY) -> RunReport:
+            command: str = "reextract", max_body: int = MAX_BODY,
+            settings: Settings | None = None) -> RunReport:
     """Replay every page of the archive into the dataset under `output` (bodies up to
-    `max_body` bytes, decoded: DOWNLOAD_MAXSIZE); the run's report."""
+    `max_body` bytes, decoded: DOWNLOAD_MAXSIZE) through the pipelines of `settings` (the
+    project's by default); the run's report."""
     run_id, started = new_run_id(), datetime.now(UTC)
     located, earlier, unchanged = index_archive(warc)
     verdicts, coverage = Verdicts(), Coverage()
     with Progress(command, total=len(located) + len(earlier)) as progress:
         result = process(covered(replay(located, verdicts, progress.update, max_body), coverage),
                          output, earlier=replay(earlier, Verdicts(), progress.update, max_body),
-                         unchanged=unchanged)
+                         unchanged=unchanged, settings=settings)
     # The rebuild's stats, as a crawl records them: the latest pages' verdicts, the changed
     # records, and the quarantine rows beyond the quarantined pages (validation rejects).
     stats = {**verdicts.as_stats(), CHANGED: result.changed,

@@ -4,9 +4,10 @@ A version is identified by the hash of the record's content fields: the page rec
 `record_no` (the key), `url` (a record is linked under several), `series_raw` (the site
 echoes the label of the URL it was asked for: the normalised `series` stays in), `listing`
 (the PREVIOUS COMMENTS sidebar changes whenever anything new is published) and `warnings`
-(the extractor's doubts, not the page's content). Empty fields (null, "", []) are left out, so a field added
-to the record later does not make every record look changed. The raw body's SHA-256
-(`content_sha256`) is no use here: the page's chrome changes with every new article.
+(the extractor's doubts, not the page's content). Empty fields (null, "", []) are left out,
+so a field added to the record later does not make every record look changed. The raw
+body's SHA-256 (`content_sha256`) is no use here: the page's chrome changes with every new
+article.
 
 A run records sightings: a fetched record (its version, at its `fetched_at`) or a record
 answered `304 Not Modified` (seen unchanged). At publishing, a record's sightings are merged

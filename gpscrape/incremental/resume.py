@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scrapy.settings import BaseSettings
+
 from gpscrape.archive.reader import MAX_BODY, run_id_of, warc_files, warcinfo
 from gpscrape.archive.replay import Located, latest_responses, replay
 from gpscrape.archive.writer import OPEN_SUFFIX, SUFFIX
@@ -78,10 +80,12 @@ def unfinished_files(warc: Path, runs: Path) -> list[Path]:
             and not marker(runs, archive_run(path)).exists() and not _in_use(path)]
 
 
-def recover(output: Path, warc: Path, max_body: int = MAX_BODY) -> Recovery:
+def recover(output: Path, warc: Path, max_body: int = MAX_BODY,
+            settings: BaseSettings | None = None) -> Recovery:
     """Publish the archived records the dataset under `output` lacks, by the filters of the
-    runs that archived them (bodies up to `max_body` bytes, decoded); mark those runs
-    recovered. What was recovered."""
+    runs that archived them (bodies up to `max_body` bytes, decoded), through the pipelines
+    of `settings` (the project's by default); mark those runs recovered. What was
+    recovered."""
     runs_dir = runs_folder(output)
     unfinished = unfinished_files(warc, runs_dir)
     if not unfinished:
@@ -90,7 +94,7 @@ def recover(output: Path, warc: Path, max_body: int = MAX_BODY) -> Recovery:
     pending = unpublished(latest_responses(warc, unfinished), load_state(output))
     outcome = Recovered(max_body=max_body)
     if pending:
-        result = process(outcome.kept(pending), Path(output))
+        result = process(outcome.kept(pending), Path(output), settings=settings)
         save_left_out(Path(output), outcome.left_out, outcome.published)
         logger.info("recovered %d records (%d quarantined, %d left out by their run's "
                     "filters) from the archive of a crawl cut short", len(outcome.published),
