@@ -63,6 +63,7 @@ class HoldingMirror(MirrorServer):
         self._count_lock = threading.Lock()
         self._articles = 0
         self._hold_at: int | None = None
+        self._answering = 0  # requests being answered now (held ones aside)
 
     def hold_from(self, article: int) -> None:
         with self._count_lock:
@@ -85,7 +86,19 @@ class HoldingMirror(MirrorServer):
             self._open.wait(DEADLINE)
             handler.close_connection = True
             return
-        super().handle(handler, head)
+        with self._count_lock:
+            self._answering += 1
+        try:
+            super().handle(handler, head)
+        finally:
+            with self._count_lock:
+                self._answering -= 1
+
+    def quiet(self) -> bool:
+        """No request is being answered: all the crawl has been sent is in the request log
+        (once holding, every new request is held)."""
+        with self._count_lock:
+            return self._answering == 0
 
     def __exit__(self, *exc_info: object) -> None:
         self.release()
@@ -129,7 +142,7 @@ def kill_while_fetching(argv: list[str], server: HoldingMirror, article: int,
     try:
         with started(["-m", "gpscrape", *argv]) as process:
             wait_for(server.holding.is_set, process, f"article request {article}")
-            wait_for(ready, process, "the state to kill in")
+            wait_for(lambda: server.quiet() and ready(), process, "the state to kill in")
             kill(process)
     finally:
         server.release()

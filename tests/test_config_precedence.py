@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -185,8 +186,9 @@ def test_the_crawl_recovers_a_cut_run_with_the_resolved_cap(tmp_path, monkeypatc
     assert recover(output, output / "warc", max_body=10000).quarantined == 1
     seen: list[tuple[Path, Path, int]] = []
 
-    def stop_after_recover(root: Path, warc: Path, max_body: int) -> None:
+    def stop_after_recover(root: Path, warc: Path, max_body: int, settings: Any) -> None:
         seen.append((root, warc, max_body))
+        assert settings.getint("DOWNLOAD_MAXSIZE") == 12345  # the run's own settings
         raise OSError("stopped here by the test")
 
     monkeypatch.setattr(crawl, "recover", stop_after_recover)
