@@ -27,6 +27,7 @@ from gpscrape.extract.record import (
 )
 from gpscrape.extract.warnings import WARNINGS
 from gpscrape.items import PageItem, QuarantineItem
+from gpscrape.run_report.counts import VALIDATION_QUARANTINED
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _INT64 = range(-(2**63), 2**63)
@@ -205,6 +206,5 @@ class ValidatePipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         checked = validate_item(item)
         if checked is not item and self.stats is not None:
-            self.stats.inc_value("gpscrape/quarantined")  # the run's total, as the spider's
-            self.stats.inc_value("gpscrape/validate/quarantined")
+            self.stats.inc_value(VALIDATION_QUARANTINED)
         return checked
