@@ -105,6 +105,12 @@ def has_markup(html: bytes) -> bool:
 
 def parse_blocks(html: bytes | str) -> list[Block]:
     """Render a page to its ordered text blocks."""
+    return _collect(parse_tree(html))
+
+
+def parse_tree(html: bytes | str) -> etree._Element:
+    """A page's lxml tree, decoded as `decode` does (control characters, comments and
+    processing instructions dropped); raises `ExtractError` when it is no HTML page."""
     text, maybe_control, utf8 = _decode(html)
     if maybe_control:
         text = _CONTROL.sub("", text)
@@ -123,7 +129,7 @@ def parse_blocks(html: bytes | str) -> list[Block]:
         raise ExtractError(f"not parseable as HTML: {error}") from error
     if root is None:
         raise ExtractError("not parseable as HTML: no document")
-    return _collect(root)
+    return root
 
 
 def blocks_of_tree(root: etree._Element) -> list[Block]:
