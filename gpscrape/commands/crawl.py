@@ -18,6 +18,7 @@ from gpscrape.dataset import DatasetBusyError, DatasetWriter
 from gpscrape.disk_full import DISK_FULL_STAT
 from gpscrape.incremental.resume import recover
 from gpscrape.locations import Locations
+from gpscrape.request_queue import clear_stale_queues, remove_queue, use_own_queue
 from gpscrape.run_report import (
     Thresholds,
     add_threshold_arguments,
@@ -137,7 +138,7 @@ def run_spider(
         return exit_codes.USAGE
     try:  # an output in use or not writable fails us now, not mid-crawl
         with DatasetWriter(output):
-            pass
+            clear_stale_queues(output)
         recovery = recover(output, locations.warc, max_body=locations.max_body,
                            settings=settings)
     except DatasetBusyError as error:
@@ -149,11 +150,15 @@ def run_spider(
     kwargs = {k: v for k, v in spider_args.items() if v is not None}
     if args.base_url:
         kwargs["base_url"] = args.base_url
+    queue = use_own_queue(settings, output, run_id)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("gp")
     started = time.monotonic()
-    process.crawl(crawler, **kwargs)
-    process.start()
+    try:
+        process.crawl(crawler, **kwargs)
+        process.start()
+    finally:
+        remove_queue(queue)
     elapsed = time.monotonic() - started
     stats = crawler.stats.get_stats()
     print(summary(command, stats, spider_verdicts(crawler), elapsed))

@@ -1,0 +1,51 @@
+"""The crawl's pending requests on disk, so that its memory does not grow with the site.
+
+The series indexes list every article, so a crawl of a 20,000-record site holds some 17,000
+requests in Scrapy's scheduler at once: in memory, about 6 KB each (the request, its headers,
+its meta), 100 MiB in all. With `JOBDIR` set, Scrapy's scheduler keeps them in disk queues
+instead (pickled, last in first out like its memory queue), and the peak memory of a crawl
+stays near that of a small site's.
+
+Unless the user sets `JOBDIR` (Scrapy's pause and resume, then left as it is), each crawl gets
+its own folder, `OUTPUT/.queue/<run id>/`, removed when the crawl ends. Folders that a killed
+crawl left are removed when the next crawl of the same output starts, while it holds the
+dataset's lock (`clear_stale_queues`), so a running crawl's queue is never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from pathlib import Path
+from typing import Any
+
+QUEUE_DIR = ".queue"
+
+
+def queues_root(output: Path) -> Path:
+    """Where the crawls of the dataset under `output` queue their requests."""
+    return Path(output) / QUEUE_DIR
+
+
+def clear_stale_queues(output: Path) -> None:
+    """Remove the queues killed crawls left; call it only while holding the dataset's lock."""
+    shutil.rmtree(queues_root(output), ignore_errors=True)
+
+
+def use_own_queue(settings: Any, output: Path, run_id: str) -> Path | None:
+    """Point `JOBDIR` at this run's own queue folder, unless the user set `JOBDIR`; returns
+    the folder to remove when the crawl ends (None when the user's)."""
+    if settings.get("JOBDIR"):
+        return None
+    folder = queues_root(output) / run_id
+    settings.set("JOBDIR", str(folder), priority="cmdline")
+    return folder
+
+
+def remove_queue(folder: Path | None) -> None:
+    """Remove a run's own queue folder (and the queues root, when it is left empty)."""
+    if folder is None:
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    with contextlib.suppress(OSError):  # not empty (a user's folder) or already gone
+        folder.parent.rmdir()

@@ -1,0 +1,49 @@
+"""The crawl's pending requests wait on disk (Scrapy's JOBDIR queues), in a folder of its own."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from run_command import crawl_argv, crawl_settings, gpscrape, output_of
+
+from gpscrape.mirror import MirrorServer, MirrorSite
+from gpscrape.request_queue import QUEUE_DIR
+
+LOGGED = crawl_settings(LOG_LEVEL="INFO")  # Scrapy's stats are logged at INFO
+
+
+@pytest.fixture(scope="module")
+def server():
+    with MirrorServer(MirrorSite.generate(records=12, seed=5)) as running:
+        yield running
+
+
+def stat(log: str, name: str) -> int:
+    """A count from the stats Scrapy logs when the crawl closes (0 when absent)."""
+    found = re.search(rf"'{re.escape(name)}': (\d+)", log)
+    return int(found.group(1)) if found else 0
+
+
+def test_every_request_waits_on_disk_and_the_queue_is_removed_after(server, tmp_path: Path):
+    output = tmp_path / "out"
+    stale = output / QUEUE_DIR / "20260101T000000.000000Z-killed" / "requests.queue"
+    stale.mkdir(parents=True)  # left by a killed crawl
+    done = gpscrape(*crawl_argv(server.base_url, output, *LOGGED), timeout=300)
+    assert done.returncode == 0, output_of(done)
+    enqueued = stat(done.stderr, "scheduler/enqueued")
+    assert enqueued >= len(server.site.record_nos())
+    assert stat(done.stderr, "scheduler/enqueued/disk") == enqueued
+    assert stat(done.stderr, "scheduler/enqueued/memory") == 0
+    assert not (output / QUEUE_DIR).exists()
+
+
+def test_a_jobdir_the_user_sets_is_used_and_kept(server, tmp_path: Path):
+    output, job = tmp_path / "out", tmp_path / "job"
+    done = gpscrape(*crawl_argv(server.base_url, output, *LOGGED, "-s", f"JOBDIR={job}"),
+                    timeout=300)
+    assert done.returncode == 0, output_of(done)
+    assert stat(done.stderr, "scheduler/enqueued/disk") > 0
+    assert (job / "requests.seen").stat().st_size > 0
+    assert not (output / QUEUE_DIR).exists()
