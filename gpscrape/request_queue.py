@@ -10,6 +10,10 @@ Unless the user sets `JOBDIR` (Scrapy's pause and resume, then left as it is), e
 its own folder, `OUTPUT/.queue/<run id>/`, removed when the crawl ends. Folders that a killed
 crawl left are removed when the next crawl of the same output starts, while it holds the
 dataset's lock (`clear_stale_queues`), so a running crawl's queue is never touched.
+
+The queue is Scrapy's own (`DiskQueue`, through `SCHEDULER_DISK_QUEUE`), except that a full
+disk stops the crawl with the one message of `gpscrape.disk_full` instead of an error per
+request; the request that did not fit waits in memory while the crawl closes.
 """
 
 from __future__ import annotations
@@ -18,6 +22,12 @@ import contextlib
 import shutil
 from pathlib import Path
 from typing import Any
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.squeues import PickleLifoDiskQueue
+
+from gpscrape.disk_full import is_disk_full, stop_crawl
 
 QUEUE_DIR = ".queue"
 
@@ -49,3 +59,23 @@ def remove_queue(folder: Path | None) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     with contextlib.suppress(OSError):  # not empty (a user's folder) or already gone
         folder.parent.rmdir()
+
+
+class DiskQueue(PickleLifoDiskQueue):
+    """Scrapy's pickled last-in-first-out disk queue, stopping the crawl on a full disk."""
+
+    def __init__(self, crawler: Crawler, key: str) -> None:
+        super().__init__(crawler, key)
+        self._crawler = crawler
+        self._folder = Path(key).parent
+
+    def push(self, request: Request) -> None:
+        """Queue `request` on disk; on a full disk, stop the crawl (one message) and raise
+        `ValueError`, on which Scrapy's scheduler keeps the request in memory instead."""
+        try:
+            super().push(request)
+        except OSError as error:
+            if not is_disk_full(error):
+                raise
+            stop_crawl(self._crawler, self._folder, error)
+            raise ValueError(f"no space left to queue {request.url} on disk") from error

@@ -153,6 +153,10 @@ DOWNLOADER_MIDDLEWARES = {
 # alone does not keep with DOWNLOAD_DELAY 0 (see gpscrape/concurrency.py).
 ADDONS = {"gpscrape.concurrency.SiteConcurrency": 0}
 
+# Requests waiting to be fetched are kept on disk, in a folder of the run's own
+# (gpscrape/request_queue.py); a full disk there stops the crawl as elsewhere.
+SCHEDULER_DISK_QUEUE = "gpscrape.request_queue.DiskQueue"
+
 # Off by default, available with -s HTTPCACHE_ENABLED=True.
 HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = "httpcache"

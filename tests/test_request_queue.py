@@ -8,10 +8,28 @@ from pathlib import Path
 import pytest
 from run_command import crawl_argv, crawl_settings, gpscrape, output_of
 
+from gpscrape import exit_codes
+from gpscrape.dataset.layout import current_version
 from gpscrape.mirror import MirrorServer, MirrorSite
 from gpscrape.request_queue import QUEUE_DIR
 
 LOGGED = crawl_settings(LOG_LEVEL="INFO")  # Scrapy's stats are logged at INFO
+PUSHES_BEFORE_FULL = 10
+# `gpscrape crawl` whose disk fills up once the queue holds a few requests.
+FULL_QUEUE = f"""
+import errno, sys
+from queuelib import queue
+
+original, pushes = queue.LifoDiskQueue.push, []
+def push(self, data):
+    pushes.append(data)
+    if len(pushes) > {PUSHES_BEFORE_FULL}:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    original(self, data)
+queue.LifoDiskQueue.push = push
+from gpscrape.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
 
 
 @pytest.fixture(scope="module")
@@ -46,4 +64,17 @@ def test_a_jobdir_the_user_sets_is_used_and_kept(server, tmp_path: Path):
     assert done.returncode == 0, output_of(done)
     assert stat(done.stderr, "scheduler/enqueued/disk") > 0
     assert (job / "requests.seen").stat().st_size > 0
+    assert not (output / QUEUE_DIR).exists()
+
+
+def test_a_full_disk_under_the_queue_stops_the_crawl_with_one_message(server, tmp_path: Path):
+    output = tmp_path / "out"
+    done = gpscrape(*crawl_argv(server.base_url, output, *crawl_settings()), script=FULL_QUEUE,
+                    timeout=300)
+    assert done.returncode == exit_codes.BAD_INPUT, output_of(done)
+    errors = [line for line in done.stderr.splitlines() if "ERROR" in line]
+    assert len(errors) == 1, done.stderr
+    assert "No space left on device" in errors[0] and str(output / QUEUE_DIR) in errors[0]
+    assert "Traceback" not in done.stderr
+    assert current_version(output) is None  # nothing published
     assert not (output / QUEUE_DIR).exists()
