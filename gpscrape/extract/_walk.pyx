@@ -19,6 +19,11 @@ cimport lxml.includes.etreepublic as cetree
 
 cetree.import_lxml__etree()
 
+cdef extern from *:
+    const char* WALK_SOURCE_SHA256  # given by setup.py
+
+SOURCE_SHA256 = WALK_SOURCE_SHA256.decode("ascii")  # of the .pyx this module was built from
+
 # What a tag does (the bits of `blocks._TAG_ROLES`).
 SKIP, CHECKED, ALWAYS, BREAK, BLOCK, EMPH, LINK, PRE = 1, 2, 4, 8, 16, 32, 64, 128
 cdef enum:
