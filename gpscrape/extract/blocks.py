@@ -4,7 +4,9 @@ This is the only module that knows HTML tags. A block is one line of rendered te
 block starts wherever a browser would start a new line (a block-level element begins or ends,
 or a `<br>`). Each block records tag-free hints that the segmentation uses: whether all its
 text is emphasised (bold or a heading element), the emphasised text it starts with, and the
-link it carries. Parsing is one lxml parse plus one walk that skips chrome subtrees whole.
+link it carries. Parsing is one lxml parse plus one walk that skips chrome subtrees whole;
+the walk, and the making of each line's block, run in C (`_walk.pyx`, compiled at install),
+which calls back here for the chrome verdicts. The tag vocabularies and rules live here.
 """
 
 from __future__ import annotations
