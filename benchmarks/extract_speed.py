@@ -9,8 +9,10 @@ Each round reads pages no earlier round read, so the extractor's bounded per-lin
 only as much as on a crawl (where the sidebar and the labels repeat from page to page), not as
 on the same pages read again.
 trafilatura comes with the optional `bench` extra; without it that column is skipped.
+`--stages` also times `parse_tree` and `parse_blocks` alone, and reports extract_page's three
+stages (each a difference within one round): the parse, the walk, the text rules.
 
-    .venv/bin/python benchmarks/extract_speed.py [--pages 300] [--rounds 5] [--json]
+    .venv/bin/python benchmarks/extract_speed.py [--pages 300] [--rounds 5] [--stages] [--json]
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from _pages import article_pages
 from lxml import etree
 
 from gpscrape.extract import extract_page
+from gpscrape.extract.blocks import parse_blocks, parse_tree
 from gpscrape.mirror import MirrorSite
 
 
@@ -40,11 +43,31 @@ def per_page(func, pages) -> float:
     return (time.process_time() - started) / len(pages)
 
 
+def print_stages(timings: dict[str, list[float]]) -> None:
+    """extract_page's stages, each the median over rounds of a difference within one round,
+    and its ratio to the floor."""
+    rounds = range(len(timings["parse_tree"]))
+    stages = {
+        "parse (parse_tree)": [timings["parse_tree"][i] for i in rounds],
+        "walk (parse_blocks - parse_tree)": [timings["parse_blocks"][i] - timings["parse_tree"][i]
+                                             for i in rounds],
+        "text rules (extract - parse_blocks)": [timings["gpscrape extract_page"][i]
+                                                - timings["parse_blocks"][i] for i in rounds],
+    }
+    floor = timings["lxml parse (floor)"]
+    for name, values in stages.items():
+        ratio = statistics.median(v / f for v, f in zip(values, floor, strict=True))
+        print(f"  stage: {name:36s} {statistics.median(values) * 1e3:7.3f} ms/page "
+              f"({ratio:.2f}x the floor)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--json", action="store_true", help="also print a JSON result line")
+    parser.add_argument("--stages", action="store_true",
+                        help="also time the parse and the walk alone (stages by difference)")
     args = parser.parse_args()
     every_page = mirror_pages(args.pages * args.rounds)
     html_parser = etree.HTMLParser()
@@ -58,6 +81,9 @@ def main() -> None:
         contenders["trafilatura.extract"] = lambda body, url: trafilatura.extract(body, url=url)
     except ImportError:
         print("trafilatura not installed (pip install -e '.[bench]'): its column is skipped")
+    if args.stages:
+        contenders["parse_tree"] = lambda body, url: parse_tree(body)
+        contenders["parse_blocks"] = lambda body, url: parse_blocks(body)
     timings: dict[str, list[float]] = {name: [] for name in contenders}
     ratios: dict[str, list[float]] = {"floor": [], "trafilatura": []}
     for round_no in range(args.rounds):
@@ -74,6 +100,8 @@ def main() -> None:
     for name, values in timings.items():
         print(f"  {name:24s} {statistics.median(values) * 1e3:7.3f} ms/page "
               f"(min {min(values) * 1e3:.3f}, max {max(values) * 1e3:.3f})")
+    if args.stages:
+        print_stages(timings)
     ratio = statistics.median(ratios["floor"])
     print(f"extract / lxml floor: {ratio:.2f}x (goal <= 4x: {'met' if ratio <= 4 else 'MISSED'})")
     if "trafilatura.extract" in timings:

@@ -4,7 +4,9 @@ This is the only module that knows HTML tags. A block is one line of rendered te
 block starts wherever a browser would start a new line (a block-level element begins or ends,
 or a `<br>`). Each block records tag-free hints that the segmentation uses: whether all its
 text is emphasised (bold or a heading element), the emphasised text it starts with, and the
-link it carries. Parsing is one lxml parse plus one walk that skips chrome subtrees whole.
+link it carries. Parsing is one lxml parse plus one walk that skips chrome subtrees whole;
+the walk, and the making of each line's block, run in C (`_walk.pyx`, compiled at install),
+which calls back here for the chrome verdicts. The tag vocabularies and rules live here.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from functools import lru_cache
 from lxml import etree
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode
 
+from gpscrape.extract._walk import ALWAYS, BLOCK, BREAK, CHECKED, EMPH, LINK, PRE, SKIP, walk
 from gpscrape.extract.errors import ExtractError
 
 # Elements whose start or end breaks the line.
@@ -42,6 +45,17 @@ _CHROME_TAGS = _CHROME_CONTAINERS | {"nav", "footer", "form", "aside", "td", "tr
                                      "article", "main", "figure", "center", "dl", "h1", "h2",
                                      "h3", "h4", "h5", "h6"}
 _ALWAYS_CHECKED = frozenset(("nav", "footer", "form"))  # looked at whatever their attributes
+# What each tag does in the walk (bits of `_walk`): skipped whole, checked for chrome (by its
+# attributes, or always), breaks the line where it starts (`BREAK`) or where it ends too
+# (`BLOCK`), emphasis, link, preformatted. Tags not listed do none of these.
+_TAG_ROLES: dict[str, int] = {
+    tag: ((SKIP if tag in SKIP_TAGS else 0) | (CHECKED if tag in _CHROME_TAGS else 0)
+          | (ALWAYS if tag in _ALWAYS_CHECKED else 0)
+          | (BREAK | BLOCK if tag in BLOCK_TAGS else BREAK if tag == "br" else 0)
+          | (EMPH if tag in EMPHASIS_TAGS else 0) | (LINK if tag == "a" else 0)
+          | (PRE if tag == "pre" else 0))
+    for tag in SKIP_TAGS | _CHROME_TAGS | BLOCK_TAGS | EMPHASIS_TAGS | {"a", "br", "pre"}
+}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])  # the same, as bytes
@@ -75,11 +89,11 @@ def _decode(html: bytes | str) -> tuple[str, bool, bytes | None]:
     control characters (lxml parses them faster than the text)."""
     if isinstance(html, str):
         return html, True, None
-    if not html.strip():
+    if not html or html.isspace():  # `not html.strip()`, without a copy of the page
         raise ExtractError("empty page", no_content=True)
     if b"\x00" in html[:2048] and not html.startswith((b"\xff\xfe", b"\xfe\xff")):
         html = html.replace(b"\x00", b"")
-    if not _TAG.search(html[:65536]):
+    if not _TAG.search(html, 0, 65536):
         raise ExtractError("not HTML: no markup found")
     if not html.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:  # valid UTF-8 with non-ASCII bytes is UTF-8, whatever the page declares
@@ -100,7 +114,7 @@ def _has_control_bytes(html: bytes) -> bool:
 
 def has_markup(html: bytes) -> bool:
     """Whether a page has text and a tag early on (else `decode` rejects it)."""
-    return bool(html.strip()) and _TAG.search(html[:65536]) is not None
+    return bool(html) and not html.isspace() and _TAG.search(html, 0, 65536) is not None
 
 
 def parse_blocks(html: bytes | str) -> list[Block]:
@@ -114,9 +128,9 @@ def parse_tree(html: bytes | str) -> etree._Element:
     text, maybe_control, utf8 = _decode(html)
     if maybe_control:
         text = _CONTROL.sub("", text)
-    if not text.strip():
+    if not text or text.isspace():
         raise ExtractError("empty page", no_content=True)
-    if "<" not in text[:65536]:
+    if text.find("<", 0, 65536) < 0:
         raise ExtractError("not HTML: no markup found")
     if utf8 is not None and not _XML_DECL.match(text):
         source: str | bytes = utf8  # the same text, parsed from its bytes
@@ -156,40 +170,28 @@ def _drop_keeping_tail(node: etree._Element) -> None:
     parent.remove(node)
 
 
-def _is_chrome(el: etree._Element, tag: str) -> bool:
-    """Hidden elements, navigation, footers and small forms (search or subscribe boxes).
-
-    The attributes decide alone, once per distinct set (pages repeat the same few), except for
-    navigation containers and forms, which the text inside decides.
-    """
-    items = el.items()
-    if not items and tag not in _ALWAYS_CHECKED:
-        return False
-    verdict = _attribute_verdict(tag, tuple(items))
-    if verdict is not None:
-        return verdict
+def _text_verdict(el: etree._Element, tag: str) -> bool:
+    """The chrome verdict of a navigation container or a form, which their text decides."""
     if tag == "form":
         return len(_text_of(el)) < _SMALL_FORM
     return not _holds_listing(el)
 
 
 @lru_cache(maxsize=2048)
-def _attribute_verdict(tag: str, items: tuple[tuple[str, str], ...]) -> bool | None:
-    """Whether an element of `tag` with these attributes is chrome; None when the text inside
-    decides (a `nav`, `footer` or `form`, or a container named like navigation)."""
+def _attribute_verdict(tag: str, hidden: bool, style: str | None, names: str | None,
+                       ident: str | None) -> bool | None:
+    """Whether an element of `tag` with these attributes (a `hidden` one; the first `style`,
+    `class` and `id`; no others count) is chrome; None when the text inside decides (a `nav`,
+    `footer` or `form`, or a container named like navigation). Once per distinct set, as pages
+    repeat the same few; the walk asks only of elements with one of them, or always checked."""
     if tag in _ALWAYS_CHECKED:
         return None
-    attributes: dict[str, str] = {}
-    for name, value in items:
-        attributes.setdefault(name, value)  # the first of repeated attributes, as `get` reads
-    if "hidden" in attributes:
+    if hidden:
         return True
-    style = attributes.get("style")
     if style is not None and _HIDDEN_STYLE.search(style):
         return True
     if tag not in _CHROME_CONTAINERS:
         return False
-    names, ident = attributes.get("class"), attributes.get("id")
     if names is None and ident is None:
         return False
     return None if _chrome_names(f"{names or ''} {ident or ''}") else False
@@ -211,112 +213,14 @@ def _text_of(el: etree._Element) -> str:
     return etree.tostring(el, method="text", encoding=str, with_tail=False)
 
 
-Segment = tuple[str, bool, str | None]  # text, emphasised, link
-
-
 def _collect(root: etree._Element) -> list[Block]:
-    """One walk over the document: skip chrome, break lines at blocks and `<br>`.
+    """One walk over the document's body: skip chrome, break lines at blocks and `<br>`.
 
-    The walk keeps the state of the open elements on a stack (None for a skipped one) and
-    gathers each line's text nodes as segments; `_line` turns a line into its block.
+    The walk and the lines' blocks are made in C (`_walk.walk`, which reads libxml2's nodes);
+    it calls back here for the chrome verdicts: `_attribute_verdict`, then `_text_verdict`
+    where the text inside decides.
     """
     body = root.find("body")
     if body is None:
         body = root
-    blocks: list[Block] = []
-    line: list[Segment] = []
-    stack: list[tuple[bool, str | None, bool, bool] | None] = []
-    emph, link, pre = False, None, 0  # the state inside the innermost open element
-    walker = etree.iterwalk(body, events=("start", "end"))
-    for event, el in walker:
-        if event == "start":
-            tag = el.tag
-            if tag in SKIP_TAGS or (tag in _CHROME_TAGS and _is_chrome(el, tag)):
-                walker.skip_subtree()
-                stack.append(None)
-                continue
-            block = tag in BLOCK_TAGS
-            if line and (block or tag == "br"):
-                _line(line, blocks)
-            is_pre = tag == "pre"
-            stack.append((emph, link, block, is_pre))
-            if tag in EMPHASIS_TAGS:
-                emph = True
-            if link is None and tag == "a":
-                link = el.get("href")
-            if is_pre:
-                pre += 1
-            text = el.text
-        else:
-            saved = stack.pop()
-            if saved is not None:
-                emph, link, block, is_pre = saved
-                if is_pre:
-                    pre -= 1
-                if block and line:
-                    _line(line, blocks)
-            if not stack:  # the walk's root: its tail is not part of the page
-                break
-            text = el.tail
-        if text:
-            if pre:
-                _add_preformatted(text, emph, link, line, blocks)
-            elif line or not text.isspace():
-                line.append((text, emph, link))
-    _line(line, blocks)
-    return blocks
-
-
-def _add_preformatted(text: str, emph: bool, link: str | None, line: list[Segment],
-                      blocks: list[Block]) -> None:
-    """Text inside `<pre>`: every newline ends a line."""
-    for i, part in enumerate(text.split("\n")):
-        if i:
-            _line(line, blocks)
-        if part and (line or not part.isspace()):
-            line.append((part, emph, link))
-
-
-def _line(line: list[Segment], blocks: list[Block]) -> None:
-    """Append the block of one line's segments (none if it has no text), and empty the line.
-
-    The block is emphasised when all its text is, linked when all of it is inside links; its
-    lead is the emphasised text it opens with, its href the first link. Whitespace-only
-    segments only separate words.
-    """
-    if not line:
-        return
-    if len(line) == 1:
-        segment, emph, link = line[0]
-        text = squash(segment)
-        if text:
-            blocks.append(Block(text, emph, text if emph else "", link, link is not None))
-        line.clear()
-        return
-    text = squash("".join([segment for segment, _, _ in line]))
-    if text:
-        plain = unlinked = False
-        lead: list[str] = []
-        href = None
-        for segment, emph, link in line:
-            if segment.isspace():
-                continue
-            if emph:
-                if not plain:
-                    lead.append(segment)
-            else:
-                plain = True
-            if link is None:
-                unlinked = True
-            elif href is None:
-                href = link
-        blocks.append(Block(text, not plain, squash("".join(lead)) if lead else "", href,
-                            not unlinked))
-    line.clear()
-
-
-def squash(text: str) -> str:
-    """Collapse every run of whitespace (non-breaking spaces included) to one space; trim."""
-    if "\u200b" in text or "\ufeff" in text:
-        text = text.replace("\u200b", " ").replace("\ufeff", " ")
-    return " ".join(text.split())
+    return walk(body, _TAG_ROLES, _attribute_verdict, _text_verdict, Block)

@@ -1,0 +1,283 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+"""The walk of `blocks.py` over libxml2's nodes, in C: a document's body -> its text blocks.
+
+`walk` visits the elements of a subtree as `lxml.etree.iterwalk` would (start, the text, the
+children each followed by its tail, end): skipped tags and chrome are not entered, block tags
+and `<br>` end the line, emphasis and links mark the text, and each line becomes a block
+(`_end_line`). It reads the nodes' names, attributes and text straight from libxml2's
+structures, as lxml reads them (`.tag`, `.text`, `.tail`, `.get(name)`), so that an element
+costs no Python object. Python decides the chrome: `blocks._attribute_verdict`, asked of an
+element with a `hidden`, `style`, `class` or `id` attribute or of a tag always checked, then
+`blocks._text_verdict` (given the element) where the text inside decides.
+"""
+
+from libc.string cimport strcmp
+from lxml.includes cimport tree
+from lxml.includes.tree cimport const_xmlChar, xmlAttr, xmlNode
+
+cimport lxml.includes.etreepublic as cetree
+
+cetree.import_lxml__etree()
+
+cdef extern from *:
+    const char* WALK_SOURCE_SHA256  # given by setup.py
+
+SOURCE_SHA256 = WALK_SOURCE_SHA256.decode("ascii")  # of the .pyx this module was built from
+
+# What a tag does (the bits of `blocks._TAG_ROLES`).
+SKIP, CHECKED, ALWAYS, BREAK, BLOCK, EMPH, LINK, PRE = 1, 2, 4, 8, 16, 32, 64, 128
+cdef enum:
+    _SKIP = 1
+    _CHECKED = 2
+    _ALWAYS = 4
+    _BREAK = 8
+    _BLOCK = 16
+    _EMPH = 32
+    _LINK = 64
+    _PRE = 128
+
+
+def squash(str text) -> str:
+    """Collapse every run of whitespace (non-breaking spaces included) to one space; trim."""
+    if "\u200b" in text or "\ufeff" in text:
+        text = text.replace("\u200b", " ").replace("\ufeff", " ")
+    return " ".join(text.split())
+
+
+cdef inline str _utf8(const_xmlChar* text):
+    return (<const char*>text).decode("UTF-8")
+
+
+cdef inline bint _is_text(xmlNode* node) noexcept:
+    return node.type == tree.XML_TEXT_NODE or node.type == tree.XML_CDATA_SECTION_NODE
+
+
+cdef xmlNode* _text_node_or_skip(xmlNode* node) noexcept:
+    """The node if it is text; XInclude marks between text nodes are passed over (as lxml)."""
+    while node is not NULL:
+        if _is_text(node):
+            return node
+        if node.type != tree.XML_XINCLUDE_START and node.type != tree.XML_XINCLUDE_END:
+            return NULL
+        node = node.next
+    return NULL
+
+
+cdef object _text_run(xmlNode* node):
+    """lxml's `.text`/`.tail`: the text nodes from `node` on, joined; None when there are none."""
+    cdef xmlNode* first = _text_node_or_skip(node)
+    cdef xmlNode* cur = first
+    cdef int count = 0
+    cdef const_xmlChar* found = NULL
+    while cur is not NULL:
+        if cur.content[0] != 0:
+            found = cur.content
+        count += 1
+        cur = _text_node_or_skip(cur.next)
+    if found is NULL:
+        return "" if count else None
+    if count == 1:
+        return _utf8(found)
+    joined = b""
+    cur = first
+    while cur is not NULL:
+        joined += <bytes>(<const char*>cur.content)
+        cur = _text_node_or_skip(cur.next)
+    return joined.decode("UTF-8")
+
+
+cdef inline bint _is_element_like(xmlNode* node) noexcept:
+    """What lxml iterates as an element: elements, comments, entity references, PIs."""
+    return (node.type == tree.XML_ELEMENT_NODE or node.type == tree.XML_COMMENT_NODE
+            or node.type == tree.XML_ENTITY_REF_NODE or node.type == tree.XML_PI_NODE)
+
+
+cdef str _tag(xmlNode* node):
+    if node.ns is not NULL and node.ns.href is not NULL:
+        return "{%s}%s" % (_utf8(node.ns.href), _utf8(node.name))
+    return _utf8(node.name)
+
+
+cdef class _Walk:
+    cdef cetree._Document doc
+    cdef dict roles
+    cdef object verdict, text_verdict, make_block
+    cdef list line, blocks
+    cdef bint emph
+    cdef object link
+    cdef int pre
+
+    cdef object _value(self, xmlNode* node, xmlAttr* attr):
+        """The attribute's value, as `el.get(name)` reads the first of that name."""
+        if (attr.children is not NULL and attr.children.next is NULL
+                and attr.children.type == tree.XML_TEXT_NODE):
+            return _utf8(attr.children.content)
+        return cetree.elementFactory(self.doc, node).get(_utf8(attr.name))
+
+    cdef object _chrome(self, xmlNode* node, str tag, int role):
+        """`blocks._attribute_verdict`, then `_text_verdict`, for an element that may be chrome."""
+        cdef xmlAttr* attr = node.properties
+        cdef bint hidden = False
+        cdef bint asked = role & _ALWAYS
+        style = names = ident = None
+        while attr is not NULL:
+            if attr.ns is NULL:
+                if strcmp(<const char*>attr.name, b"class") == 0:
+                    if names is None:
+                        names = self._value(node, attr)
+                    asked = True
+                elif strcmp(<const char*>attr.name, b"id") == 0:
+                    if ident is None:
+                        ident = self._value(node, attr)
+                    asked = True
+                elif strcmp(<const char*>attr.name, b"style") == 0:
+                    if style is None:
+                        style = self._value(node, attr)
+                    asked = True
+                elif strcmp(<const char*>attr.name, b"hidden") == 0:
+                    hidden = asked = True
+            attr = attr.next
+        if not asked:
+            return False
+        verdict = self.verdict(tag, hidden, style, names, ident)
+        if verdict is None:
+            return self.text_verdict(cetree.elementFactory(self.doc, node), tag)
+        return verdict
+
+    cdef object _href(self, xmlNode* node):
+        """`el.get("href")`."""
+        cdef xmlAttr* attr = node.properties
+        while attr is not NULL:
+            if attr.ns is NULL and strcmp(<const char*>attr.name, b"href") == 0:
+                return self._value(node, attr)
+            attr = attr.next
+        return None
+
+    cdef int _end_line(self) except -1:
+        """Append the block of the line's segments (none if it has no text); empty the line.
+
+        The block is emphasised when all its text is, linked when all of it is inside links;
+        its lead is the emphasised text it opens with, its href the first link.
+        Whitespace-only segments only separate words.
+        """
+        cdef list line = self.line
+        cdef bint emph, plain, unlinked
+        if not line:
+            return 0
+        if len(line) == 1:
+            segment, emph, link = line[0]
+            text = squash(segment)
+            if text:
+                self.blocks.append(self.make_block(text, emph, text if emph else "", link,
+                                                   link is not None))
+            line.clear()
+            return 0
+        text = squash("".join([segment for segment, _, _ in line]))
+        if text:
+            plain = unlinked = False
+            lead = []
+            href = None
+            for segment, emph, link in line:
+                if segment.isspace():
+                    continue
+                if emph:
+                    if not plain:
+                        lead.append(segment)
+                else:
+                    plain = True
+                if link is None:
+                    unlinked = True
+                elif href is None:
+                    href = link
+            self.blocks.append(self.make_block(text, not plain,
+                                               squash("".join(lead)) if lead else "", href,
+                                               not unlinked))
+        line.clear()
+        return 0
+
+    cdef int _text(self, text) except -1:
+        """Add a text node to the line; inside `<pre>`, every newline ends a line."""
+        cdef int i
+        if not text:
+            return 0
+        if self.pre:
+            for i, part in enumerate(text.split("\n")):
+                if i:
+                    self._end_line()
+                if part and (self.line or not part.isspace()):
+                    self.line.append((part, self.emph, self.link))
+        elif self.line or not text.isspace():
+            self.line.append((text, self.emph, self.link))
+        return 0
+
+    cdef int _children(self, xmlNode* node) except -1:
+        """An element's text, then each child followed by its tail."""
+        cdef xmlNode* child = node.children
+        self._text(_text_run(child))
+        while child is not NULL:
+            if _is_element_like(child):
+                if child.type == tree.XML_ELEMENT_NODE:
+                    self._element(child)
+                else:
+                    self._other(child)
+                self._text(_text_run(child.next))
+            child = child.next
+        return 0
+
+    cdef int _other(self, xmlNode* node) except -1:
+        """A comment, PI or entity reference: iterwalk gives its text (its tag is no tag)."""
+        if node.type == tree.XML_ENTITY_REF_NODE:
+            self._text("&%s;" % _utf8(node.name))
+        elif node.content is not NULL:
+            self._text(_utf8(node.content))
+        return 0
+
+    cdef int _element(self, xmlNode* node) except -1:
+        tag = _tag(node)
+        cdef int role = self.roles.get(tag, 0)
+        if role:
+            if role & _SKIP:
+                return 0
+            if role & _CHECKED and self._chrome(node, tag, role):
+                return 0
+            if self.line and role & _BREAK:
+                self._end_line()
+        cdef bint emph = self.emph
+        link = self.link
+        if role & _EMPH:
+            self.emph = True
+        elif role & _LINK:
+            if self.link is None:
+                self.link = self._href(node)
+        elif role & _PRE:
+            self.pre += 1
+        self._children(node)
+        self.emph = emph
+        self.link = link
+        if role & _PRE:
+            self.pre -= 1
+        if role & _BLOCK and self.line:
+            self._end_line()
+        return 0
+
+
+def walk(cetree._Element root not None, dict roles, verdict, text_verdict, make_block):
+    """The blocks of `root` (its tail excluded), each made by `make_block(text, emphasised,
+    lead, href, linked)`."""
+    cdef _Walk state = _Walk()
+    state.doc = root._doc
+    state.roles = roles
+    state.verdict = verdict
+    state.text_verdict = text_verdict
+    state.make_block = make_block
+    state.line = []
+    state.blocks = []
+    state.emph = False
+    state.link = None
+    state.pre = 0
+    if root._c_node.type == tree.XML_ELEMENT_NODE:
+        state._element(root._c_node)
+    else:
+        state._other(root._c_node)
+    state._end_line()
+    return state.blocks
