@@ -1,0 +1,184 @@
+"""Extraction in worker processes (`GPSCRAPE_EXTRACT_WORKERS`): a worker judges a page as the
+crawl's own process does, a worker that dies costs the pages it held (quarantined, with the
+reason) but never the crawl, and no worker outlives its crawl, even one killed by SIGKILL."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from run_command import crawl_argv, crawl_settings, gpscrape, newest_report, output_of
+from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
+
+from gpscrape.commands.fixtures import load_cases
+from gpscrape.extract_worker import ExtractPool, WorkerDied, job_of, judge_job
+from gpscrape.mirror import MirrorServer, MirrorSite
+from gpscrape.outcome import QUARANTINED, judge_page, judge_response
+
+CASES = load_cases(Path(__file__).parent / "fixtures" / "pages")
+URL = "http://127.0.0.1:8000/view_cir_articles.php?recordNo=7"
+DEADLINE = 30.0
+
+
+def _in_process(response: Response) -> tuple:
+    if isinstance(response, TextResponse):
+        return judge_response(response)
+    return judge_page(response.body, response.url), []
+
+
+def _responses() -> list[Response]:
+    """Every fixture page under each charset a server may claim, and the odd kinds."""
+    responses: list[Response] = []
+    for case in CASES:
+        body = case.page_path.read_bytes()
+        for charset in (None, "utf-8", "iso-8859-1"):
+            headers = {"Content-Type": f"text/html; charset={charset}"} if charset else {}
+            responses.append(HtmlResponse(case.url, body=body, headers=headers))
+    article = CASES[0].page_path.read_bytes()
+    responses += [
+        XmlResponse(URL, body=b"<?xml version='1.0'?><r><a href='/x'>x</a></r>"),
+        TextResponse(URL, body=article, headers={"Content-Type": "text/plain"}),
+        HtmlResponse(URL, body=article, encoding="cp1252"),
+        HtmlResponse(URL, body=b"\x00\x01 no markup at all"),
+        HtmlResponse(URL, body=b"<html><body><a href='/a'>index</a></body></html>"),
+        Response(URL, body=article),
+    ]
+    return responses
+
+
+def test_a_worker_judges_every_page_as_the_crawl_process_does() -> None:
+    for response in _responses():
+        verdict, links, digest = judge_job(job_of(response, None))
+        assert (verdict, links) == _in_process(response), response
+        assert digest == hashlib.sha256(response.body).hexdigest()
+
+
+async def _ready(pool: ExtractPool) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while not pool.ready:
+        assert time.monotonic() < deadline, "no extraction worker became ready"
+        await asyncio.sleep(0.02)
+
+
+def test_a_pool_answers_in_order_and_a_dead_worker_fails_only_its_pages() -> None:
+    responses = [HtmlResponse(case.url, body=case.page_path.read_bytes()) for case in CASES[:6]]
+
+    async def scenario() -> None:
+        pool = ExtractPool(1)
+        pool.launch()
+        try:
+            await _ready(pool)
+            judged = await asyncio.gather(*(pool.judge(r, None) for r in responses))
+            assert [j[:2] for j in judged] == [_in_process(r) for r in responses]
+            worker = pool.workers[0]
+            os.kill(worker.process.pid, signal.SIGSTOP)  # the page is held, not yet judged
+            held = pool.judge(responses[0], None)
+            os.kill(worker.process.pid, signal.SIGKILL)
+            with pytest.raises(WorkerDied, match="killed by signal 9"):
+                await held
+            await _ready(pool)  # another worker took its place
+            assert pool.workers[0] is not worker
+            assert (await pool.judge(responses[1], None))[:2] == _in_process(responses[1])
+        finally:
+            await pool.close()
+        assert all(w.process.poll() is not None for w in [worker])
+
+    asyncio.run(scenario())
+
+
+HOLDER = """
+import asyncio, sys
+from gpscrape.extract_worker import ExtractPool
+
+async def main():
+    pool = ExtractPool(1)
+    pool.launch()
+    while not pool.ready:
+        await asyncio.sleep(0.02)
+    print(pool.workers[0].process.pid, flush=True)
+    await asyncio.Event().wait()
+
+asyncio.run(main())
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has ended; only its parent's reaping is left
+
+
+def test_a_worker_ends_when_its_crawl_is_killed() -> None:
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER], stdout=subprocess.PIPE, text=True)
+    try:
+        worker_pid = int(holder.stdout.readline())
+        assert _running(worker_pid)
+    finally:
+        holder.kill()
+        holder.wait()
+    deadline = time.monotonic() + DEADLINE
+    while _running(worker_pid):
+        assert time.monotonic() < deadline, f"worker {worker_pid} outlived its killed crawl"
+        time.sleep(0.02)
+
+
+def _crawl(server: MirrorServer, output: Path, workers: int) -> tuple[dict, list[dict], str]:
+    """A crawl's run report, its page items (fetch times left out) and its log."""
+    items = output / "items.jsonl"
+    feed = {str(items): {"format": "jsonlines", "item_classes": ["gpscrape.items.PageItem"]}}
+    done = gpscrape(*crawl_argv(server.base_url, output, *crawl_settings(
+        GPSCRAPE_EXTRACT_WORKERS=workers, GPSCRAPE_EXTRACT_WORKERS_FROM=0,
+        CONCURRENT_REQUESTS_PER_DOMAIN=1, LOG_LEVEL="INFO", FEEDS=json.dumps(feed))))
+    assert done.returncode == 0, output_of(done)
+    rows = [json.loads(line) for line in items.read_text().splitlines()]
+    for row in rows:
+        del row["fetched_at"]
+    return newest_report(output), sorted(rows, key=lambda row: row["url"]), done.stderr
+
+
+def test_a_crawl_through_a_worker_gives_the_records_and_verdicts_of_one_without(
+        tmp_path: Path) -> None:
+    site = MirrorSite.generate(records=30, seed=5, missing_rate=0.1)
+    with MirrorServer(site) as server:
+        report, rows, _ = _crawl(server, tmp_path / "in-process", 0)
+        report_w, rows_w, log = _crawl(server, tmp_path / "worker", 1)
+    judged = re.search(r"'gpscrape/extract_worker/pages': (\d+)", log)
+    assert judged and int(judged.group(1)) >= 30, log[-3000:]
+    assert rows_w == rows and len(rows) > 30
+    assert report_w["counts"] == report["counts"]
+    assert report_w["details"] == report["details"]
+
+
+def test_the_spider_quarantines_the_pages_of_a_worker_that_died() -> None:
+    from scrapy.utils.test import get_crawler
+
+    from gpscrape.spiders.gp import GpSpider
+
+    class DeadPool:
+        ready = True
+
+        def judge(self, response, guess):
+            future = asyncio.get_event_loop().create_future()
+            future.set_exception(WorkerDied("extraction worker pid 1 ended (exit code 1)"))
+            return future
+
+    crawler = get_crawler(GpSpider, {"GPSCRAPE_BASE_URL": "http://127.0.0.1:8000/"})
+    spider = GpSpider.from_crawler(crawler)
+    crawler.stats.open_spider(spider)
+    spider._extract_pool = DeadPool()
+    response = HtmlResponse(URL, body=CASES[0].page_path.read_bytes())
+    items = list(asyncio.run(spider.parse(response)))
+    assert [item.reason for item in items] == ["extraction worker pid 1 ended (exit code 1)"]
+    assert spider.verdicts.counts[QUARANTINED] == 1
+    assert items[0].content_sha256 == hashlib.sha256(response.body).hexdigest()
