@@ -161,15 +161,17 @@ class _Worker(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.ready = False
         self.transport = None
-        if self.pool.closing:
-            return
-        message = f"extraction worker {self.describe_end()}"
-        logger.error("%s; %d page(s) it held are quarantined", message, len(self.pending))
-        while self.pending:
+        closing = self.pool.closing
+        message = "extraction worker closed" if closing else (
+            f"extraction worker {self.describe_end()}")
+        if not closing:
+            logger.error("%s; %d page(s) it held are quarantined", message, len(self.pending))
+        while self.pending:  # none when the pool closes after the crawl; never left waiting
             future = self.pending.popleft()
             if not future.done():
                 future.set_exception(WorkerDied(message))
-        self.pool.replace(self)
+        if not closing:
+            self.pool.replace(self)
 
     def describe_end(self) -> str:
         """`pid N ended (exit code / signal)`: how the worker's process ended."""
