@@ -19,11 +19,13 @@ import pytest
 from run_command import crawl_argv, crawl_settings, gpscrape, newest_report, output_of
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
+from scrapy.utils.test import get_crawler
 
 from gpscrape.commands.fixtures import load_cases
 from gpscrape.extract_worker import ExtractPool, WorkerDied, job_of, judge_job
 from gpscrape.mirror import MirrorServer, MirrorSite
 from gpscrape.outcome import QUARANTINED, judge_page, judge_response
+from gpscrape.spiders.gp import GpSpider
 
 CASES = load_cases(Path(__file__).parent / "fixtures" / "pages")
 URL = "http://127.0.0.1:8000/view_cir_articles.php?recordNo=7"
@@ -172,10 +174,6 @@ def test_a_crawl_through_a_worker_gives_the_records_and_verdicts_of_one_without(
 
 
 def test_the_spider_quarantines_the_pages_of_a_worker_that_died() -> None:
-    from scrapy.utils.test import get_crawler
-
-    from gpscrape.spiders.gp import GpSpider
-
     class DeadPool:
         ready = True
 
