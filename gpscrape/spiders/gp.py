@@ -22,6 +22,11 @@ the `(url, reason)` of the missing, broken, quarantined and failed pages, which 
 summary and report read. Backfill requests are tagged `request.meta[GUESS] = "backfill"`
 (probes are tagged by the incremental middleware). `left_out` holds the records series/since
 left out (the incremental middleware remembers them).
+
+With `GPSCRAPE_EXTRACT_WORKERS` > 0 a page is judged in an extraction worker process once the
+workers are ready (`gpscrape.extract_worker`): the callback is then a coroutine that awaits the
+worker's verdict and links and goes on exactly as in-process; a worker that died quarantines
+the page with the reason.
 """
 
 from __future__ import annotations
