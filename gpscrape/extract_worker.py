@@ -9,15 +9,17 @@ page parsed once, `outcome.judge_response(from_body=True)`) and sends back the v
 its record), the page's links and the body's SHA-256; the spider's callback awaits that and
 goes on as it does in-process. A page is judged alike either way (tests compare them).
 
-Each worker is a fresh interpreter (`python -m gpscrape.extract_worker FD`, never a fork of
-the running reactor) talking over a socket pair: frames of a 4-byte big-endian length and a
-pickle. Until a worker has started (it says `ready` once its imports are done) the spider
-judges pages in-process, so the start costs the crawl nothing. A worker ends when its socket
-closes: when the crawl closes it, or when the crawl dies, even by SIGKILL (the kernel closes
-the crawl's end). It ignores SIGINT and SIGTERM, so that a crawl stopping gracefully keeps
-its extraction until the pages in flight are judged. A worker that dies is an error in the
-log; each page it held is quarantined with the reason (`WorkerDied`), and a new worker takes
-its place (at most `MAX_RESTARTS` times a slot; then the pages are judged in-process).
+Each worker is a fresh interpreter (`python -m gpscrape.extract_worker FD`, never a fork of the
+running reactor) talking over a socket pair: frames of a 4-byte big-endian length and JSON
+(nothing is unpickled): a job is its JSON header and the page's bytes (`encode_job`), a verdict
+the JSON form of its record (`PageRecord.to_dict`, read back by `from_dict`). Until a worker
+has started (it says `ready` once its imports are done) the spider judges pages in-process, so
+the start costs the crawl nothing. A worker ends when its socket closes: when the crawl closes
+it, or when the crawl dies, even by SIGKILL (the kernel closes the crawl's end). It ignores
+SIGINT and SIGTERM, so that a crawl stopping gracefully keeps its extraction until the pages in
+flight are judged. A worker that dies is an error in the log; each page it held is quarantined
+with the reason (`WorkerDied`), and a new worker takes its place (at most `MAX_RESTARTS` times
+a slot; then the pages are judged in-process).
 
 A short crawl is better off without workers (a worker's start, its imports, costs about as
 much CPU as reading a hundred pages): the spider starts them once it has judged
@@ -29,9 +31,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import os
-import pickle
 import signal
 import socket
 import struct
@@ -40,11 +42,15 @@ import sys
 import time
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import fields, is_dataclass
+from datetime import date
+from functools import cache
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
+from gpscrape.extract import PageRecord
 from gpscrape.outcome import Verdict, judge_page, judge_response
 
 logger = logging.getLogger(__name__)
@@ -52,7 +58,6 @@ logger = logging.getLogger(__name__)
 READY = b"ready"
 MAX_RESTARTS = 3  # new workers started in one slot after the first died
 _HEADER = struct.Struct("!i")  # a frame's length, as multiprocessing.connection writes it
-_PICKLE = pickle.HIGHEST_PROTOCOL
 _KINDS: dict[str, type[TextResponse]] = {
     "html": HtmlResponse, "xml": XmlResponse, "text": TextResponse}
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
@@ -98,16 +103,61 @@ def judge_job(job: Job) -> Judged:
     return verdict, links, digest
 
 
+def encode_job(job: Job) -> bytes:
+    """A job as sent: the 4-byte length of its JSON header, the header, the page's bytes."""
+    url, body, kind, content_type, encoding, guess = job
+    header = json.dumps([url, kind, None if content_type is None
+                         else content_type.decode("latin-1"), encoding, guess]).encode()
+    return _HEADER.pack(len(header)) + header + body
+
+
+def decode_job(frame: bytes) -> Job:
+    """Inverse of `encode_job`."""
+    (size,) = _HEADER.unpack_from(frame)
+    url, kind, content_type, encoding, guess = json.loads(frame[4:4 + size])
+    content = None if content_type is None else content_type.encode("latin-1")
+    return url, frame[4 + size:], kind, content, encoding, guess
+
+
+def encode_judged(judged: Judged) -> bytes:
+    """A worker's answer as JSON (the record as `PageRecord.to_dict` writes it)."""
+    verdict, links, digest = judged
+    return json.dumps([verdict.name, verdict.reason, verdict.record, links, digest],
+                      default=_plain).encode()
+
+
+def decode_judged(frame: bytes) -> Judged:
+    """Inverse of `encode_judged`."""
+    name, reason, record, links, digest = json.loads(frame)
+    record = None if record is None else PageRecord.from_dict(record)
+    return Verdict(name, reason, record), links, digest
+
+
+def _plain(value: object) -> object:
+    """A record (or a record inside one) as its fields, a date as its ISO form: what
+    `PageRecord.to_dict` gives, one level at a time."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return {name: getattr(value, name) for name in _field_names(type(value))}
+    raise TypeError(f"not part of a page record: {type(value).__name__}")
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))
+
+
 def serve(conn: Connection) -> None:
     """Judge the jobs `conn` brings, in order, until it closes."""
     conn.send_bytes(READY)
     while True:
         try:
-            job = pickle.loads(conn.recv_bytes())
+            job = decode_job(conn.recv_bytes())
         except EOFError:
             return
         try:
-            conn.send_bytes(pickle.dumps(judge_job(job), _PICKLE))
+            conn.send_bytes(encode_judged(judge_job(job)))
         except (BrokenPipeError, ConnectionResetError):
             return
 
@@ -155,7 +205,7 @@ class _Worker(asyncio.Protocol):
                 continue
             future = self.pending.popleft()
             if not future.done():
-                future.set_result(pickle.loads(frame))
+                future.set_result(decode_judged(frame))
         del buffer[:start]
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -188,7 +238,7 @@ class _Worker(asyncio.Protocol):
     def send(self, job: Job) -> asyncio.Future[Judged]:
         assert self.transport is not None
         future: asyncio.Future[Judged] = asyncio.get_running_loop().create_future()
-        payload = pickle.dumps(job, _PICKLE)
+        payload = encode_job(job)
         self.transport.write(_HEADER.pack(len(payload)) + payload)
         self.pending.append(future)
         return future

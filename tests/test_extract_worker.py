@@ -22,7 +22,16 @@ from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from gpscrape.commands.fixtures import load_cases
-from gpscrape.extract_worker import ExtractPool, WorkerDied, job_of, judge_job
+from gpscrape.extract_worker import (
+    ExtractPool,
+    WorkerDied,
+    decode_job,
+    decode_judged,
+    encode_job,
+    encode_judged,
+    job_of,
+    judge_job,
+)
 from gpscrape.mirror import MirrorServer, MirrorSite
 from gpscrape.outcome import QUARANTINED, judge_page, judge_response
 from gpscrape.spiders.gp import GpSpider
@@ -190,3 +199,11 @@ def test_the_spider_quarantines_the_pages_of_a_worker_that_died() -> None:
     assert [item.reason for item in items] == ["extraction worker pid 1 ended (exit code 1)"]
     assert spider.verdicts.counts[QUARANTINED] == 1
     assert items[0].content_sha256 == hashlib.sha256(response.body).hexdigest()
+
+
+def test_jobs_and_verdicts_cross_the_socket_unchanged() -> None:
+    for response in _responses():
+        job = job_of(response, "probe")
+        assert decode_job(encode_job(job)) == job
+        judged = judge_job(job)
+        assert decode_judged(encode_judged(judged)) == judged, response
