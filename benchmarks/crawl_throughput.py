@@ -8,8 +8,9 @@ mirror's per-response latency and once without. Each ratio full/bare comes from 
 runs, one right after the other; the median is over `--repeats` pairs. Goals, both limits at
 16: >= 0.9 with 50 ms latency, >= 0.6 without. It prints pages/s, the ratios and the mean size
 of the mirror's article pages, and the CPU time per page of each side from its engine's start
-to its end: the full crawl's own process and its extraction workers (`GPSCRAPE_EXTRACT_WORKERS`,
-their start included), and the bare spider's process; it never fails on them.
+to its end: the full crawl's own process (and its reactor thread alone) and its extraction
+workers (`GPSCRAPE_EXTRACT_WORKERS`, their start included), and the bare spider's process; it
+never fails on them.
 
     python benchmarks/crawl_throughput.py [--records 1000] [--latency 0.05] [--concurrency 16]
         [--per-domain 16] [--repeats 3] [--json]
@@ -46,10 +47,11 @@ def scrapy_settings(args: argparse.Namespace) -> list[str]:
     return [part for name, value in pairs.items() for part in ("-s", f"{name}={value}")]
 
 
-# `python -m gpscrape`, printing at its exit the CPU seconds of the process and of its
-# children (the extraction workers) since the engine started.
+# `python -m gpscrape`, printing at its exit the CPU seconds of the process (all its threads),
+# of its reactor thread alone and of its children (the extraction workers) since the engine
+# started.
 _COUNTED_GPSCRAPE = """
-import atexit, json, resource, runpy, sys
+import atexit, json, resource, runpy, sys, time
 from pydispatch import dispatcher
 from scrapy import signals
 
@@ -60,11 +62,13 @@ def _cpu(who):
 started = {}
 
 def _engine_started(**_):
-    started.update(main=_cpu(resource.RUSAGE_SELF), workers=_cpu(resource.RUSAGE_CHILDREN))
+    started.update(main=_cpu(resource.RUSAGE_SELF), workers=_cpu(resource.RUSAGE_CHILDREN),
+                   reactor=time.thread_time())
 
 def _report():
     if started:
         print(CPU_MARK + json.dumps({"main": _cpu(resource.RUSAGE_SELF) - started["main"],
+              "reactor": time.thread_time() - started["reactor"],
               "workers": _cpu(resource.RUSAGE_CHILDREN) - started["workers"]}), file=sys.stderr)
 
 dispatcher.connect(_engine_started, signal=signals.engine_started, weak=False)
@@ -77,7 +81,8 @@ CPU_MARK = "crawl-cpu "
 
 def full_crawl(base_url: str, args: argparse.Namespace, output: Path) -> tuple[float, dict]:
     """Seconds inside the crawl of `gpscrape crawl` (from its summary) and the CPU seconds
-    of its process and its workers from the engine's start (`main`, `workers`)."""
+    of its process, its reactor thread and its workers from the engine's start (`main`,
+    `reactor`, `workers`)."""
     script = f"CPU_MARK = {CPU_MARK!r}\n{_COUNTED_GPSCRAPE}"
     command = [sys.executable, "-c", script, "crawl", "--base-url", base_url,
                "--output", str(output), "-s", "GPSCRAPE_SEEDS=", *scrapy_settings(args)]
@@ -171,7 +176,7 @@ def main() -> int:
     figures, ratios = {}, []
     for latency in (args.latency, 0.0):
         rates: dict[str, list[float]] = {"full": [], "bare": [], "ratio": []}
-        cpu: dict[str, list[float]] = {"main": [], "workers": [], "bare": []}
+        cpu: dict[str, list[float]] = {"main": [], "reactor": [], "workers": [], "bare": []}
         for _ in range(args.repeats):
             with (MirrorServer(site, latency=latency) as server,
                   tempfile.TemporaryDirectory() as tmp):
@@ -187,18 +192,22 @@ def main() -> int:
             rates["bare"].append(bare_rate)
             rates["ratio"].append(full_rate / bare_rate)
             cpu["main"].append(full_cpu["main"] / full_pages * 1000)
+            cpu["reactor"].append(full_cpu["reactor"] / full_pages * 1000)
             cpu["workers"].append(full_cpu["workers"] / full_pages * 1000)
             cpu["bare"].append(bare_cpu / bare_pages * 1000)
             print(f"latency {latency * 1000:.0f} ms: full {full_pages} pages in "
                   f"{full_seconds:.1f} s = {full_rate:.1f} pages/s; bare {bare_pages} pages in "
                   f"{bare_seconds:.1f} s = {bare_rate:.1f} pages/s; "
                   f"ratio {full_rate / bare_rate:.2f}; CPU per page: full "
-                  f"{cpu['main'][-1]:.2f} ms + workers {cpu['workers'][-1]:.2f} ms, "
-                  f"bare {cpu['bare'][-1]:.2f} ms", flush=True)
+                  f"{cpu['main'][-1]:.2f} ms (reactor thread {cpu['reactor'][-1]:.2f}) + "
+                  f"workers {cpu['workers'][-1]:.2f} ms, bare {cpu['bare'][-1]:.2f} ms",
+                  flush=True)
         label = f"{latency * 1000:.0f} ms latency"
         figures[f"full pipeline, {label}"] = _results.figure(rates["full"], "pages/s")
         figures[f"bare Scrapy spider, {label}"] = _results.figure(rates["bare"], "pages/s")
         figures[f"full crawl's process CPU per page, {label}"] = _results.figure(cpu["main"], "ms")
+        figures[f"full crawl's reactor thread CPU per page, {label}"] = _results.figure(
+            cpu["reactor"], "ms")
         figures[f"extraction workers' CPU per page, {label}"] = _results.figure(
             cpu["workers"], "ms")
         figures[f"bare spider's CPU per page, {label}"] = _results.figure(cpu["bare"], "ms")
