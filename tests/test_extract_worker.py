@@ -21,6 +21,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
+from gpscrape import exit_codes
 from gpscrape.commands.fixtures import load_cases
 from gpscrape.extract_worker import (
     ExtractPool,
@@ -207,3 +208,37 @@ def test_jobs_and_verdicts_cross_the_socket_unchanged() -> None:
         assert decode_job(encode_job(job)) == job
         judged = judge_job(job)
         assert decode_judged(encode_judged(judged)) == judged, response
+
+
+# `gpscrape crawl` whose extraction worker is killed (SIGKILL) while it holds its third page.
+KILL_THE_WORKER = """
+import os, signal, sys
+from gpscrape import extract_worker
+original, sent = extract_worker._Worker.send, []
+def send(self, job):
+    future = original(self, job)
+    sent.append(job)
+    if len(sent) == 3:
+        os.kill(self.process.pid, signal.SIGSTOP)  # it holds the page until killed
+        os.kill(self.process.pid, signal.SIGKILL)
+    return future
+extract_worker._Worker.send = send
+from gpscrape.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_crawl_whose_worker_dies_quarantines_its_pages_and_fails(tmp_path: Path) -> None:
+    site = MirrorSite.generate(records=20, seed=5, missing_rate=0)
+    output = tmp_path / "out"
+    with MirrorServer(site) as server:
+        done = gpscrape(*crawl_argv(server.base_url, output, *crawl_settings(
+            GPSCRAPE_EXTRACT_WORKERS=1, GPSCRAPE_EXTRACT_WORKERS_FROM=0,
+            CONCURRENT_REQUESTS_PER_DOMAIN=1)), script=KILL_THE_WORKER)
+    assert done.returncode == exit_codes.CHECKS_FAILED, output_of(done)
+    assert re.search(r"extraction worker pid \d+ ended \(killed by signal 9\); 1 page", done.stderr)
+    report = newest_report(output)
+    reasons = [error["reason"] for error in report["errors"]]
+    assert len(reasons) == 1 and "killed by signal 9" in reasons[0], reasons
+    # A new worker took over: every other record was read.
+    assert report["counts"]["new_records"] >= len(site.record_nos()) - 1
