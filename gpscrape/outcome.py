@@ -35,7 +35,7 @@ from typing import Any
 
 from gpscrape import urls
 from gpscrape.extract import ExtractError, PageRecord, extract_page
-from gpscrape.extract.response import HtmlResponse, extract_response, page_links
+from gpscrape.extract.response import HtmlResponse, extract_body, extract_response, page_links
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ class Verdict:
 
 def judge_page(body: bytes, url: str, status: int = 200, guess: str | None = None) -> Verdict:
     """The verdict on a page answering `status` with `body` (`guess`: its request's tag)."""
-    early = _by_status(status, guess)
+    early = by_status(status, guess)
     if early is not None:
         return early
     try:
@@ -86,21 +86,23 @@ def judge_page(body: bytes, url: str, status: int = 200, guess: str | None = Non
         return _failed(error, url, guess)
 
 
-def judge_response(response: HtmlResponse, status: int = 200, guess: str | None = None
-                   ) -> tuple[Verdict, list[str]]:
+def judge_response(response: HtmlResponse, status: int = 200, guess: str | None = None,
+                   *, from_body: bool = False, html: bool = True) -> tuple[Verdict, list[str]]:
     """`judge_page` of a fetched HTML page, read from the tree Scrapy parsed, and the page's
-    links (`href` values) from that same tree (see `extract_response`)."""
-    early = _by_status(status, guess)
+    links (`href` values) from that same tree (see `extract_response`); `from_body`: read
+    from the page's bytes, parsed once, where the decodings agree (`extract_body`, for a
+    process without Scrapy's tree; `html`: whether parsel would parse the page as HTML)."""
+    early = by_status(status, guess)
     if early is not None:
         return early, []
     try:
-        page = extract_response(response)
+        page = extract_body(response, html) if from_body else extract_response(response)
     except Exception as error:
         return _failed(error, response.url, guess), page_links(response.selector)
     return _read(page.record), page.links
 
 
-def _by_status(status: int, guess: str | None) -> Verdict | None:
+def by_status(status: int, guess: str | None) -> Verdict | None:
     """The verdict the status alone gives (a `404` or a `304`), else None."""
     if status == 404:
         return Verdict(PROBE_MISS if guess == PROBE else MISSING, "HTTP 404")

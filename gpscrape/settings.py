@@ -58,6 +58,13 @@ GPSCRAPE_PROBE_MISSES = 25
 # (a site answering every `page=N+1` with a page linking the next would never end a crawl);
 # the run summary and report count the pages left (0: no cap).
 GPSCRAPE_MAX_LISTING_PAGE = 500
+# GPSCRAPE_EXTRACT_WORKERS / _FROM: worker processes that read fetched pages into records and
+# links (gpscrape/extract_worker.py), so that extraction runs on another core than the crawl's
+# reactor; 0: every page is read in the crawl's own process. The workers start once the crawl
+# has read FROM pages itself (a short crawl ends before a worker would be ready); FROM 0: they
+# start first, and every page goes through them.
+GPSCRAPE_EXTRACT_WORKERS = 1
+GPSCRAPE_EXTRACT_WORKERS_FROM = 50
 
 # Incremental runs: known article pages skipped (or revalidated), probes for new records.
 SPIDER_MIDDLEWARES = {

@@ -15,16 +15,25 @@ response record of a guessed request (a probe, a backfill's recordNo) holds its 
 (`GPSCRAPE-Guess`), so a rebuild judges the page as the crawl did (`gpscrape.outcome`). A
 full disk stops the crawl at the first failed write (`gpscrape.disk_full`); nothing is
 archived after it.
+
+The writing (WARC digests, gzip, the write and flush) runs on a thread of its own, one exchange
+after the other, while the reactor goes on with other responses: zlib and hashlib let go of
+Python's lock, so most of it runs on another core. A response still reaches the spider only
+once its exchange is written and flushed to the operating system, as before.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.utils.asyncio import is_asyncio_available
 
 from gpscrape.archive.writer import Exchange, WarcWriter, header_pairs
 from gpscrape.disk_full import disk_full, is_disk_full, stop_crawl
@@ -49,6 +58,8 @@ class WarcMiddleware:
         self.writer = writer
         self.stats = stats
         self.crawler = crawler
+        self._thread: ThreadPoolExecutor | None = None  # the writing thread (asyncio reactor)
+        self._failed: OSError | None = None  # the disk was full: nothing written after
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcMiddleware:
@@ -64,24 +75,59 @@ class WarcMiddleware:
         return middleware
 
     def process_response(self, request: Request, response: Response, spider: Any = None
-                         ) -> Response:
+                         ) -> Response | Coroutine[Any, Any, Response]:
         if "cached" in response.flags or self._disk_full():
             return response
         date = datetime.now(UTC)
+        exchange = self._exchange(request, response, date)
+        if is_asyncio_available():
+            return self._archived_on_thread(request, response, exchange)
         try:
-            self._write(request, response, date)
+            self.writer.write(exchange)
         except OSError as error:
-            if self.crawler is None or not is_disk_full(error):
-                raise
-            stop_crawl(self.crawler, self.writer.directory, error)
+            return self._failed_write(error, response)
+        return self._archived(request, response, date)
+
+    async def _archived_on_thread(self, request: Request, response: Response,
+                                  exchange: Exchange) -> Response:
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="gpscrape-warc")
+        try:
+            written = await asyncio.wrap_future(self._thread.submit(self._write, exchange))
+        except OSError as error:
+            return self._failed_write(error, response)
+        if not written:  # an earlier write failed: nothing is archived after it
             return response
+        return self._archived(request, response, exchange.date)
+
+    def _write(self, exchange: Exchange) -> bool:
+        """On the writing thread: write `exchange` unless an earlier write found the disk
+        full."""
+        if self._failed is not None:
+            return False
+        try:
+            self.writer.write(exchange)
+        except OSError as error:
+            if is_disk_full(error):
+                self._failed = error
+            raise
+        return True
+
+    def _failed_write(self, error: OSError, response: Response) -> Response:
+        if self.crawler is None or not is_disk_full(error):
+            raise error
+        stop_crawl(self.crawler, self.writer.directory, error)
+        return response
+
+    def _archived(self, request: Request, response: Response, date: datetime) -> Response:
         request.meta[WARC_DATE] = date
         if self.stats is not None:
             self.stats.inc_value("gpscrape/warc/responses")
         return response
 
-    def _write(self, request: Request, response: Response, date: datetime) -> None:
-        self.writer.write(Exchange(
+    @staticmethod
+    def _exchange(request: Request, response: Response, date: datetime) -> Exchange:
+        return Exchange(
             url=response.url,
             method=request.method,
             request_headers=header_pairs(request.headers),
@@ -91,12 +137,14 @@ class WarcMiddleware:
             body=response.body,
             date=date,
             guess=request.meta.get(GUESS),
-        ))
+        )
 
     def _disk_full(self) -> bool:
         return self.crawler is not None and disk_full(self.crawler) is not None
 
     def spider_closed(self, spider: Any = None) -> None:
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
         try:
             self.writer.close()
         except OSError as error:

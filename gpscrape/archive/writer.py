@@ -9,7 +9,7 @@ one fsync takes); closing or rolling over a file fsyncs it on the spot.
 
 Each record is one gzip member compressed at `GZIP_LEVEL` (warcio's own writer uses level 9,
 which on HTML costs about twice the CPU of level 1 for files about 15% smaller; the crawl
-compresses every response on its reactor thread).
+compresses every response, on the archive middleware's writing thread).
 """
 
 from __future__ import annotations

@@ -7,6 +7,11 @@ saved pages; both give the same record wherever Scrapy decodes the page to the s
 `blocks.decode`. Where the two may differ (a page that is neither valid UTF-8 nor plain ASCII
 under an ASCII-compatible charset, or one holding control characters, which our parse drops),
 the record is read from the bytes instead (`Read.reparsed`).
+
+`extract_body` is the same read for a process that holds the page's bytes but no parsed tree
+(the crawl's extraction worker, `gpscrape.extract_worker`): where the decodings agree it parses
+the bytes once, with `blocks.parse_tree`, for the record and the links alike; elsewhere it
+reads the page as `extract_response` does.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import Protocol
 from lxml import etree
 from parsel import Selector
 
-from gpscrape.extract.blocks import blocks_of_tree, has_markup
+from gpscrape.extract.blocks import blocks_of_tree, has_markup, parse_tree
 from gpscrape.extract.page import extract_blocks, extract_page
 from gpscrape.extract.record import PageRecord
 
@@ -74,13 +79,30 @@ def extract_response(response: HtmlResponse) -> Read:
     return Read(record, page_links(response.selector), reparsed=True)
 
 
+def extract_body(response: HtmlResponse, html: bool = True) -> Read:
+    """`extract_response` without Scrapy's tree where the decodings agree: the page's bytes
+    parsed once (`html`: whether parsel would parse the page as HTML, not XML).
+
+    Raises `ExtractError` as `extract_page` does.
+    """
+    if html and same_decoding(response):
+        root = parse_tree(response.body)
+        links = _LINKS(root)
+        return Read(extract_blocks(blocks_of_tree(root), response.url), links, reparsed=False)
+    return extract_response(response)
+
+
 def same_text(response: HtmlResponse) -> bool:
     """Whether Scrapy's text of the page is the text `blocks.decode` gives, control characters
     aside (none may occur), and parsel parsed it as HTML."""
+    return same_decoding(response) and response.selector.type == "html"
+
+
+def same_decoding(response: HtmlResponse) -> bool:
+    """Whether Scrapy's text of the page is the text `blocks.decode` gives, control characters
+    aside (none may occur)."""
     body = response.body
     if not has_markup(body) or len(body.translate(None, _CONTROL_BYTES)) != len(body):
-        return False
-    if response.selector.type != "html":
         return False
     encoding = codecs.lookup(response.encoding).name
     if body.isascii():

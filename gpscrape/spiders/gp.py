@@ -22,12 +22,17 @@ the `(url, reason)` of the missing, broken, quarantined and failed pages, which 
 summary and report read. Backfill requests are tagged `request.meta[GUESS] = "backfill"`
 (probes are tagged by the incremental middleware). `left_out` holds the records series/since
 left out (the incremental middleware remembers them).
+
+With `GPSCRAPE_EXTRACT_WORKERS` > 0 a page is judged in an extraction worker process once the
+workers are ready (`gpscrape.extract_worker`): the callback is then a coroutine that awaits the
+worker's verdict and links and goes on exactly as in-process; a worker that died quarantines
+the page with the reason.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Generator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Generator, Iterator
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -37,11 +42,13 @@ from scrapy import Request, Spider
 from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.asyncio import is_asyncio_available
 from twisted.python.failure import Failure
 
 from gpscrape import urls
 from gpscrape.archive.middleware import WARC_DATE
 from gpscrape.extract import EXTRACTOR_VERSION, PageRecord
+from gpscrape.extract_worker import ExtractPool, WorkerDied
 from gpscrape.incremental.filters import LeftOut, RecordFilter
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.outcome import (
@@ -56,6 +63,7 @@ from gpscrape.outcome import (
     ROBOTS_REFUSED,
     Verdict,
     Verdicts,
+    by_status,
     judge_page,
     judge_response,
 )
@@ -64,6 +72,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 _ROBOTS_REFUSAL = "Forbidden by robots.txt"
+WORKER_PAGES = "gpscrape/extract_worker/pages"  # stats key: pages an extraction worker judged
 
 
 def parse_since(text: str) -> date:
@@ -125,6 +134,9 @@ class GpSpider(Spider):
         self._seen_pages: set[str] = set()
         self._seen_links: set[str] = set()
         self._article_records = 0
+        self._extract_pool: ExtractPool | None = None  # set by `start` (workers > 0)
+        self._workers_from = 0  # pages judged here before the workers start
+        self._judged_here = 0
         if base_url:
             self._configure(base_url)
 
@@ -150,6 +162,16 @@ class GpSpider(Spider):
     # --- requests ---------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
+        workers = self.settings.getint("GPSCRAPE_EXTRACT_WORKERS")
+        self._workers_from = self.settings.getint("GPSCRAPE_EXTRACT_WORKERS_FROM")
+        if workers < 0 or self._workers_from < 0:
+            raise ValueError("GPSCRAPE_EXTRACT_WORKERS and GPSCRAPE_EXTRACT_WORKERS_FROM must "
+                             f"not be negative: {workers}, {self._workers_from}")
+        if workers and is_asyncio_available():  # workers talk to the reactor's asyncio loop
+            self._extract_pool = ExtractPool(workers)
+            if self._workers_from == 0:  # every page through the workers: wait for them
+                self._extract_pool.launch()
+                await self._extract_pool.wait_ready()
         if self.backfill:
             urls_ = [self._record_url(n) for n in range(self.backfill[0], self.backfill[1] + 1)]
         else:
@@ -214,28 +236,54 @@ class GpSpider(Spider):
 
     # --- responses --------------------------------------------------------------------
 
-    def parse(self, response: Response) -> Iterator[Any]:
-        """Give the response its verdict, yield its item, follow its links."""
+    def parse(self, response: Response) -> Iterator[Any] | Coroutine[Any, Any, Iterator[Any]]:
+        """Give the response its verdict, yield its item, follow its links (a coroutine when
+        an extraction worker judges the page)."""
         guess = response.meta.get(GUESS)
-        if isinstance(response, TextResponse):  # one parse: the record and links from one tree
+        early = by_status(response.status, guess)
+        pool = self._extract_pool
+        if early is None and pool is not None:
+            if pool.ready:
+                return self._parse_in_worker(response, guess)
+            self._judged_here += 1
+            if not pool.launched and self._judged_here >= self._workers_from:
+                pool.launch()
+        if early is not None:
+            verdict, hrefs = early, []
+        elif isinstance(response, TextResponse):  # one parse: the record and links from one tree
             verdict, hrefs = judge_response(response, response.status, guess)
         else:
             verdict, hrefs = judge_page(response.body, response.url, response.status, guess), []
+        return self._judged(response, verdict, hrefs)
+
+    async def _parse_in_worker(self, response: Response, guess: str | None) -> Iterator[Any]:
+        try:
+            verdict, hrefs, digest = await self._extract_pool.judge(response, guess)
+        except WorkerDied as error:
+            verdict, hrefs, digest = Verdict(QUARANTINED, str(error)), [], None
+        self.crawler.stats.inc_value(WORKER_PAGES)
+        return self._judged(response, verdict, hrefs, digest)
+
+    def _judged(self, response: Response, verdict: Verdict, hrefs: list[str],
+                digest: str | None = None) -> Iterator[Any]:
+        """Yield the judged response's item, count its verdict, follow its links (`digest`:
+        the body's SHA-256 when already known)."""
         record = verdict.record
         if verdict.name == QUARANTINED:
-            yield self._quarantine(response, verdict.reason)
+            yield self._quarantine(response, verdict.reason, digest)
         if record is not None:
-            verdict = yield from self._emit(record, response)
+            verdict = yield from self._emit(record, response, digest)
         self.verdicts.add(verdict.name, response.url, verdict.reason, self.crawler.stats)
         yield from self._follow(response, record, hrefs)
 
-    def _quarantine(self, response: Response, reason: str) -> QuarantineItem:
+    def _quarantine(self, response: Response, reason: str,
+                    digest: str | None = None) -> QuarantineItem:
         return QuarantineItem(
             url=response.url,
             reason=reason,
             fetched_at=fetched_at(response),
             record_no=urls.record_no_of(response.url),
-            content_sha256=hashlib.sha256(response.body).hexdigest(),
+            content_sha256=digest or hashlib.sha256(response.body).hexdigest(),
             extractor_version=EXTRACTOR_VERSION,
         )
 
@@ -252,14 +300,14 @@ class GpSpider(Spider):
         self._seen_records.add(key)
         return True
 
-    def _emit(self, record: PageRecord, response: Response
+    def _emit(self, record: PageRecord, response: Response, digest: str | None = None
               ) -> Generator[PageItem, None, Verdict]:
         """Yield the record's item, if wanted; returns the page's verdict (a limit reached
         closes the spider once that verdict is counted)."""
         item = PageItem(
             record=record,
             fetched_at=fetched_at(response),
-            content_sha256=hashlib.sha256(response.body).hexdigest(),
+            content_sha256=digest or hashlib.sha256(response.body).hexdigest(),
             extractor_version=EXTRACTOR_VERSION,
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
@@ -290,6 +338,11 @@ class GpSpider(Spider):
         if self.limit is not None and self._article_records >= self.limit:
             return False
         return self.record_filter.keeps(record.series, record.published)
+
+    async def closed(self, reason: str) -> None:
+        """End the extraction workers (the crawl's pages are all judged by now)."""
+        if self._extract_pool is not None:
+            await self._extract_pool.close()
 
     def on_error(self, failure: Failure) -> Iterator[QuarantineItem]:
         """Report a request that failed for good (after retries), or count a robots.txt refusal."""
