@@ -32,11 +32,9 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
 from gpscrape.dataset.runs import SEQ, SortedRuns
 from gpscrape.extract.record import PageRecord
-from gpscrape.schema import TIMESTAMP, Row
+from gpscrape.schema import Row
 
 NOT_CONTENT = ("record_no", "url", "series_raw", "listing", "warnings")
 CONTENT_FIELDS: tuple[str, ...] = tuple(
@@ -157,14 +155,8 @@ def merge_revisions(record_no: int, published: list[Row], spans: list[Span]) -> 
     return rows
 
 
-# A staged sighting: the record, when, and its version (null: seen unchanged, a 304).
-SIGHTINGS_SCHEMA = pa.schema([
-    pa.field("record_no", pa.int64(), nullable=False),
-    pa.field("at", TIMESTAMP, nullable=False),
-    pa.field("sha256", pa.string()),
-    pa.field("digests", pa.list_(pa.string())),
-    pa.field(SEQ, pa.int64(), nullable=False),
-])
+# A staged sighting is a row of `record_no`, `at` (when), `sha256` and `digests` (its version;
+# None: seen unchanged, a 304) and SEQ (order of arrival).
 BATCH_SIGHTINGS = 500  # sightings per staged run
 
 
@@ -190,7 +182,8 @@ class History:
     at publishing. Memory holds one batch of sightings at a time."""
 
     def __init__(self, directory: Path) -> None:
-        self._staged = SortedRuns(Path(directory), SIGHTINGS_SCHEMA, _sighting_order)
+        self._staged = SortedRuns(Path(directory), _sighting_order,
+                                  {"at": datetime.fromisoformat})
         self.sightings = 0
         self.summaries: dict[int, Summary] = {}  # filled by `merge`
         self.changed = 0  # records given a revision after their first, filled by `merge`
