@@ -36,23 +36,42 @@ def iter_members(path: Path) -> Iterator[tuple[int, bytes]]:
     """`(offset, data)` of every complete member of a gzip file, in order; a torn member (only
     possible as the last one of a file a crash left open) ends the file, with a warning."""
     size = path.stat().st_size
+    end = 0
     with path.open("rb") as handle:
-        offset = 0
-        while offset < size:
-            member = read_member(handle, offset)
-            if member is None:
-                logger.warning("%s: torn gzip member at byte %d dropped (%d bytes)",
-                               path.name, offset, size - offset)
-                return
-            data, length = member
+        for offset, data, length in _members(handle):
             yield offset, data
-            offset += length
+            end = offset + length
+    if end < size:
+        logger.warning("%s: torn gzip member at byte %d dropped (%d bytes)",
+                       path.name, end, size - end)
+
+
+def _members(handle: BinaryIO) -> Iterator[tuple[int, bytes, int]]:
+    """`(offset, data, compressed length)` of each complete member from the start of
+    `handle`, read in one sequential pass (each byte read once); stops at the end of the file
+    or at a torn member."""
+    offset = 0
+    pending = b""  # bytes read past the end of the previous member
+    while True:
+        inflater = zlib.decompressobj(wbits=31)
+        parts: list[bytes] = []
+        length = 0
+        while not inflater.eof:
+            chunk = pending or handle.read(CHUNK)
+            pending = b""
+            if not chunk:
+                return
+            try:
+                parts.append(inflater.decompress(chunk))
+            except zlib.error:
+                return
+            length += len(chunk) - len(inflater.unused_data)
+        pending = inflater.unused_data
+        yield offset, b"".join(parts), length
+        offset += length
 
 
 def complete_length(path: Path) -> int:
     """Bytes of `path` made of complete members (where a torn tail starts)."""
-    end = 0
     with path.open("rb") as handle:
-        while (member := read_member(handle, end)) is not None:
-            end += member[1]
-    return end
+        return sum(length for _, _, length in _members(handle))
