@@ -97,11 +97,15 @@ def _is_empty(value: Any) -> bool:
 def version_of(record: PageRecord) -> Version:
     """The version of a record's content (see the module's docstring)."""
     values = {name: _plain(getattr(record, name)) for name in CONTENT_FIELDS}
-    content = {name: value for name, value in values.items() if not _is_empty(value)}
+    # Each field's canonical text, by name: the whole content's is made of them (as
+    # `_canonical(content)` gives it), so no value is encoded twice.
+    texts = {name: _canonical(value) for name, value in sorted(values.items())
+             if not _is_empty(value)}
     digests = tuple(
-        f"{name}:{hashlib.sha256(_canonical(value).encode()).hexdigest()[:FIELD_DIGEST_CHARS]}"
-        for name, value in sorted(content.items()))
-    return Version(hashlib.sha256(_canonical(content).encode()).hexdigest(), digests)
+        f"{name}:{hashlib.sha256(text.encode()).hexdigest()[:FIELD_DIGEST_CHARS]}"
+        for name, text in texts.items())
+    whole = "{" + ",".join(f"{_canonical(name)}:{text}" for name, text in texts.items()) + "}"
+    return Version(hashlib.sha256(whole.encode()).hexdigest(), digests)
 
 
 @dataclass(slots=True)

@@ -1,0 +1,84 @@
+"""The pipelines' quick paths agree with the field-by-field ones: normalising checks a whole
+record's texts at once and falls back to cleaning field by field whenever it cannot vouch for a
+record, so a record that needs cleaning is cleaned exactly as before and a clean one is kept
+as it is (the very object)."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from gpscrape.extract.record import PageRecord
+from pipelines import normalise
+from pipelines.normalise import normalise_record
+
+FIXTURES = sorted((Path(__file__).parent / "fixtures" / "pages").glob("*/expected.json"))
+RECORDS = [PageRecord.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in FIXTURES]
+
+# Ways a text can need cleaning, each applied to one text of a record.
+DIRTY = [
+    lambda t: t + " ",
+    lambda t: " " + t,
+    lambda t: t.replace(" ", "  ", 1) if " " in t else t + "\t!",
+    lambda t: t.replace(" ", "\u00a0", 1) if " " in t else "\u00a0" + t,
+    lambda t: t + "\ne\u0301",  # a line break, and an accent in NFD
+    lambda t: "",
+    lambda t: t.replace("\n\n", "\n \n", 1) if "\n\n" in t else t + "\n\n\n" + t,
+]
+
+
+def _texts(record: object, path: tuple = ()) -> list[tuple]:
+    """Every (path, text) of a record, nested records and lists included."""
+    found = []
+    for name in record.__slots__:
+        value = getattr(record, name)
+        values = value if isinstance(value, list) else [value]
+        for index, item in enumerate(values):
+            where = (*path, (name, index if isinstance(value, list) else None))
+            if isinstance(item, str):
+                found.append((where, item))
+            elif hasattr(item, "__slots__"):
+                found.extend(_texts(item, where))
+    return found
+
+
+def _with(record: object, path: tuple, text: object) -> object:
+    """A copy of `record` with the value at `path` replaced (nothing shared is changed)."""
+    (name, index), rest = path[0], path[1:]
+    value = getattr(record, name)
+    if index is None:
+        new = _with(value, rest, text) if rest else text
+    else:
+        new = list(value)
+        new[index] = _with(value[index], rest, text) if rest else text
+    return replace(record, **{name: new})
+
+
+def test_a_clean_record_is_kept_as_it_is():
+    for record in RECORDS:
+        assert normalise_record(record) is record
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_record_needing_cleaning_is_cleaned_as_field_by_field(seed):
+    rng = random.Random(seed)
+    for record in rng.sample(RECORDS, 25):
+        path, text = rng.choice(_texts(record))
+        dirty = _with(record, path, rng.choice(DIRTY)(text))
+        assert normalise_record(dirty) == normalise._record(dirty)
+
+
+def test_values_the_quick_check_does_not_clean_go_field_by_field():
+    record = next(r for r in RECORDS if r.listing)
+    when = datetime(2024, 5, 6, 7, 8, tzinfo=UTC)
+    odd = [replace(record, published=when),
+           replace(record, listing=[replace(record.listing[0], month=when)]),
+           replace(record, title=7), replace(record, authors=["A", 3])]
+    for dirty in odd:
+        assert normalise_record(dirty) == normalise._record(dirty)
+    assert normalise_record(odd[0]).published == when.date()
