@@ -1,12 +1,17 @@
-"""Gzip members of a WARC file: each record is one member, checked by its CRC on reading."""
+"""Gzip members of a WARC file: each record is one member, checked by its CRC on reading.
+
+Members are inflated by ISA-L (`isal`, zlib's format and checks at about twice its speed): a
+rebuild inflates the whole archive twice, once to index it and once to replay it.
+"""
 
 from __future__ import annotations
 
 import logging
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+from isal import isal_zlib
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +22,7 @@ def read_member(handle: BinaryIO, offset: int) -> tuple[bytes, int] | None:
     """The decompressed member starting at `offset` and its compressed length; None when the
     member is torn (cut short or corrupt), or `offset` is the end of the file."""
     handle.seek(offset)
-    inflater = zlib.decompressobj(wbits=31)
+    inflater = isal_zlib.decompressobj(wbits=31)
     parts: list[bytes] = []
     consumed = 0
     while not inflater.eof:
@@ -26,7 +31,7 @@ def read_member(handle: BinaryIO, offset: int) -> tuple[bytes, int] | None:
             return None
         try:
             parts.append(inflater.decompress(chunk))
-        except zlib.error:
+        except isal_zlib.error:
             return None
         consumed += len(chunk) - len(inflater.unused_data)
     return b"".join(parts), consumed
@@ -53,7 +58,7 @@ def _members(handle: BinaryIO) -> Iterator[tuple[int, bytes, int]]:
     offset = 0
     pending = b""  # bytes read past the end of the previous member
     while True:
-        inflater = zlib.decompressobj(wbits=31)
+        inflater = isal_zlib.decompressobj(wbits=31)
         parts: list[bytes] = []
         length = 0
         while not inflater.eof:
@@ -63,7 +68,7 @@ def _members(handle: BinaryIO) -> Iterator[tuple[int, bytes, int]]:
                 return
             try:
                 parts.append(inflater.decompress(chunk))
-            except zlib.error:
+            except isal_zlib.error:
                 return
             length += len(chunk) - len(inflater.unused_data)
         pending = inflater.unused_data
