@@ -1,20 +1,22 @@
-"""The pipelines' quick paths agree with the field-by-field ones: normalising checks a whole
-record's texts at once and falls back to cleaning field by field whenever it cannot vouch for a
-record, so a record that needs cleaning is cleaned exactly as before and a clean one is kept
-as it is (the very object)."""
+"""The pipelines' quick paths agree with the field-by-field ones: normalising and validating
+check a whole record a field at a time over all its listing entries, topics and sections, and
+fall back to the field-by-field path whenever they cannot vouch for a record. So a record that
+needs cleaning is cleaned exactly as before and a clean one is kept as it is (the very
+object); a record breaking the contract gets the very same reasons."""
 
 from __future__ import annotations
 
 import json
 import random
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from gpscrape.extract.record import PageRecord
-from pipelines import normalise
+from gpscrape.items import PageItem
+from pipelines import normalise, validate
 from pipelines.normalise import normalise_record
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "pages").glob("*/expected.json"))
@@ -59,9 +61,10 @@ def _with(record: object, path: tuple, text: object) -> object:
     return replace(record, **{name: new})
 
 
-def test_a_clean_record_is_kept_as_it_is():
+def test_a_clean_record_is_kept_as_it_is_and_vouched_for_quickly():
     for record in RECORDS:
         assert normalise_record(record) is record
+        assert normalise._unchanged([record]) and validate._fields_valid([record], [])
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -82,3 +85,38 @@ def test_values_the_quick_check_does_not_clean_go_field_by_field():
     for dirty in odd:
         assert normalise_record(dirty) == normalise._record(dirty)
     assert normalise_record(odd[0]).published == when.date()
+
+
+# Values that break a field's declaration (or not), put in place of one value of a record.
+ODD_VALUES = [None, "", 7, True, 2**63, -(2**63), 1.5, "Lone \ud800 surrogate", "not-a-kind",
+              datetime(2024, 1, 2, tzinfo=UTC), date(2024, 1, 2), ["x"], [None], [3, "4"]]
+
+
+def _values(record: object, path: tuple = ()) -> list[tuple]:
+    """The path of every value of a record, nested records' values and list items included."""
+    found = []
+    for name in record.__slots__:
+        value = getattr(record, name)
+        found.append(((*path, (name, None)), value))
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                where = (*path, (name, index))
+                found.append((where, item))
+                if hasattr(item, "__slots__"):
+                    found.extend(_values(item, where))
+    return found
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_validation_finds_what_field_by_field_validation_finds(seed, monkeypatch):
+    rng = random.Random(seed)
+    cases = []
+    for record in rng.sample(RECORDS, 30):
+        path, _ = rng.choice(_values(record))
+        cases.append(PageItem(record=_with(record, path, rng.choice(ODD_VALUES)),
+                              fetched_at=datetime.now(UTC), content_sha256="a" * 64,
+                              extractor_version="x"))
+    quick = [validate.item_problems(item) for item in cases]
+    monkeypatch.setattr(validate, "_fields_valid", lambda records, texts: False)
+    assert quick == [validate.item_problems(item) for item in cases]
+    assert sum(map(bool, quick)) > 10  # most odd values break the contract
