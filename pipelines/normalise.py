@@ -127,7 +127,7 @@ def _unchanged(items: list) -> bool:
     cls = type(items[0])
     if cls not in RECORD_TYPES or not all(type(item) is cls for item in items):
         return False
-    for name, clean, _ in _plan(cls):
+    for name, clean, null_ok in _plan(cls):
         column = [getattr(item, name) for item in items]
         kinds = set(map(type, column))
         if clean == DATE:
@@ -135,8 +135,8 @@ def _unchanged(items: list) -> bool:
                 return False
         elif kinds.isdisjoint(_CLEANED):
             continue  # None, numbers, dates...: nothing to clean
-        elif kinds <= _TEXT:
-            texts = [value for value in column if value is not None]
+        elif kinds <= _TEXT:  # an empty text stays so where it cannot be null
+            texts = [value for value in column if value is not None and (value or null_ok)]
             if not (_clean_paragraphs(texts) if clean == PARAGRAPHS else _clean_lines(texts)):
                 return False
         elif kinds == _LIST:
