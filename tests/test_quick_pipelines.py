@@ -6,6 +6,7 @@ object); a record breaking the contract gets the very same reasons."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from dataclasses import replace
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from gpscrape.dataset import history
 from gpscrape.extract.record import PageRecord
 from gpscrape.items import PageItem
 from pipelines import normalise, validate
@@ -120,3 +122,22 @@ def test_validation_finds_what_field_by_field_validation_finds(seed, monkeypatch
     monkeypatch.setattr(validate, "_fields_valid", lambda records, texts: False)
     assert quick == [validate.item_problems(item) for item in cases]
     assert sum(map(bool, quick)) > 10  # most odd values break the contract
+
+
+def test_a_version_hashes_the_canonical_json_of_the_content():
+    """`version_of` writes each field's JSON itself; the hashes are those of the documented
+    canonical JSON (keys sorted, no spaces, dates in ISO form, empty fields left out)."""
+    odd = PageRecord(record_no=1, cwa_no=True, url="u", title='Q "x" \\ \u00e9\n\u2028',
+                     authors=["\u00e9", 'a"b'], issue_numbers=[1, 2], numbers=[True, 3],
+                     volume=0, standfirst="")
+    for record in [*RECORDS, odd]:
+        content = {name: history._plain(getattr(record, name))
+                   for name in history.CONTENT_FIELDS}
+        content = {name: value for name, value in content.items() if not history._is_empty(value)}
+        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                               default=date.isoformat)
+        version = history.version_of(record)
+        assert version.sha256 == hashlib.sha256(canonical.encode()).hexdigest()
+        assert version.digests == tuple(
+            f"{name}:{hashlib.sha256(history._canonical(value).encode()).hexdigest()[:16]}"
+            for name, value in sorted(content.items()))

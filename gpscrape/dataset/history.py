@@ -29,6 +29,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from functools import cache
 from itertools import groupby
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,8 @@ NOT_CONTENT = ("record_no", "url", "series_raw", "listing", "warnings")
 CONTENT_FIELDS: tuple[str, ...] = tuple(
     f.name for f in fields(PageRecord) if f.name not in NOT_CONTENT)
 FIELD_DIGEST_CHARS = 16
+# In JSON's key order (names JSON writes as they are, in quotes).
+_SORTED_CONTENT_FIELDS = tuple(sorted(CONTENT_FIELDS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,21 +93,41 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _field_text(value: Any) -> str:
+    """`_canonical(_plain(value))` of a field's value; text, numbers and lists of them are
+    written directly, as `json.dumps` writes them."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is list:
+        kinds = set(map(type, value))
+        if kinds == _STR:
+            return "[" + ",".join(map(encode_basestring, value)) + "]"
+        if kinds == _INT:
+            return "[" + ",".join(map(int.__repr__, value)) + "]"
+    return _canonical(_plain(value))
+
+
+_STR = {str}
+_INT = {int}
+
+
 def _is_empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
 def version_of(record: PageRecord) -> Version:
     """The version of a record's content (see the module's docstring)."""
-    values = {name: _plain(getattr(record, name)) for name in CONTENT_FIELDS}
-    # Each field's canonical text, by name: the whole content's is made of them (as
+    # Each non-empty field's canonical text, by name: the whole content's is made of them (as
     # `_canonical(content)` gives it), so no value is encoded twice.
-    texts = {name: _canonical(value) for name, value in sorted(values.items())
-             if not _is_empty(value)}
+    values = {name: getattr(record, name) for name in _SORTED_CONTENT_FIELDS}
+    texts = {name: _field_text(value) for name, value in values.items() if not _is_empty(value)}
     digests = tuple(
         f"{name}:{hashlib.sha256(text.encode()).hexdigest()[:FIELD_DIGEST_CHARS]}"
         for name, text in texts.items())
-    whole = "{" + ",".join(f"{_canonical(name)}:{text}" for name, text in texts.items()) + "}"
+    whole = "{" + ",".join(f'"{name}":{text}' for name, text in texts.items()) + "}"
     return Version(hashlib.sha256(whole.encode()).hexdigest(), digests)
 
 
