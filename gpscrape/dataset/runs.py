@@ -21,6 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from gpscrape.dataset.columns import table_of
 from gpscrape.schema import Row, SortKey
 
 SEQ = "_seq"  # order of arrival of the item a staged row came from
@@ -52,11 +53,11 @@ def write_rows(path: Path, schema: pa.Schema, rows: Iterable[Row], batch_rows: i
         for row in rows:
             batch.append(row)
             if len(batch) >= batch_rows:
-                writer.write_table(pa.Table.from_pylist(batch, schema), row_group_size=batch_rows)
+                writer.write_table(table_of(batch, schema), row_group_size=batch_rows)
                 count += len(batch)
                 batch = []
         if batch or count == 0:
-            writer.write_table(pa.Table.from_pylist(batch, schema), row_group_size=batch_rows)
+            writer.write_table(table_of(batch, schema), row_group_size=batch_rows)
             count += len(batch)
     return count
 
