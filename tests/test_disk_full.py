@@ -32,15 +32,17 @@ FAST = crawl_settings(GPSCRAPE_PROBE_MISSES=3)
 WRITES_BEFORE_FULL = 8
 IN_FLIGHT = 16  # CONCURRENT_REQUESTS: requests the downloader had taken on
 # `gpscrape crawl` whose WARC writer finds the disk full after a few responses, an article page
-# among them (which pages come first depends on the order the crawl takes).
+# answered 200 among them (which pages come first depends on the order the crawl takes; a
+# probe's 404 is no article).
 FULL_WARC = f"""
 import errno, sys
 from gpscrape.archive import writer
 from gpscrape.urls import is_article_url, record_no_of
 original, calls = writer.WarcWriter.write, []
 def write(self, exchange):
-    calls.append(exchange.url)
-    articles = [url for url in calls[:-1] if is_article_url(url) and record_no_of(url)]
+    calls.append((exchange.url, exchange.status))
+    articles = [url for url, status in calls[:-1]
+                if status == 200 and is_article_url(url) and record_no_of(url)]
     if len(calls) > {WRITES_BEFORE_FULL} and articles:
         raise OSError(errno.ENOSPC, "No space left on device")
     original(self, exchange)
