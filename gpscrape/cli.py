@@ -19,14 +19,15 @@ COMMANDS: tuple[str, ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser, with every command's options (used by the docs too)."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, with every command's options (used by the docs too); with `only`, the
+    parser of that one command, which imports no other command's module."""
     parser = argparse.ArgumentParser(
         prog="gpscrape", description="NIAS Global Politics pages to typed Parquet datasets."
     )
     parser.add_argument("--version", action="version", version=f"gpscrape {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         module = _command(name)
         command_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(command_parser)
@@ -40,7 +41,10 @@ def _command(name: str):
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `gpscrape` script; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # A command named first needs its own parser only (a crawl's modules are not a rebuild's).
+    only = argv[0] if argv and argv[0] in COMMANDS else None
+    args = build_parser(only).parse_args(argv)
     return int(args.run(args) or 0)
 
 

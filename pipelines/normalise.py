@@ -10,10 +10,12 @@ the validator to judge.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from dataclasses import replace
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from gpscrape.extract.record import (
@@ -21,7 +23,6 @@ from gpscrape.extract.record import (
     NAMES,
     PARAGRAPHS,
     RECORD_TYPES,
-    FieldInfo,
     PageRecord,
     record_fields,
 )
@@ -56,48 +57,130 @@ def as_date(value: Any) -> Any:
     return value
 
 
-def _value(f: FieldInfo, value: Any) -> Any:
+@cache
+def _plan(cls: type) -> tuple[tuple[str, str, bool], ...]:
+    """Each field of a record class as (name, how it is cleaned, whether an empty text becomes
+    null: a nullable field or a list's item)."""
+    return tuple((f.name, f.clean, f.nullable or f.is_list) for f in record_fields(cls))
+
+
+def _value(clean: str, null_ok: bool, value: Any) -> Any:
     """The cleaned value; the very object given when cleaning changes nothing (so an already
     clean record is not copied)."""
-    if f.clean == DATE:
+    if clean == DATE:
         return as_date(value)
     if type(value) in RECORD_TYPES:
         return _record(value)
     if isinstance(value, str):
-        text = paragraphs(value) if f.clean == PARAGRAPHS else line(value)
-        if not text and (f.nullable or f.is_list):
-            return None
-        return value if text == value else text
+        return _text(clean, null_ok, value)
     if isinstance(value, list):
-        items = [_value(f, v) for v in value]
-        if f.clean == NAMES:
-            items = [v for v in items if v is not None]
-        unchanged = len(items) == len(value) and all(a is b for a, b in zip(items, value,
-                                                                            strict=True))
-        return value if unchanged else items
+        return _list(clean, null_ok, value)
     return value
 
 
-# Values `_value` returns unchanged outside a `DATE` field (None, numbers, dates...): skipped.
-_CLEANED = frozenset({str, list, *RECORD_TYPES})
+def _text(clean: str, null_ok: bool, value: str) -> str | None:
+    if clean == PARAGRAPHS:
+        text = paragraphs(value)
+    else:  # `line`, quicker for ASCII text (always NFC)
+        text = " ".join(value.split()) if value.isascii() else line(value)
+    if not text and null_ok:
+        return None
+    return value if text == value else text
+
+
+def _list(clean: str, null_ok: bool, value: list) -> list:
+    items = [_value(clean, null_ok, v) for v in value]
+    if clean == NAMES:
+        items = [v for v in items if v is not None]
+    if len(items) == len(value) and all(map(operator.is_, items, value)):
+        return value
+    return items
 
 
 def _record(obj: Any) -> Any:
     changes = {}
-    for f in record_fields(type(obj)):
-        old = getattr(obj, f.name)
-        if type(old) not in _CLEANED and f.clean != DATE:
-            continue
-        new = _value(f, old)
+    for name, clean, null_ok in _plan(type(obj)):
+        old = getattr(obj, name)
+        kind = type(old)
+        if clean == DATE:
+            if old is None or kind is date:
+                continue
+            new = as_date(old)
+        elif kind is str:
+            new = _text(clean, null_ok, old)
+        elif kind is list:
+            new = _list(clean, null_ok, old)
+        elif kind in RECORD_TYPES:
+            new = _record(old)
+        else:
+            continue  # None, numbers, dates...: nothing to clean
         if new is not old:
-            changes[f.name] = new
+            changes[name] = new
     return replace(obj, **changes) if changes else obj
+
+
+def _unchanged(items: list) -> bool:
+    """Whether cleaning leaves every record of `items` (a non-empty list) as it is, checked a
+    field at a time over all of them: each field's texts joined by spaces and cleaned at once
+    (a record holds hundreds of short texts, in its listing entries above all). Never true
+    wrongly: a record it cannot vouch for is cleaned by `_record` as usual."""
+    cls = type(items[0])
+    if cls not in RECORD_TYPES or not all(type(item) is cls for item in items):
+        return False
+    for name, clean, null_ok in _plan(cls):
+        column = [getattr(item, name) for item in items]
+        kinds = set(map(type, column))
+        if clean == DATE:
+            if not kinds <= _DATES:
+                return False
+        elif kinds.isdisjoint(_CLEANED):
+            continue  # None, numbers, dates...: nothing to clean
+        elif kinds <= _TEXT:  # an empty text stays so where it cannot be null
+            texts = [value for value in column if value is not None and (value or null_ok)]
+            if not (_clean_paragraphs(texts) if clean == PARAGRAPHS else _clean_lines(texts)):
+                return False
+        elif kinds == _LIST:
+            flat = [value for values in column for value in values]
+            inner = set(map(type, flat))
+            if not flat or inner <= _NUMBERS:
+                continue
+            if inner == _STR and clean != PARAGRAPHS:
+                if not _clean_lines(flat):
+                    return False
+            elif not (len(inner) == 1 and inner <= _RECORDS and _unchanged(flat)):
+                return False
+        else:
+            return False
+    return True
+
+
+# Types of the values `_record` cleans outside a `DATE` field (None, numbers, dates... stay).
+_CLEANED = frozenset({str, list, *RECORD_TYPES})
+_DATES = frozenset({date, type(None)})
+_TEXT = frozenset({str, type(None)})
+_LIST = {list}
+_STR = {str}
+_NUMBERS = frozenset({int})
+_RECORDS = frozenset(RECORD_TYPES)
+
+
+def _clean_lines(texts: list[str]) -> bool:
+    """Whether each text is a non-empty clean `line`: joined by single spaces, their text is
+    one clean line exactly when each is (a space never composes with a neighbour in NFC)."""
+    joined = " ".join(texts)
+    return (all(texts) and (joined.isascii() or unicodedata.is_normalized("NFC", joined))
+            and " ".join(joined.split()) == joined)
+
+
+def _clean_paragraphs(texts: list[str]) -> bool:
+    """Whether each text is non-empty `paragraphs`: clean lines separated by blank lines."""
+    return _clean_lines([part for text in texts for part in text.split("\n\n")])
 
 
 def normalise_record(record: PageRecord) -> PageRecord:
     """The record normalised: a copy where anything changes, else the record itself (the
     input is never changed)."""
-    return _record(record)
+    return record if _unchanged([record]) else _record(record)
 
 
 def normalise_item(item: PageItem | QuarantineItem) -> PageItem | QuarantineItem:

@@ -107,6 +107,11 @@ def record_problems(record: PageRecord) -> Iterator[str]:
     """Every way the record breaks the contract, as readable sentences: its fields against
     their declarations, then the rules between fields."""
     yield from field_problems(record)
+    yield from _rule_problems(record)
+
+
+def _rule_problems(record: PageRecord) -> Iterator[str]:
+    """The rules between a record's fields it breaks."""
     if _is_text(record.url) and not record.url.strip():
         yield "url is missing"
     # The codes are declared with their checks in `extract.warnings`, which reads the record.
@@ -122,6 +127,12 @@ def item_problems(item: PageItem) -> list[str]:
     """Every contract rule the page item breaks (empty when it is valid)."""
     if not isinstance(item.record, PageRecord):
         return [f"not a page record: {type(item.record).__name__}"]
+    texts: list[str] = []
+    if (_fields_valid([item.record], texts) and not any(_rule_problems(item.record))
+            and isinstance(item.fetched_at, datetime) and item.fetched_at.tzinfo is not None
+            and isinstance(item.content_sha256, str) and _SHA256.match(item.content_sha256)
+            and _texts_encodable(texts)):
+        return []
     problems = list(record_problems(item.record))
     if not isinstance(item.fetched_at, datetime) or item.fetched_at.tzinfo is None:
         problems.append("fetched_at is not a timezone-aware datetime")
@@ -130,6 +141,63 @@ def item_problems(item: PageItem) -> list[str]:
     if not problems:
         problems.extend(_unicode_problems(item.record))
     return problems
+
+
+def _fields_valid(records: list, texts: list[str]) -> bool:
+    """Whether every record of `records` (a non-empty list) holds to its declaration, checked a
+    field at a time over all of them; their texts are added to `texts`. Never true wrongly:
+    what it cannot vouch for, `field_problems` judges (and explains)."""
+    cls = type(records[0])
+    if cls not in RECORD_TYPES or not all(type(record) is cls for record in records):
+        return False
+    for f in record_fields(cls):
+        column = [getattr(record, f.name) for record in records]
+        if f.type in RECORD_TYPES or f.is_list:
+            if set(map(type, column)) != _LIST:
+                return False
+            values = [value for values in column for value in values]
+            if not values:
+                continue
+            if f.type in RECORD_TYPES:
+                if set(map(type, values)) != {f.type} or not _fields_valid(values, texts):
+                    return False
+                continue
+        else:
+            values = [value for value in column if value is not None]
+            if not f.nullable and len(values) < len(column):
+                return False
+        if not _scalars_valid(f, values, texts):
+            return False
+    return True
+
+
+_LIST = {list}
+
+
+def _scalars_valid(f: FieldInfo, values: list, texts: list[str]) -> bool:
+    """Whether non-null values (of a scalar field or a list's items) have the field's type and
+    vocabulary; text values are added to `texts`."""
+    kinds = set(map(type, values))
+    if not values or kinds != {f.type}:
+        return not values
+    if f.type is int:
+        return min(values) in _INT64 and max(values) in _INT64
+    if f.type is str:
+        texts.extend(values)
+        return f.vocabulary is None or not f.closed or set(values) <= set(f.vocabulary)
+    return True  # dates: exactly `date`, never a `datetime`
+
+
+def _texts_encodable(texts: list[str]) -> bool:
+    """Whether every text is valid Unicode (no lone surrogate): checked joined, at once."""
+    joined = "".join(texts)
+    if joined.isascii():
+        return True
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _encodable(record: Any) -> bool:

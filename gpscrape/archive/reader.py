@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -99,8 +100,14 @@ def read_response(path: Path, offset: int, max_size: int = MAX_BODY) -> Archived
     """The response record stored in the gzip member at `offset` of `path`; its body decoded
     up to `max_size` bytes (ArchiveError beyond; 0: no cap)."""
     with Path(path).open("rb") as handle:
-        member = read_member(handle, offset)
-    response = None if member is None else _parse(member[0], Path(path), offset, True, max_size)
+        return response_at(handle, Path(path), offset, max_size)
+
+
+def response_at(handle: BinaryIO, path: Path, offset: int, max_size: int = MAX_BODY
+                ) -> ArchivedResponse:
+    """`read_response` from `handle`, an open file of `path` (for many reads of one file)."""
+    member = read_member(handle, offset)
+    response = None if member is None else _parse(member[0], path, offset, True, max_size)
     if response is None:
         raise ArchiveError(f"no complete response record at byte {offset} of {path}")
     return response
@@ -108,23 +115,94 @@ def read_response(path: Path, offset: int, max_size: int = MAX_BODY) -> Archived
 
 def _parse(data: bytes, path: Path, offset: int, with_body: bool,
            max_size: int = MAX_BODY) -> ArchivedResponse | None:
+    record = _plain_record(data)
+    if record is IRREGULAR:
+        record = _warcio_record(data)
+    if record is None:
+        return None
+    fields, status, headers, body = record
+    return ArchivedResponse(
+        url=fields["warc-target-uri"],
+        date=_parse_date(fields["warc-date"]),
+        status=status,
+        headers=headers,
+        body=_decoded(body, headers, max_size) if with_body else b"",  # content coding removed
+        path=path,
+        offset=offset,
+        guess=fields.get(GUESS_HEADER.lower()),
+    )
+
+
+# A response record read: its WARC fields (lower-case names, the first of each kept), the HTTP
+# status, the HTTP headers and the body as archived (content coding kept).
+Record = tuple[dict[str, str], int, list[tuple[str, str]], bytes]
+IRREGULAR = object()  # what `_plain_record` returns for a record it leaves to warcio
+_WARC_LINES = (b"WARC/1.1\r\n", b"WARC/1.0\r\n")
+_HTTP_LINES = (b"HTTP/1.1 ", b"HTTP/1.0 ")
+_HEAD_END = b"\r\n\r\n"
+
+
+def _plain_record(data: bytes) -> Record | None | object:
+    """The response record in `data` as warcio reads it, without warcio's per-line stream
+    reads, for a record laid out as gpscrape's writer writes one (CRLF lines, `Name: value`
+    fields, a `Content-Length` the data holds, UTF-8 headers); None for a record of another
+    type; IRREGULAR for anything else, which `_warcio_record` reads instead."""
+    if not data.startswith(_WARC_LINES) or (end := data.find(_HEAD_END)) < 0:
+        return IRREGULAR
+    fields = _fields(data[10:end])
+    if fields is None or "warc-type" not in fields:
+        return IRREGULAR
+    if fields["warc-type"] != "response":
+        return None
+    uri, length = fields.get("warc-target-uri", ""), fields.get("content-length", "")
+    if (not uri.startswith(("http:", "https:")) or " " in uri or not length.isdigit()
+            or not length.isascii() or len(data) < end + 4 + int(length)):
+        return IRREGULAR
+    block = data[end + 4:end + 4 + int(length)]
+    if not block.startswith(_HTTP_LINES) or (head := block.find(_HEAD_END)) < 0:
+        return IRREGULAR
+    status_end = block.find(b"\r\n")
+    status_line = block[9:status_end]
+    status = status_line.split(None, 1)
+    headers = _fields(block[status_end + 2:head], as_list=True) if status_end < head else []
+    if headers is None or not status or not status[0].isdigit() or b"\n" in status_line:
+        return IRREGULAR
+    return fields, int(status[0]), headers, block[head + 4:]
+
+
+def _fields(text: bytes, as_list: bool = False) -> dict[str, str] | list | None:
+    """`Name: value` lines (CRLF-separated) as a dict of lower-case names (first wins) or as a
+    list of (name, value); None when a line is not plainly one field (warcio then reads it)."""
+    try:
+        lines = text.decode("utf-8").split("\r\n")
+    except UnicodeDecodeError:
+        return None
+    pairs = []
+    for line in lines:
+        name, sep, value = line.partition(":")
+        if not sep or not name or name[0] in " \t" or "\n" in line or not line.strip():
+            return None
+        pairs.append((name.rstrip(" \t"), value.strip()))
+    if as_list:
+        return pairs
+    found: dict[str, str] = {}
+    for name, value in pairs:
+        found.setdefault(name.lower(), value)
+    return found
+
+
+def _warcio_record(data: bytes) -> Record | None:
+    """The response record in `data` read by warcio (any record it can read); None for a
+    record of another type."""
     for record in ArchiveIterator(io.BytesIO(data), no_record_parse=False):
         if record.rec_type != "response" or record.http_headers is None:
             return None
-        headers = list(record.http_headers.headers)
-        body = record.raw_stream.read() if with_body else b""  # content coding kept
-        if with_body:
-            body = _decoded(body, headers, max_size)
-        return ArchivedResponse(
-            url=record.rec_headers.get_header("WARC-Target-URI"),
-            date=_parse_date(record.rec_headers.get_header("WARC-Date")),
-            status=int(record.http_headers.get_statuscode()),
-            headers=headers,
-            body=body,
-            path=path,
-            offset=offset,
-            guess=record.rec_headers.get_header(GUESS_HEADER),
-        )
+        rec_headers = record.rec_headers
+        fields = {name: rec_headers.get_header(name)
+                  for name in ("warc-target-uri", "warc-date", GUESS_HEADER.lower())}
+        return ({k: v for k, v in fields.items() if v is not None},
+                int(record.http_headers.get_statuscode()), list(record.http_headers.headers),
+                record.raw_stream.read())
     return None
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from gpscrape import urls
 from gpscrape.archive.reader import (
@@ -22,7 +23,7 @@ from gpscrape.archive.reader import (
     ArchivedResponse,
     ArchiveError,
     iter_responses,
-    read_response,
+    response_at,
 )
 from gpscrape.extract import EXTRACTOR_VERSION
 from gpscrape.items import PageItem, QuarantineItem
@@ -72,18 +73,30 @@ def replay(located: list[Located], verdicts: Verdicts | None = None,
     is added to `verdicts`. A body larger than `max_body` bytes, decoded, is quarantined (the
     crawl's DOWNLOAD_MAXSIZE)."""
     verdicts = verdicts if verdicts is not None else Verdicts()
-    for place in sorted(located, key=lambda p: (p.path, p.offset)):
-        try:
-            response = read_response(place.path, place.offset, max_body)
-        except (ArchiveError, OSError, ValueError) as error:
-            reason = f"archived response unreadable: {error}"
-            verdicts.add(QUARANTINED, place.url, reason)
-            yield QuarantineItem(url=place.url, reason=reason, fetched_at=place.date,
-                                 record_no=urls.record_no_of(place.url))
-        else:
-            yield from _items(response, verdicts)
-        if on_page is not None:
-            on_page()
+    # The places are sorted by file: one file is open at a time.
+    handle: BinaryIO | None = None
+    opened: Path | None = None
+    try:
+        for place in sorted(located, key=lambda p: (p.path, p.offset)):
+            try:
+                if handle is None or opened != place.path:
+                    if handle is not None:
+                        handle.close()
+                    handle, opened = None, place.path
+                    handle = place.path.open("rb")
+                response = response_at(handle, place.path, place.offset, max_body)
+            except (ArchiveError, OSError, ValueError) as error:
+                reason = f"archived response unreadable: {error}"
+                verdicts.add(QUARANTINED, place.url, reason)
+                yield QuarantineItem(url=place.url, reason=reason, fetched_at=place.date,
+                                     record_no=urls.record_no_of(place.url))
+            else:
+                yield from _items(response, verdicts)
+            if on_page is not None:
+                on_page()
+    finally:
+        if handle is not None:
+            handle.close()
 
 
 def _items(response: ArchivedResponse, verdicts: Verdicts

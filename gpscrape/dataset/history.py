@@ -29,19 +29,20 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from functools import cache
 from itertools import groupby
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
 from gpscrape.dataset.runs import SEQ, SortedRuns
 from gpscrape.extract.record import PageRecord
-from gpscrape.schema import TIMESTAMP, Row
+from gpscrape.schema import Row
 
 NOT_CONTENT = ("record_no", "url", "series_raw", "listing", "warnings")
 CONTENT_FIELDS: tuple[str, ...] = tuple(
     f.name for f in fields(PageRecord) if f.name not in NOT_CONTENT)
 FIELD_DIGEST_CHARS = 16
+# In JSON's key order (names JSON writes as they are, in quotes).
+_SORTED_CONTENT_FIELDS = tuple(sorted(CONTENT_FIELDS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,18 +93,42 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _field_text(value: Any) -> str:
+    """`_canonical(_plain(value))` of a field's value; text, numbers and lists of them are
+    written directly, as `json.dumps` writes them."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is list:
+        kinds = set(map(type, value))
+        if kinds == _STR:
+            return "[" + ",".join(map(encode_basestring, value)) + "]"
+        if kinds == _INT:
+            return "[" + ",".join(map(int.__repr__, value)) + "]"
+    return _canonical(_plain(value))
+
+
+_STR = {str}
+_INT = {int}
+
+
 def _is_empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
 def version_of(record: PageRecord) -> Version:
     """The version of a record's content (see the module's docstring)."""
-    values = {name: _plain(getattr(record, name)) for name in CONTENT_FIELDS}
-    content = {name: value for name, value in values.items() if not _is_empty(value)}
+    # Each non-empty field's canonical text, by name: the whole content's is made of them (as
+    # `_canonical(content)` gives it), so no value is encoded twice.
+    values = {name: getattr(record, name) for name in _SORTED_CONTENT_FIELDS}
+    texts = {name: _field_text(value) for name, value in values.items() if not _is_empty(value)}
     digests = tuple(
-        f"{name}:{hashlib.sha256(_canonical(value).encode()).hexdigest()[:FIELD_DIGEST_CHARS]}"
-        for name, value in sorted(content.items()))
-    return Version(hashlib.sha256(_canonical(content).encode()).hexdigest(), digests)
+        f"{name}:{hashlib.sha256(text.encode()).hexdigest()[:FIELD_DIGEST_CHARS]}"
+        for name, text in texts.items())
+    whole = "{" + ",".join(f'"{name}":{text}' for name, text in texts.items()) + "}"
+    return Version(hashlib.sha256(whole.encode()).hexdigest(), digests)
 
 
 @dataclass(slots=True)
@@ -157,14 +182,8 @@ def merge_revisions(record_no: int, published: list[Row], spans: list[Span]) -> 
     return rows
 
 
-# A staged sighting: the record, when, and its version (null: seen unchanged, a 304).
-SIGHTINGS_SCHEMA = pa.schema([
-    pa.field("record_no", pa.int64(), nullable=False),
-    pa.field("at", TIMESTAMP, nullable=False),
-    pa.field("sha256", pa.string()),
-    pa.field("digests", pa.list_(pa.string())),
-    pa.field(SEQ, pa.int64(), nullable=False),
-])
+# A staged sighting is a row of `record_no`, `at` (when), `sha256` and `digests` (its version;
+# None: seen unchanged, a 304) and SEQ (order of arrival).
 BATCH_SIGHTINGS = 500  # sightings per staged run
 
 
@@ -190,7 +209,8 @@ class History:
     at publishing. Memory holds one batch of sightings at a time."""
 
     def __init__(self, directory: Path) -> None:
-        self._staged = SortedRuns(Path(directory), SIGHTINGS_SCHEMA, _sighting_order)
+        self._staged = SortedRuns(Path(directory), _sighting_order,
+                                  {"at": datetime.fromisoformat})
         self.sightings = 0
         self.summaries: dict[int, Summary] = {}  # filled by `merge`
         self.changed = 0  # records given a revision after their first, filled by `merge`

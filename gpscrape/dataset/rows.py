@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from gpscrape.items import PageItem, QuarantineItem
@@ -17,12 +18,18 @@ def _fetch_values(item: PageItem) -> Row:
     }
 
 
+@cache
+def _columns(record: type, prefix: str) -> tuple[tuple[str, str, bool], ...]:
+    """(field, column, is a list) of each column field of a record class (`column_fields`)."""
+    return tuple((f.name, prefix + f.name, f.is_list) for f in column_fields(record))
+
+
 def _copy(record: Any, prefix: str = "") -> Row:
     """The values of `record`'s column fields (`record_columns`), lists copied."""
     values = {}
-    for f in column_fields(type(record)):
-        value = getattr(record, f.name)
-        values[prefix + f.name] = list(value) if f.is_list else value
+    for name, column, is_list in _columns(type(record), prefix):
+        value = getattr(record, name)
+        values[column] = list(value) if is_list else value
     return values
 
 

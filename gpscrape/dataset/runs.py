@@ -1,30 +1,47 @@
 """Sorted runs: the external merge sort that keeps the writer's memory flat.
 
-New rows are buffered a few hundred at a time, sorted and written as one small Parquet file
-(a run). Runs are merged a bounded number at a time, reading each in small batches, so only a
-few batches are ever in memory whatever the number of rows.
+New rows are buffered a few hundred at a time, sorted and written as one small file (a run).
+Runs are merged a bounded number at a time, reading each in small batches, so only a few
+batches are ever in memory whatever the number of rows. A run is private to the writer that
+stages it (written and read back by one process, removed after publishing), so it holds the
+rows as JSON, a batch to a line, its dates and timestamps as ISO text read back by the run's
+`Temporal` columns: no conversion to Arrow and back, which the published Parquet files alone
+need.
 """
 
 from __future__ import annotations
 
 import heapq
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from gpscrape.dataset.columns import table_of
 from gpscrape.schema import Row, SortKey
 
 SEQ = "_seq"  # order of arrival of the item a staged row came from
 READ_BATCH = 64
 FAN_IN = 8  # runs merged at once
 
+# The columns of a run holding dates or timestamps, each with its parser of the ISO text.
+Temporal = dict[str, Callable[[str], date | datetime]]
 
-def staged_schema(schema: pa.Schema) -> pa.Schema:
-    """A table's schema plus the arrival order column."""
-    return schema.append(pa.field(SEQ, pa.int64(), nullable=False))
+
+def temporal_columns(schema: pa.Schema) -> Temporal:
+    """The date and timestamp columns of an Arrow schema (a run of its rows stores them as
+    ISO text)."""
+    parsers: Temporal = {}
+    for column in schema:
+        if pa.types.is_timestamp(column.type):
+            parsers[column.name] = datetime.fromisoformat
+        elif pa.types.is_date(column.type):
+            parsers[column.name] = date.fromisoformat
+    return parsers
 
 
 def write_rows(path: Path, schema: pa.Schema, rows: Iterable[Row], batch_rows: int) -> int:
@@ -36,11 +53,11 @@ def write_rows(path: Path, schema: pa.Schema, rows: Iterable[Row], batch_rows: i
         for row in rows:
             batch.append(row)
             if len(batch) >= batch_rows:
-                writer.write_table(pa.Table.from_pylist(batch, schema), row_group_size=batch_rows)
+                writer.write_table(table_of(batch, schema), row_group_size=batch_rows)
                 count += len(batch)
                 batch = []
         if batch or count == 0:
-            writer.write_table(pa.Table.from_pylist(batch, schema), row_group_size=batch_rows)
+            writer.write_table(table_of(batch, schema), row_group_size=batch_rows)
             count += len(batch)
     return count
 
@@ -50,6 +67,43 @@ def read_rows(path: Path, columns: list[str] | None = None) -> Iterator[Row]:
     parquet = pq.ParquetFile(path, pre_buffer=False)
     for batch in parquet.iter_batches(batch_size=READ_BATCH, columns=columns, use_threads=False):
         yield from batch.to_pylist()
+
+
+def write_run(path: Path, rows: Iterable[Row]) -> None:
+    """Stage rows as a run file: READ_BATCH rows to a line of JSON, dates as ISO text."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="ascii") as handle:
+        batch: list[Row] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= READ_BATCH:
+                handle.write(_batch_line(batch))
+                batch = []
+        if batch:
+            handle.write(_batch_line(batch))
+
+
+def _batch_line(batch: list[Row]) -> str:
+    return json.dumps(batch, separators=(",", ":"), default=_iso) + "\n"
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, date):  # a datetime is a date too
+        return value.isoformat()
+    raise TypeError(f"cannot stage a {type(value).__name__}")
+
+
+def read_run(path: Path, temporal: Temporal) -> Iterator[Row]:
+    """Stream the rows of a run file written by `write_run`, a batch at a time; the
+    `temporal` columns parsed back from ISO text."""
+    with path.open(encoding="ascii") as handle:
+        for line in handle:
+            batch = json.loads(line)
+            for row in batch:
+                for name, parse in temporal.items():
+                    if (value := row.get(name)) is not None:
+                        row[name] = parse(value)
+            yield from batch
 
 
 def merge(sources: Iterable[Iterator[Row]], key: Callable[[Row], SortKey]) -> Iterator[Row]:
@@ -63,8 +117,8 @@ class SortedRuns:
     read back as one sorted stream (`merged`), at most FAN_IN runs open at a time."""
 
     directory: Path
-    schema: pa.Schema
     key: Callable[[Row], SortKey]
+    temporal: Temporal
     buffer: list[Row] = field(default_factory=list)
     runs: list[Path] = field(default_factory=list)
     runs_written: int = 0
@@ -78,15 +132,15 @@ class SortedRuns:
 
     def _write_run(self, rows: Iterator[Row]) -> None:
         self.runs_written += 1
-        path = self.directory / f"run-{self.runs_written:06d}.parquet"
-        write_rows(path, self.schema, rows, batch_rows=READ_BATCH)
+        path = self.directory / f"run-{self.runs_written:06d}.json"
+        write_run(path, rows)
         self.runs.append(path)
 
     def merged(self) -> Iterator[Row]:
         """Every row written, sorted by `key` (flush first)."""
         while len(self.runs) > FAN_IN:
             batch, self.runs = self.runs[:FAN_IN], self.runs[FAN_IN:]
-            self._write_run(merge((read_rows(p) for p in batch), key=self.key))
+            self._write_run(merge((read_run(p, self.temporal) for p in batch), key=self.key))
             for path in batch:
                 path.unlink()
-        return merge((read_rows(p) for p in self.runs), key=self.key)
+        return merge((read_run(p, self.temporal) for p in self.runs), key=self.key)

@@ -34,12 +34,13 @@ from gpscrape.dataset.history import History
 from gpscrape.dataset.rows import item_rows
 from gpscrape.dataset.runs import (
     FAN_IN,
-    READ_BATCH,
     SEQ,
     merge,
     read_rows,
-    staged_schema,
+    read_run,
+    temporal_columns,
     write_rows,
+    write_run,
 )
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.schema import (
@@ -97,8 +98,8 @@ class _TableStage:
 
     def _write_run(self, rows: Iterator[Row]) -> None:
         self.runs_written += 1
-        path = self.directory / f"run-{self.runs_written:06d}.parquet"
-        write_rows(path, staged_schema(self.table.schema), rows, batch_rows=READ_BATCH)
+        path = self.directory / f"run-{self.runs_written:06d}.json"
+        write_run(path, rows)
         self.runs.append(path)
 
     def rank(self, row: Row) -> SortKey:
@@ -128,7 +129,8 @@ class _TableStage:
         return self._merge(self.runs)
 
     def _merge(self, runs: list[Path]) -> Iterator[Row]:
-        rows = merge((read_rows(p) for p in runs), key=self.sort_key)
+        temporal = temporal_columns(self.table.schema)
+        rows = merge((read_run(p, temporal) for p in runs), key=self.sort_key)
         return (row for row in rows if self.is_latest(row))
 
 
