@@ -68,14 +68,42 @@ class DiskQueue(PickleLifoDiskQueue):
         super().__init__(crawler, key)
         self._crawler = crawler
         self._folder = Path(key).parent
+        self._names: dict[Any, str] = {}  # a spider method's function -> its name
 
     def push(self, request: Request) -> None:
         """Queue `request` on disk; on a full disk, stop the crawl (one message) and raise
         `ValueError`, on which Scrapy's scheduler keeps the request in memory instead."""
         try:
-            super().push(request)
+            super(PickleLifoDiskQueue, self).push(self._as_dict(request))  # pickled
         except OSError as error:
             if not is_disk_full(error):
                 raise
             stop_crawl(self._crawler, self._folder, error)
             raise ValueError(f"no space left to queue {request.url} on disk") from error
+
+    def _as_dict(self, request: Request) -> dict[str, Any]:
+        """`request.to_dict(spider=...)`, the spider's methods named once each (Scrapy looks
+        a callback up among all the spider's members for every request it queues)."""
+        callback, errback = request.callback, request.errback
+        request.callback = request.errback = None
+        try:
+            data = request.to_dict()
+        finally:
+            request.callback, request.errback = callback, errback
+        data["callback"], data["errback"] = self._name(callback), self._name(errback)
+        return data
+
+    def _name(self, method: Any) -> str | None:
+        """The name of the spider's `method`; `ValueError` (kept in memory) for any other
+        callable, as Scrapy's own queue does."""
+        if method is None:
+            return None
+        function = getattr(method, "__func__", None)
+        name = self._names.get(function)
+        if name is None:
+            name = getattr(method, "__name__", "")
+            bound = getattr(self.spider, name, None)
+            if function is None or getattr(bound, "__func__", None) is not function:
+                raise ValueError(f"{method!r} is not a method of the spider")
+            self._names[function] = name
+        return name

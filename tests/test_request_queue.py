@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 from run_command import crawl_argv, crawl_settings, gpscrape, output_of
+from scrapy import Request
+from scrapy.utils.test import get_crawler
 
 from gpscrape import exit_codes
 from gpscrape.dataset.layout import current_version
 from gpscrape.mirror import MirrorServer, MirrorSite
-from gpscrape.request_queue import QUEUE_DIR
+from gpscrape.request_queue import QUEUE_DIR, DiskQueue
+from gpscrape.spiders.gp import GpSpider
 
 LOGGED = crawl_settings(LOG_LEVEL="INFO")  # Scrapy's stats are logged at INFO
 PUSHES_BEFORE_FULL = 10
@@ -78,3 +81,22 @@ def test_a_full_disk_under_the_queue_stops_the_crawl_with_one_message(server, tm
     assert "Traceback" not in done.stderr
     assert current_version(output) is None  # nothing published
     assert not (output / QUEUE_DIR).exists()
+
+
+def test_the_queue_names_the_spiders_methods_as_scrapy_does(tmp_path: Path):
+    crawler = get_crawler(GpSpider)
+    crawler.spider = GpSpider.from_crawler(crawler, base_url="http://127.0.0.1:1/")
+    spider = crawler.spider
+    queue = DiskQueue(crawler, str(tmp_path / "queue"))
+    request = Request("http://127.0.0.1:1/view_cir_articles.php?recordNo=5",
+                      callback=spider.parse, errback=spider.on_error, meta={"depth": 2},
+                      headers={"Referer": "http://127.0.0.1:1/"})
+    assert queue._as_dict(request) == request.to_dict(spider=spider)
+    assert request.callback == spider.parse and request.errback == spider.on_error
+    queue.push(request)
+    back = queue.pop()
+    assert (back.url, back.callback, back.errback, back.meta) == (
+        request.url, spider.parse, spider.on_error, {"depth": 2})
+    with pytest.raises(ValueError, match="not a method of the spider"):
+        queue.push(Request("http://127.0.0.1:1/", callback=lambda response: None))
+    queue.close()
