@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 import pytest
 
-from gpscrape.dataset import DatasetBusyError, DatasetWriter, layout, writer
+from gpscrape.dataset import DatasetBusyError, DatasetWriter, layout, runs, writer
 from gpscrape.dataset.read import read_arrow, read_frame
 from gpscrape.extract.record import PageRecord
 from gpscrape.items import PageItem, QuarantineItem
@@ -201,7 +201,7 @@ def test_small_batches_merge_to_the_same_tables(tmp_path, monkeypatch):
     random.Random(3).shuffle(items)
     write(tmp_path / "big", items)
     monkeypatch.setattr(writer, "BATCH_ROWS", 4)
-    monkeypatch.setattr(writer, "FAN_IN", 3)
+    monkeypatch.setattr(runs, "FAN_IN", 3)
     write(tmp_path / "small", items)
     assert_same(frames(tmp_path / "big"), frames(tmp_path / "small"))
 

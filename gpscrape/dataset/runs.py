@@ -114,11 +114,13 @@ def merge(sources: Iterable[Iterator[Row]], key: Callable[[Row], SortKey]) -> It
 @dataclass(slots=True)
 class SortedRuns:
     """Rows buffered in memory, written as sorted runs under `directory` when `flush`ed, and
-    read back as one sorted stream (`merged`), at most FAN_IN runs open at a time."""
+    read back as one sorted stream (`merged`), at most FAN_IN runs open at a time; rows that
+    `keep` (when given) turns down are dropped as the runs are merged."""
 
     directory: Path
     key: Callable[[Row], SortKey]
     temporal: Temporal
+    keep: Callable[[Row], bool] | None = None
     buffer: list[Row] = field(default_factory=list)
     runs: list[Path] = field(default_factory=list)
     runs_written: int = 0
@@ -140,7 +142,11 @@ class SortedRuns:
         """Every row written, sorted by `key` (flush first)."""
         while len(self.runs) > FAN_IN:
             batch, self.runs = self.runs[:FAN_IN], self.runs[FAN_IN:]
-            self._write_run(merge((read_run(p, self.temporal) for p in batch), key=self.key))
+            self._write_run(self._merge(batch))
             for path in batch:
                 path.unlink()
-        return merge((read_run(p, self.temporal) for p in self.runs), key=self.key)
+        return self._merge(self.runs)
+
+    def _merge(self, runs: list[Path]) -> Iterator[Row]:
+        rows = merge((read_run(p, self.temporal) for p in runs), key=self.key)
+        return rows if self.keep is None else filter(self.keep, rows)

@@ -33,14 +33,12 @@ from gpscrape.dataset.authors import author_rows
 from gpscrape.dataset.history import History
 from gpscrape.dataset.rows import item_rows
 from gpscrape.dataset.runs import (
-    FAN_IN,
     SEQ,
+    SortedRuns,
     merge,
     read_rows,
-    read_run,
     temporal_columns,
     write_rows,
-    write_run,
 )
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.schema import (
@@ -76,31 +74,20 @@ class PublishResult:
 
 @dataclass(slots=True)
 class _TableStage:
-    """New rows of one table in this run: the unsorted buffer, the sorted runs, the claims."""
+    """New rows of one table in this run: the sorted runs they are staged in, the claims."""
 
     table: Table
     directory: Path
-    buffer: list[Row] = field(default_factory=list)
-    runs: list[Path] = field(default_factory=list)
-    runs_written: int = 0
     # group -> the winning item's (rank, seq): the highest rank, then the newest item
     latest: dict[SortKey, tuple[SortKey, int]] = field(default_factory=dict)
+    staged: SortedRuns = field(init=False)  # only the rows of each group's winner survive
+
+    def __post_init__(self) -> None:
+        self.staged = SortedRuns(self.directory, self.sort_key,
+                                 temporal_columns(self.table.schema), keep=self.is_latest)
 
     def sort_key(self, row: Row) -> tuple[SortKey, int]:
         return self.table.key(row), row[SEQ]
-
-    def flush(self) -> None:
-        if not self.buffer:
-            return
-        self.buffer.sort(key=self.sort_key)
-        self._write_run(iter(self.buffer))
-        self.buffer = []
-
-    def _write_run(self, rows: Iterator[Row]) -> None:
-        self.runs_written += 1
-        path = self.directory / f"run-{self.runs_written:06d}.json"
-        write_run(path, rows)
-        self.runs.append(path)
 
     def rank(self, row: Row) -> SortKey:
         return self.table.rank(row) if self.table.rank else ()
@@ -118,20 +105,6 @@ class _TableStage:
         """Whether the row comes from the item that won its group."""
         winner = self.latest.get(self.table.group(row))
         return winner is not None and winner[1] == row[SEQ]
-
-    def merged_runs(self) -> Iterator[Row]:
-        """Every surviving new row, sorted; merges at most FAN_IN runs at a time."""
-        while len(self.runs) > FAN_IN:
-            batch, self.runs = self.runs[:FAN_IN], self.runs[FAN_IN:]
-            self._write_run(self._merge(batch))
-            for path in batch:
-                path.unlink()
-        return self._merge(self.runs)
-
-    def _merge(self, runs: list[Path]) -> Iterator[Row]:
-        temporal = temporal_columns(self.table.schema)
-        rows = merge((read_run(p, temporal) for p in runs), key=self.sort_key)
-        return (row for row in rows if self.is_latest(row))
 
 
 class DatasetWriter:
@@ -217,9 +190,9 @@ class DatasetWriter:
             if not stage.claim(group, token):
                 continue  # a better row already holds the group: merging would drop this one
             row[SEQ] = self._seq
-            stage.buffer.append(row)
-            if len(stage.buffer) >= BATCH_ROWS:
-                stage.flush()
+            stage.staged.buffer.append(row)
+            if len(stage.staged.buffer) >= BATCH_ROWS:
+                stage.staged.flush()
                 self._checkpoint("run_staged")
 
     def add_earlier(self, item: PageItem) -> None:
@@ -241,7 +214,7 @@ class DatasetWriter:
     def publish(self) -> PublishResult:
         """Merge the staged rows with the published version and publish the result."""
         for stage in self._stages.values():
-            stage.flush()
+            stage.staged.flush()
         self._checkpoint("staged")
         previous = layout.current_version(self.output)
         version = layout.new_version_name()
@@ -282,7 +255,7 @@ class DatasetWriter:
         if old_file is not None:
             kept = (row for row in read_rows(old_file)
                     if table.group(row) not in stage.latest and not self._healed(table, row))
-        new = (row for row in stage.merged_runs() if not self._healed(table, row))
+        new = (row for row in stage.staged.merged() if not self._healed(table, row))
         rows = _last_per_key(merge([kept, new], key=table.key), table.key)
         if table.name == "articles":
             rows = self._with_history(rows)
