@@ -149,8 +149,12 @@ def _field_names(kind: type) -> tuple[str, ...]:
 
 
 def serve(conn: Connection) -> None:
-    """Judge the jobs `conn` brings, in order, until it closes."""
-    conn.send_bytes(READY)
+    """Judge the jobs `conn` brings, in order, until it closes (even before the worker is
+    ready: a short crawl may end first)."""
+    try:
+        conn.send_bytes(READY)
+    except (BrokenPipeError, ConnectionResetError):
+        return
     while True:
         try:
             job = decode_job(conn.recv_bytes())

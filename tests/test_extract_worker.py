@@ -10,13 +10,14 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from run_command import crawl_argv, crawl_settings, gpscrape, newest_report, output_of
+from run_command import ROOT, crawl_argv, crawl_settings, gpscrape, newest_report, output_of
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
@@ -247,3 +248,15 @@ def test_a_crawl_whose_worker_dies_quarantines_its_pages_and_fails(tmp_path: Pat
     assert all("killed by signal 9" in reason for reason in reasons), reasons
     # A new worker took over: every other record was read.
     assert report["counts"]["new_records"] >= len(site.record_nos()) - 1
+
+
+def test_a_worker_whose_crawl_ended_before_it_was_ready_ends_quietly() -> None:
+    ours, theirs = socket.socketpair()
+    ours.close()  # the crawl ended (and closed its end) while the worker was starting
+    try:
+        worker = subprocess.run(
+            [sys.executable, "-m", "gpscrape.extract_worker", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),), capture_output=True, text=True, timeout=60, cwd=ROOT)
+    finally:
+        theirs.close()
+    assert (worker.returncode, worker.stderr) == (0, "")
