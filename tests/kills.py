@@ -50,10 +50,42 @@ sys.exit(main(sys.argv[1:]))
 DEADLINE = 120.0  # seconds a process may take to reach the point it is killed at
 
 
-class HoldingMirror(MirrorServer):
+class SettlingMirror(MirrorServer):
+    """A mirror that knows when it has sent every answer it was asked for (a slow answer is
+    logged once sent, long after the crawler gave up on it)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._busy = 0  # requests being answered now
+        self._settled = threading.Condition()
+
+    def handle(self, handler: object, head: bool) -> None:
+        with self._settled:
+            self._busy += 1
+        try:
+            super().handle(handler, head)
+        finally:
+            with self._settled:
+                self._busy -= 1
+                self._settled.notify_all()
+
+    def quiet(self) -> bool:
+        """No request is being answered now."""
+        with self._settled:
+            return self._busy == 0
+
+    def settled_requests(self, timeout: float) -> list:
+        """The request log once no answer is on its way (at most `timeout` seconds later)."""
+        with self._settled:
+            assert self._settled.wait_for(lambda: self._busy == 0, timeout), "answers pending"
+        return self.requests
+
+
+class HoldingMirror(SettlingMirror):
     """A mirror that, once told to `hold_from(n)`, answers n - 1 more article requests and
     then holds every request until `release()`: a crawl of it is caught mid-fetch. A held
-    request is never answered (its client is killed meanwhile)."""
+    request is never answered (its client is killed meanwhile), nor counted as being
+    answered: once holding, `quiet()` means all the crawl was sent is in the request log."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -63,7 +95,6 @@ class HoldingMirror(MirrorServer):
         self._count_lock = threading.Lock()
         self._articles = 0
         self._hold_at: int | None = None
-        self._answering = 0  # requests being answered now (held ones aside)
 
     def hold_from(self, article: int) -> None:
         with self._count_lock:
@@ -86,19 +117,7 @@ class HoldingMirror(MirrorServer):
             self._open.wait(DEADLINE)
             handler.close_connection = True
             return
-        with self._count_lock:
-            self._answering += 1
-        try:
-            super().handle(handler, head)
-        finally:
-            with self._count_lock:
-                self._answering -= 1
-
-    def quiet(self) -> bool:
-        """No request is being answered: all the crawl has been sent is in the request log
-        (once holding, every new request is held)."""
-        with self._count_lock:
-            return self._answering == 0
+        super().handle(handler, head)
 
     def __exit__(self, *exc_info: object) -> None:
         self.release()

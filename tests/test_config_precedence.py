@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_disk_full import page_item
 
 import gpscrape
 from gpscrape import exit_codes, settings
@@ -18,9 +19,7 @@ from gpscrape.cli import main
 from gpscrape.commands import crawl
 from gpscrape.config import PRECEDENCE, command_settings
 from gpscrape.dataset.read import read_frame
-from gpscrape.extract.record import PageRecord, Section, Topic
 from gpscrape.incremental.resume import recover
-from gpscrape.items import PageItem
 from gpscrape.locations import Locations
 from gpscrape.mirror import MirrorSite
 from pipelines.chain import process
@@ -88,7 +87,7 @@ def test_each_command_resolves_the_output_root_in_the_one_order(command, given, 
 @pytest.mark.parametrize("command", ["reextract", "wacz"])
 def test_the_warc_folder_resolves_in_the_same_order(command, tmp_path, monkeypatch, capsys):
     dataset = tmp_path / "dataset"
-    process([_page_item(1)], dataset)  # a published dataset, so wacz goes on to its archive
+    process([page_item(1)], dataset)  # a published dataset, so wacz goes on to its archive
     message = "no WARC folder at {}" if command == "reextract" else "no WARC archive in {}"
     base = [command, "--dataset" if command == "wacz" else "--output", str(dataset)]
     monkeypatch.setenv("GPSCRAPE_WARC_DIR", str(tmp_path / "env"))
@@ -151,7 +150,7 @@ def test_locations_derive_from_the_settings_alone(monkeypatch, tmp_path):
     assert (moved.output, moved.warc) == (tmp_path / "env", tmp_path / "env" / "warc")
     assert (moved.max_body, moved.warc_max_bytes) == (1000, 5000)
     assert Locations.from_environment().output == tmp_path / "env"  # gpscrape.read's
-    process([_page_item(1)], tmp_path / "env")
+    process([page_item(1)], tmp_path / "env")
     assert list(gpscrape.read("articles")["record_no"]) == [1]
 
 
@@ -197,11 +196,3 @@ def test_the_crawl_recovers_a_cut_run_with_the_resolved_cap(tmp_path, monkeypatc
                      capsys)
     assert code == exit_codes.BAD_INPUT and "stopped here by the test" in text, text
     assert seen == [(output, tmp_path / "w", 12345)]
-
-
-def _page_item(record_no: int) -> PageItem:
-    url = f"{BASE}view_cir_articles.php?recordNo={record_no}"
-    topic = Topic(title="A title", sections=[Section(None, "other", "Some text. " * 50)])
-    record = PageRecord(record_no=record_no, cwa_no=None, url=url, title="A title",
-                        topics=[topic], body_text="Some text. " * 50)
-    return PageItem(record, datetime.now(UTC), "a" * 64, "test")

@@ -60,7 +60,7 @@ def crawl(server: MirrorServer, output: Path, script: str | None = None
 def test_a_full_disk_stops_the_crawl_with_one_message_and_the_next_run_recovers(tmp_path):
     site = MirrorSite.generate(records=60, seed=61)
     output = tmp_path / "out"
-    published = process([_page_item(1), _page_item(2)], output).version
+    published = process([page_item(1), page_item(2)], output).version
     with MirrorServer(site) as server:
         full = crawl(server, output, FULL_WARC)
         requests_when_full = server.count()
@@ -84,7 +84,8 @@ def test_a_full_disk_stops_the_crawl_with_one_message_and_the_next_run_recovers(
     assert set(read_frame(output, "articles")["record_no"]) == {1, 2, *archived}
 
 
-def _page_item(record_no: int) -> PageItem:
+def page_item(record_no: int) -> PageItem:
+    """A published-size page item of `record_no` (about 5 KB of text)."""
     url = f"https://globalpolitics.in/view_cir_articles.php?recordNo={record_no}"
     topic = Topic(title="A title", sections=[Section(None, "other", "Some text. " * 500)])
     record = PageRecord(record_no=record_no, cwa_no=None, url=url, title="A title",
@@ -106,7 +107,7 @@ def test_the_parquet_pipeline_stops_at_the_first_full_write(tmp_path, monkeypatc
     monkeypatch.setattr(DatasetWriter, "add", full)
     with caplog.at_level(logging.INFO):
         for record_no in (1, 2, 3):
-            pipeline.process_item(_page_item(record_no))
+            pipeline.process_item(page_item(record_no))
         pipeline.close_spider()
     assert len(calls) == 1  # nothing is written after the first failure
     assert crawler.stats.get_value(DISK_FULL_STAT) == str(output)
@@ -127,14 +128,14 @@ def test_other_write_errors_still_raise(tmp_path, monkeypatch):
     monkeypatch.setattr(DatasetWriter, "add", denied)
     try:
         with pytest.raises(PermissionError):
-            pipeline.process_item(_page_item(1))
+            pipeline.process_item(page_item(1))
     finally:
         pipeline.writer.close()
     assert crawler.stats.get_value(DISK_FULL_STAT) is None
 
 
 def test_an_items_repr_is_its_record_number_and_url():
-    item = _page_item(1684)
+    item = page_item(1684)
     assert repr(item) == ("PageItem(record_no=1684, "
                           "url='https://globalpolitics.in/view_cir_articles.php?recordNo=1684')")
     quarantined = QuarantineItem("https://globalpolitics.in/x.php?recordNo=7", "why " * 500,

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from kills import SettlingMirror
 from loopback_site import Site
 from run_command import QUICK_RETRIES, crawl_argv, crawl_settings, gpscrape, output_of
 from test_dataset import START, page, write
@@ -74,32 +74,6 @@ class Outcome:
 
     def diagnosis(self) -> str:
         return output_of(self.run)
-
-
-class SettlingMirror(MirrorServer):
-    """A mirror that knows when it has sent every answer it was asked for (a slow answer is
-    logged once sent, long after the crawler gave up on it)."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self._busy = 0
-        self._settled = threading.Condition()
-
-    def handle(self, handler: object, head: bool) -> None:
-        with self._settled:
-            self._busy += 1
-        try:
-            super().handle(handler, head)
-        finally:
-            with self._settled:
-                self._busy -= 1
-                self._settled.notify_all()
-
-    def settled_requests(self, timeout: float) -> list:
-        """The request log once no answer is on its way (at most `timeout` seconds later)."""
-        with self._settled:
-            assert self._settled.wait_for(lambda: self._busy == 0, timeout), "answers pending"
-        return self.requests
 
 
 def other_host() -> Site:
