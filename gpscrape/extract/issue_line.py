@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gpscrape.extract.dates import ParsedDate, find_date
 from gpscrape.extract.vocab import GLUED_INITIATIVE, ISSUE_LINE_SERIES
@@ -25,6 +26,7 @@ _LIST_PARTS = re.compile(r"\s*(?:&|\band\b)\s*")
 _RANGE_BOUNDS = re.compile(r"\s*[-–—]\s*")
 _BARE_ISSUE = re.compile(r"#\s*\d|Vol\b", re.I)  # an issue line without its series name
 _RANGE_LIMIT = 60
+_CACHED_LINE_MAX = 400  # longer lines (paragraphs) are read at once and never kept
 
 
 @dataclass(slots=True)
@@ -63,6 +65,16 @@ def number_list(text: str) -> list[int]:
 
 def parse_issue_line(line: str) -> IssueLine | None:
     """Parse one line; None when it is not an issue line."""
+    read = _read_short_issue_line(line) if len(line) <= _CACHED_LINE_MAX else _read_issue_line(line)
+    if read is None:
+        return None
+    raw, series, issue_numbers, volume, numbers, dated = read
+    return IssueLine(raw, series, list(issue_numbers), volume, list(numbers), dated)
+
+
+def _read_issue_line(line: str) -> tuple | None:
+    """What `parse_issue_line` returns, as a tuple (the numbers as tuples): cached for short
+    lines, which the header, the chrome and the warnings ask about several times a page."""
     text = GLUED_INITIATIVE.sub("", line).strip()
     if not text or len(text) > 240:
         return None
@@ -75,33 +87,46 @@ def parse_issue_line(line: str) -> IssueLine | None:
             break
     if series is None and not _BARE_ISSUE.match(text):
         return None
-    issue = IssueLine(raw=text, series=series)
+    issue_numbers: list[int] = []
+    volume = None
+    numbers: list[int] = []
+    date = None
     spans: list[tuple[int, int]] = []
     found = _ISSUE_NOS.search(rest)
     if found:
-        issue.issue_numbers = number_list(found.group("list"))
+        issue_numbers = number_list(found.group("list"))
         spans.append(found.span())
     found = _VOLUME.search(rest)
     if found:
-        issue.volume = int(found.group("n"))
+        volume = int(found.group("n"))
         spans.append(found.span())
     found = _NUMBERS.search(rest)
     if found:
-        issue.numbers = number_list(found.group("list"))
+        numbers = number_list(found.group("list"))
         spans.append(found.span())
     dated = find_date(_blank(rest, spans))
     if dated:
-        issue.date, match = dated
+        date, match = dated
         spans.append(match.span())
     if not spans or _LEFTOVER.sub("", _blank(rest, spans)):
         return None
-    if series is None and issue.date is None and not issue.issue_numbers:
+    if series is None and date is None and not issue_numbers:
         return None
-    return issue
+    return text, series, tuple(issue_numbers), volume, tuple(numbers), date
+
+
+_read_short_issue_line = lru_cache(maxsize=2048)(_read_issue_line)
 
 
 def parse_counter_line(line: str) -> CounterLine | None:
     """`CWA # 67, 16 December 2018` -> CounterLine("CWA", 67, date); None otherwise."""
+    read = (_read_short_counter_line(line) if len(line) <= _CACHED_LINE_MAX
+            else _read_counter_line(line))
+    return None if read is None else CounterLine(*read)
+
+
+def _read_counter_line(line: str) -> tuple[str, int, ParsedDate | None] | None:
+    """What `parse_counter_line` returns, as a tuple; cached for short lines."""
     match = _COUNTER.match(line.strip())
     if match is None:
         return None
@@ -109,8 +134,10 @@ def parse_counter_line(line: str) -> CounterLine | None:
     dated = find_date(rest) if rest else None
     if rest and (dated is None or len(rest) > len(dated[1].group(0)) + 2):
         return None
-    return CounterLine(match.group("kind").upper(), int(match.group("n")),
-                       dated[0] if dated else None)
+    return match.group("kind").upper(), int(match.group("n")), dated[0] if dated else None
+
+
+_read_short_counter_line = lru_cache(maxsize=2048)(_read_counter_line)
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:

@@ -117,14 +117,16 @@ def _without_repeats(blocks: list[Block]) -> list[Block]:
 
 
 def _items(blocks: list[Block]) -> list[Item]:
-    strict = any(heading_kind(b.text) or analytic_inline(b) for b in blocks)
+    kinds = [heading_kind(b.text) for b in blocks]
+    inlines = [None if kind else analytic_inline(b) for b, kind in zip(blocks, kinds, strict=True)]
+    strict = any(kinds) or any(inlines)
     items: list[Item] = []
     for i, block in enumerate(blocks):
-        kind = heading_kind(block.text)
+        kind = kinds[i]
         if kind:
             items.append(Item(block.text, True, kind, block))
             continue
-        inline = analytic_inline(block)
+        inline = inlines[i]
         if inline:
             head, kind, rest = inline
             items.append(Item(head, True, kind, block))

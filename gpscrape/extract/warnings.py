@@ -9,7 +9,7 @@ record and returns the codes that apply, in vocabulary order. `docs/record.md` l
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from gpscrape.extract.dates import parse_date
 from gpscrape.extract.issue_line import parse_counter_line, parse_issue_line
@@ -64,15 +64,16 @@ def page_warnings(record: PageRecord) -> list[str]:
     """The warning codes of a finished page record, in vocabulary order."""
     if not record.topics and not record.title:
         return []  # a listing page: nothing was read that could be doubted
-    found = {code for code, check in _CHECKS.items() if check(record)}
+    paragraphs = _paragraphs(record)
+    found = {code for code, check in _CHECKS.items() if check(record, paragraphs)}
     return [code for code in WARNINGS if code in found]
 
 
-def _no_title(record: PageRecord) -> bool:
+def _no_title(record: PageRecord, paragraphs: list[str]) -> bool:
     return record.record_no is not None and bool(record.topics) and not record.title
 
 
-def _untitled_topic(record: PageRecord) -> bool:
+def _untitled_topic(record: PageRecord, paragraphs: list[str]) -> bool:
     titled = [t.title is not None for t in record.topics]
     return any(titled) and not all(titled)
 
@@ -84,19 +85,18 @@ def _header_line(text: str) -> bool:
                 or (len(text) < 40 and parse_date(text)))
 
 
-def _paragraphs(record: PageRecord) -> Iterator[str]:
-    for topic in record.topics:
-        for section in topic.sections:
-            yield from (p for p in section.text.split("\n\n") if p)
+def _paragraphs(record: PageRecord) -> list[str]:
+    """The paragraphs of every section's text, in page order."""
+    return [p for topic in record.topics for section in topic.sections
+            for p in section.text.split("\n\n") if p]
 
 
-def _unclaimed_header_line(record: PageRecord) -> bool:
+def _unclaimed_header_line(record: PageRecord, paragraphs: list[str]) -> bool:
     lines = [t.title for t in record.topics if t.title]
     lines += [s.heading for t in record.topics for s in t.sections
               if s.heading and s.kind == OTHER]
-    first = next(_paragraphs(record), None)
-    if first is not None:
-        lines.append(first)
+    if paragraphs:
+        lines.append(paragraphs[0])
     return any(_header_line(line) for line in lines)
 
 
@@ -108,20 +108,19 @@ def _names_line(text: str) -> bool:
     return len(names) >= 2 and not all(is_team(n) for n in names)
 
 
-def _names_as_text(record: PageRecord) -> bool:
+def _names_as_text(record: PageRecord, paragraphs: list[str]) -> bool:
     texts = [record.standfirst or ""] + [t.standfirst or "" for t in record.topics]
-    return any(_names_line(p) for p in [*texts, *_paragraphs(record)] if p)
+    return any(_names_line(p) for p in [*texts, *paragraphs] if p)
 
 
-def _no_analytic_heading(record: PageRecord) -> bool:
+def _no_analytic_heading(record: PageRecord, paragraphs: list[str]) -> bool:
     if record.series not in ANALYTIC_SERIES:
         return False
     sections = [s for t in record.topics for s in t.sections]
-    paragraphs = sum(1 for _ in _paragraphs(record))
-    return paragraphs >= 3 and not any(s.heading for s in sections)
+    return len(paragraphs) >= 3 and not any(s.heading for s in sections)
 
 
-def _unknown_heading(record: PageRecord) -> bool:
+def _unknown_heading(record: PageRecord, paragraphs: list[str]) -> bool:
     if record.series not in ANALYTIC_SERIES:
         return False  # Africa Weekly mixes `What happened?` with free headings
     for topic in record.topics:
@@ -135,7 +134,7 @@ def _unknown_heading(record: PageRecord) -> bool:
     return False
 
 
-def _empty_section(record: PageRecord) -> bool:
+def _empty_section(record: PageRecord, paragraphs: list[str]) -> bool:
     sections = [s for t in record.topics for s in t.sections]
     return any(s.heading and not s.text for s in sections[:-1])
 
@@ -144,8 +143,10 @@ def _title_shaped(text: str) -> bool:
     """A title- or heading-shaped line: short, opening with a capital, and either ending
     with `:` or without sentence punctuation at its end and `Region: headline` or
     title-cased (most of its longer words capitalised)."""
-    words = text.split()
-    if not 1 <= len(words) <= _SHORT_LINE_WORDS or not text[:1].isupper():
+    if not text[:1].isupper():
+        return False
+    words = text.split(None, _SHORT_LINE_WORDS)  # a longer line's rest stays one "word"
+    if len(words) > _SHORT_LINE_WORDS:
         return False
     if text.endswith(":"):
         return len(words) <= _COLON_TITLE_WORDS
@@ -158,13 +159,13 @@ def _title_shaped(text: str) -> bool:
     return bool(long_words) and capitals >= 0.75 * len(long_words)
 
 
-def _title_like_text(record: PageRecord) -> bool:
+def _title_like_text(record: PageRecord, paragraphs: list[str]) -> bool:
     standfirsts = [record.standfirst] + [t.standfirst for t in record.topics]
-    texts = [s for s in standfirsts if s] + list(_paragraphs(record))
+    texts = [s for s in standfirsts if s] + paragraphs
     return any(_title_shaped(p) and not is_author_line(p) for p in texts)
 
 
-_CHECKS: dict[str, Callable[[PageRecord], bool]] = {
+_CHECKS: dict[str, Callable[[PageRecord, list[str]], bool]] = {
     "no_title": _no_title,
     "untitled_topic": _untitled_topic,
     "unclaimed_header_line": _unclaimed_header_line,
