@@ -47,14 +47,14 @@ def find_listing(blocks: list[Block], page_url: str) -> Listing | None:
     labelled = sum(1 for i in sample if i >= 2 and label_series(blocks[i - 2].text))
     before = labelled * 2 >= len(sample)
     entries: list[ListingEntry] = []
-    first, last = marks[0], marks[0]
+    first = last = marks[0]
     stops = set(marks)
+    base = _base(page_url)
+    read_entry = _entry_before if before else _entry_after
     for i in marks:
-        entry = ListingEntry(month=heads[i][0], cwa_no=heads[i][1])
-        span = (_entry_before(blocks, i, entry, stops, page_url) if before
-                else _entry_after(blocks, i, entry, stops, page_url))
+        entry, span_start, span_end = read_entry(blocks, i, heads[i], stops, page_url, base)
         entries.append(entry)
-        first, last = min(first, span[0]), max(last, span[1])
+        first, last = min(first, span_start), max(last, span_end)
     start = header if header is not None and header < first else first
     return Listing(entries, start, last)
 
@@ -77,42 +77,46 @@ def _longest_run(marks: list[int]) -> list[int]:
     return max(runs, key=len)
 
 
-def _entry_after(blocks: list[Block], i: int, entry: ListingEntry, stops: set[int],
-                 page_url: str) -> tuple[int, int]:
-    """`Month | CWA # N` / author / title (the PREVIOUS COMMENTS form): fills `entry`, returns
-    the span of blocks it occupies."""
-    following = [j for j in (i + 1, i + 2) if j < len(blocks) and j not in stops]
-    if len(following) == 2 and following[0] == i + 1:
-        author, title = blocks[following[0]], blocks[following[1]]
-        _fill_author(entry, author.text)
-        _fill_title(entry, title, page_url)
-        end = i + 3
-    elif following and following[0] == i + 1:
-        _fill_title(entry, blocks[i + 1], page_url)
-        end = i + 2
+def _entry_after(blocks: list[Block], i: int, head: tuple[date | None, int], stops: set[int],
+                 page_url: str, base: _Base) -> tuple[ListingEntry, int, int]:
+    """`Month | CWA # N` / author / title (the PREVIOUS COMMENTS form): the entry at block `i`
+    (its head) and the span of blocks it occupies."""
+    names: tuple[str, ...] = ()
+    bio = title = url = record_no = None
+    if i + 1 < len(blocks) and i + 1 not in stops:
+        if i + 2 < len(blocks) and i + 2 not in stops:
+            names, bio = _author_line(blocks[i + 1].text)
+            titled, end = blocks[i + 2], i + 3
+        else:
+            titled, end = blocks[i + 1], i + 2
+        title = titled.text
+        url, record_no = _resolve(titled.href, page_url, base)
     else:
         end = i + 1
-    if entry.url is None:
-        _fill_link(entry, blocks[i], page_url)
-    return i, end
+    if url is None:
+        url, record_no = _resolve(blocks[i].href, page_url, base)
+    return ListingEntry(head[1], head[0], title, list(names), bio, url, record_no), i, end
 
 
-def _entry_before(blocks: list[Block], i: int, entry: ListingEntry, stops: set[int],
-                  page_url: str) -> tuple[int, int]:
-    """label / title / `Month | CWA # N` / author (the /europe/ landing form): fills `entry`,
-    returns the span of blocks it occupies."""
+def _entry_before(blocks: list[Block], i: int, head: tuple[date | None, int], stops: set[int],
+                  page_url: str, base: _Base) -> tuple[ListingEntry, int, int]:
+    """label / title / `Month | CWA # N` / author (the /europe/ landing form): the entry at
+    block `i` (its head) and the span of blocks it occupies."""
     start = i
+    title = url = record_no = None
     if i >= 1 and i - 1 not in stops:
-        _fill_title(entry, blocks[i - 1], page_url)
+        title = blocks[i - 1].text
+        url, record_no = _resolve(blocks[i - 1].href, page_url, base)
         start = i - 2 if i >= 2 and label_series(blocks[i - 2].text) else i - 1
-    end = i + 1
-    nxt = i + 1
+    names: tuple[str, ...] = ()
+    bio = None
+    end = nxt = i + 1
     if (nxt < len(blocks) and nxt not in stops and not label_series(blocks[nxt].text)):
-        _fill_author(entry, blocks[nxt].text)
+        names, bio = _author_line(blocks[nxt].text)
         end = nxt + 1
-    if entry.url is None:
-        _fill_link(entry, blocks[i], page_url)
-    return start, end
+    if url is None:
+        url, record_no = _resolve(blocks[i].href, page_url, base)
+    return ListingEntry(head[1], head[0], title, list(names), bio, url, record_no), start, end
 
 
 @lru_cache(maxsize=4096)
@@ -137,36 +141,62 @@ def _month(text: str | None) -> date | None:
     return date(int(year), number, 1)
 
 
-def _fill_author(entry: ListingEntry, text: str) -> None:
+@lru_cache(maxsize=4096)
+def _author_line(text: str) -> tuple[tuple[str, ...], str | None]:
+    """(names, bio) of an entry's `Name | bio` line; once per distinct line, as the sidebars of
+    consecutive pages list the same authors."""
     name, bar, bio = text.partition("|")
-    entry.authors = split_names(name)
-    entry.author_bio = bio.strip() or None if bar else None
+    return tuple(split_names(name)), bio.strip() or None if bar else None
 
 
-def _fill_title(entry: ListingEntry, block: Block, page_url: str) -> None:
-    entry.title = block.text
-    _fill_link(entry, block, page_url)
+_NO_LINK = ("javascript:", "mailto:", "#")
+_NO_URL: tuple[str | None, int | None] = (None, None)
+_Base = tuple[str | None, str | None]  # a page URL's `scheme://host` and folder (`_base`)
 
 
-def _fill_link(entry: ListingEntry, block: Block, page_url: str) -> None:
-    href = (block.href or "").strip()
-    if href and not href.lower().startswith(("javascript:", "mailto:", "#")):
-        entry.url = absolute(href, page_url)
-        entry.record_no = record_no_in(entry.url)
+def _resolve(href: str | None, page_url: str, base: _Base) -> tuple[str | None, int | None]:
+    """(absolute URL, recordNo) of an entry's link; (None, None) without one (or for a
+    script, mail or same-page link)."""
+    if not href:
+        return _NO_URL
+    link = _link(href, *base)
+    if link is not None:
+        return link
+    url = absolute(href.strip(), page_url)  # a form that needs the whole page URL
+    return url, record_no_in(url)
+
+
+@lru_cache(maxsize=4096)
+def _link(href: str, scheme_host: str | None, folder: str | None
+          ) -> tuple[str | None, int | None] | None:
+    """`_resolve` for the links that need only the page's `scheme://host` and folder, None for
+    the others; once per distinct link and site, as the sidebars of consecutive pages link the
+    same articles."""
+    href = href.strip()
+    if not href or href.lower().startswith(_NO_LINK):
+        return _NO_URL
+    url = _fast_absolute(href, scheme_host, folder)
+    return None if url is None else (url, record_no_in(url))
 
 
 def absolute(href: str, page_url: str) -> str:
     """A link made absolute against the page URL: absolute, root-relative and same-folder links
     (`view.php?recordNo=5`) without a `urljoin` each; other forms through `urljoin`."""
+    scheme_host, folder = _base(page_url)
+    url = _fast_absolute(href, scheme_host, folder)
+    return urljoin(page_url, href) if url is None else url
+
+
+def _fast_absolute(href: str, scheme_host: str | None, folder: str | None) -> str | None:
+    """`absolute` for the forms that need only the page's `scheme://host` and folder; None
+    for the others."""
     if href.startswith(("http://", "https://")):
         return href
-    if href.startswith("/") and not href.startswith("//"):
-        scheme, sep, rest = page_url.partition("://")
-        if sep:
-            return f"{scheme}://{rest.split('/', 1)[0]}{href}"
-    if _FILE_HREF.fullmatch(href):
-        return _folder(page_url) + href
-    return urljoin(page_url, href)
+    if href.startswith("/") and not href.startswith("//") and scheme_host is not None:
+        return scheme_host + href
+    if folder is not None and _FILE_HREF.fullmatch(href):
+        return folder + href
+    return None
 
 
 # A file name in the page's folder, maybe with a query: `urljoin` would only replace the last
@@ -174,14 +204,21 @@ def absolute(href: str, page_url: str) -> str:
 _FILE_HREF = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.~-]*(?:\?[^#\t\n\r]+)?")
 
 
-_FOLDERS: dict[str, str] = {}
+_BASES: dict[str, _Base] = {}
 
 
-def _folder(page_url: str) -> str:
-    """The page URL's folder, as `urljoin` resolves against it (`http://h/a/`); one per page."""
-    folder = _FOLDERS.get(page_url)
-    if folder is None:
-        if len(_FOLDERS) >= 64:
-            _FOLDERS.clear()
-        folder = _FOLDERS[page_url] = urljoin(page_url, "x")[:-1]
-    return folder
+def _base(page_url: str) -> _Base:
+    """The page URL's `scheme://host` (None without `://`) and its folder, as `urljoin`
+    resolves against it (`http://h/a/`); once per page."""
+    base = _BASES.get(page_url)
+    if base is None:
+        if len(_BASES) >= 64:
+            _BASES.clear()
+        scheme, sep, rest = page_url.partition("://")
+        scheme_host = f"{scheme}://{rest.split('/', 1)[0]}" if sep else None
+        try:
+            folder: str | None = urljoin(page_url, "x")[:-1]
+        except ValueError:  # not a URL urljoin reads: each link goes to `urljoin` (and fails)
+            folder = None
+        base = _BASES[page_url] = (scheme_host, folder)
+    return base
