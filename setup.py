@@ -1,6 +1,7 @@
-"""Builds the one compiled module, the block walk (`gpscrape/extract/_walk.pyx`), against the
-headers lxml ships; everything else is in pyproject.toml. The module carries the SHA-256 of the
-source it was built from (`_walk.SOURCE_SHA256`), so a test can tell a stale build."""
+"""Builds the compiled modules against the headers lxml ships: the block walk
+(`gpscrape/extract/_walk.pyx`) and the byte scan (`gpscrape/extract/_scan.pyx`); everything
+else is in pyproject.toml. Each module carries the SHA-256 of the source it was built from
+(`SOURCE_SHA256`), so a test can tell a stale build."""
 
 import hashlib
 from pathlib import Path
@@ -9,11 +10,20 @@ import lxml
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
-WALK = "gpscrape/extract/_walk.pyx"
-SOURCE_SHA256 = hashlib.sha256((Path(__file__).parent / WALK).read_bytes()).hexdigest()
+# module name -> (source, the C macro that carries its SHA-256)
+COMPILED = {
+    "gpscrape.extract._walk": ("gpscrape/extract/_walk.pyx", "WALK_SOURCE_SHA256"),
+    "gpscrape.extract._scan": ("gpscrape/extract/_scan.pyx", "SCAN_SOURCE_SHA256"),
+}
+
+
+def extension(name: str, source: str, macro: str) -> Extension:
+    digest = hashlib.sha256((Path(__file__).parent / source).read_bytes()).hexdigest()
+    return Extension(name, [source], include_dirs=lxml.get_include(),
+                     define_macros=[(macro, f'"{digest}"')])
+
 
 setup(ext_modules=cythonize(
-    [Extension("gpscrape.extract._walk", [WALK], include_dirs=lxml.get_include(),
-               define_macros=[("WALK_SOURCE_SHA256", f'"{SOURCE_SHA256}"')])],
+    [extension(name, source, macro) for name, (source, macro) in COMPILED.items()],
     language_level=3,
 ))

@@ -23,6 +23,7 @@ cdef extern from *:
     const char* WALK_SOURCE_SHA256  # given by setup.py
 
 SOURCE_SHA256 = WALK_SOURCE_SHA256.decode("ascii")  # of the .pyx this module was built from
+cdef object _new_object = object.__new__
 
 # What a tag does (the bits of `blocks._TAG_ROLES`).
 SKIP, CHECKED, ALWAYS, BREAK, BLOCK, EMPH, LINK, PRE = 1, 2, 4, 8, 16, 32, 64, 128
@@ -101,7 +102,7 @@ cdef str _tag(xmlNode* node):
 cdef class _Walk:
     cdef cetree._Document doc
     cdef dict roles
-    cdef object verdict, text_verdict, make_block
+    cdef object verdict, text_verdict, block_type
     cdef list line, blocks
     cdef bint emph
     cdef object link
@@ -153,6 +154,18 @@ cdef class _Walk:
             attr = attr.next
         return None
 
+    cdef int _block(self, str text, bint emph, str lead, object href, bint linked) except -1:
+        """Append a block: a `block_type` whose fields are set one by one (its `__init__`, a
+        Python function for a dataclass, would cost more than the rest of the line's work)."""
+        block = _new_object(self.block_type)
+        block.text = text
+        block.emphasised = emph
+        block.lead = lead
+        block.href = href
+        block.linked = linked
+        self.blocks.append(block)
+        return 0
+
     cdef int _end_line(self) except -1:
         """Append the block of the line's segments (none if it has no text); empty the line.
 
@@ -168,8 +181,7 @@ cdef class _Walk:
             segment, emph, link = line[0]
             text = squash(segment)
             if text:
-                self.blocks.append(self.make_block(text, emph, text if emph else "", link,
-                                                   link is not None))
+                self._block(text, emph, text if emph else "", link, link is not None)
             line.clear()
             return 0
         text = squash("".join([segment for segment, _, _ in line]))
@@ -189,9 +201,7 @@ cdef class _Walk:
                     unlinked = True
                 elif href is None:
                     href = link
-            self.blocks.append(self.make_block(text, not plain,
-                                               squash("".join(lead)) if lead else "", href,
-                                               not unlinked))
+            self._block(text, not plain, squash("".join(lead)) if lead else "", href, not unlinked)
         line.clear()
         return 0
 
@@ -261,15 +271,15 @@ cdef class _Walk:
         return 0
 
 
-def walk(cetree._Element root not None, dict roles, verdict, text_verdict, make_block):
-    """The blocks of `root` (its tail excluded), each made by `make_block(text, emphasised,
-    lead, href, linked)`."""
+def walk(cetree._Element root not None, dict roles, verdict, text_verdict, type block_type):
+    """The blocks of `root` (its tail excluded), each a `block_type` (a class with the fields
+    text, emphasised, lead, href and linked, such as `blocks.Block`)."""
     cdef _Walk state = _Walk()
     state.doc = root._doc
     state.roles = roles
     state.verdict = verdict
     state.text_verdict = text_verdict
-    state.make_block = make_block
+    state.block_type = block_type
     state.line = []
     state.blocks = []
     state.emph = False

@@ -18,6 +18,7 @@ from functools import lru_cache
 from lxml import etree
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode
 
+from gpscrape.extract._scan import CONTROL, NOT_UTF8, scan
 from gpscrape.extract._walk import ALWAYS, BLOCK, BREAK, CHECKED, EMPH, LINK, PRE, SKIP, walk
 from gpscrape.extract.errors import ExtractError
 
@@ -58,7 +59,6 @@ _TAG_ROLES: dict[str, int] = {
 }
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])  # the same, as bytes
 _TAG = re.compile(rb"<\s*[a-zA-Z!/]")
 _LISTING_MARK = re.compile(r"CWA\s*#\s*\d|PREVIOUS\s+COMMENTS", re.I)
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
@@ -80,13 +80,16 @@ class Block:
 
 def decode(html: bytes | str) -> str:
     """Bytes to text, honouring a BOM or a declared charset, never failing on bad bytes."""
-    return _decode(html)[0]
+    text = _decode(html)[0]
+    assert text is not None  # made whenever it is needed
+    return text
 
 
-def _decode(html: bytes | str) -> tuple[str, bool, bytes | None]:
+def _decode(html: bytes | str, text_needed: bool = True) -> tuple[str | None, bool, bytes | None]:
     """`decode`; whether the text may hold control characters (false when it was decoded by an
     ASCII-compatible codec from bytes holding none); and the bytes when they are UTF-8 without
-    control characters (lxml parses them faster than the text)."""
+    control characters (lxml parses them faster than the text). Without `text_needed`, the
+    text of such bytes is not made (None): one pass in C (`_scan.scan`) told all of that."""
     if isinstance(html, str):
         return html, True, None
     if not html or html.isspace():  # `not html.strip()`, without a copy of the page
@@ -96,20 +99,15 @@ def _decode(html: bytes | str) -> tuple[str, bool, bytes | None]:
     if not _TAG.search(html, 0, 65536):
         raise ExtractError("not HTML: no markup found")
     if not html.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:  # valid UTF-8 with non-ASCII bytes is UTF-8, whatever the page declares
-            text = html.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            if html_body_declared_encoding(html) is None:  # the web's default: windows-1252
-                return html.decode("cp1252", errors="replace"), _has_control_bytes(html), None
-        else:
-            control = _has_control_bytes(html)
-            return text, control, None if control else html
+        flags = scan(html)  # valid UTF-8 with non-ASCII bytes is UTF-8, whatever is declared
+        if not flags & NOT_UTF8:
+            if flags & CONTROL:
+                return html.decode("utf-8-sig"), True, None
+            return html.decode("utf-8-sig") if text_needed else None, False, html
+        if html_body_declared_encoding(html) is None:  # the web's default: windows-1252
+            return html.decode("cp1252", errors="replace"), bool(flags & CONTROL), None
     _encoding, text = html_to_unicode(None, html)
     return text, True, None
-
-
-def _has_control_bytes(html: bytes) -> bool:
-    return len(html.translate(None, _CONTROL_BYTES)) != len(html)
 
 
 def has_markup(html: bytes) -> bool:
@@ -125,17 +123,20 @@ def parse_blocks(html: bytes | str) -> list[Block]:
 def parse_tree(html: bytes | str) -> etree._Element:
     """A page's lxml tree, decoded as `decode` does (control characters, comments and
     processing instructions dropped); raises `ExtractError` when it is no HTML page."""
-    text, maybe_control, utf8 = _decode(html)
-    if maybe_control:
-        text = _CONTROL.sub("", text)
-    if not text or text.isspace():
-        raise ExtractError("empty page", no_content=True)
-    if text.find("<", 0, 65536) < 0:
-        raise ExtractError("not HTML: no markup found")
-    if utf8 is not None and not _XML_DECL.match(text):
-        source: str | bytes = utf8  # the same text, parsed from its bytes
-        parser = _UTF8_PARSER
+    text, maybe_control, utf8 = _decode(html, text_needed=False)
+    if text is None:  # UTF-8 bytes with markup early on (so neither blank nor without `<`)
+        assert utf8 is not None
+        if _xml_declared(utf8):
+            source, parser = _XML_DECL.sub("", utf8.decode("utf-8-sig"), count=1), _PARSER
+        else:
+            source, parser = utf8, _UTF8_PARSER
     else:
+        if maybe_control:
+            text = _CONTROL.sub("", text)
+        if not text or text.isspace():
+            raise ExtractError("empty page", no_content=True)
+        if text.find("<", 0, 65536) < 0:
+            raise ExtractError("not HTML: no markup found")
         source, parser = _XML_DECL.sub("", text, count=1), _PARSER
     try:
         root = etree.fromstring(source, parser)
@@ -144,6 +145,13 @@ def parse_tree(html: bytes | str) -> etree._Element:
     if root is None:
         raise ExtractError("not parseable as HTML: no document")
     return root
+
+
+def _xml_declared(utf8: bytes) -> bool:
+    """Whether UTF-8 bytes open with an XML declaration (`_XML_DECL`), decoding only what lies
+    up to their first `>`, where such a declaration ends."""
+    end = utf8.find(b">")
+    return end >= 0 and _XML_DECL.match(utf8[: end + 1].decode("utf-8-sig")) is not None
 
 
 def blocks_of_tree(root: etree._Element) -> list[Block]:

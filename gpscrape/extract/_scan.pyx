@@ -1,0 +1,89 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+"""One pass over a page's bytes, in C: are they UTF-8, and do they hold control characters?
+
+`blocks._decode` asks before it decodes: bytes that are UTF-8 without control characters go to
+lxml as they are (it parses bytes faster than text), and `parse_tree` needs no text of them.
+"""
+
+from libc.stdint cimport uint64_t
+from libc.string cimport memcpy
+
+cdef extern from *:
+    const char* SCAN_SOURCE_SHA256  # given by setup.py
+
+SOURCE_SHA256 = SCAN_SOURCE_SHA256.decode("ascii")  # of the .pyx this module was built from
+
+NOT_UTF8 = 1  # not UTF-8 as Python's strict decoder reads it
+CONTROL = 2  # a control byte: 0-8, 11, 12, 14-31 or 127 (`blocks._CONTROL`)
+
+cdef uint64_t _HIGH = 0x8080808080808080ULL
+cdef uint64_t _SPACE = 0x2020202020202020ULL
+cdef uint64_t _ONES = 0x0101010101010101ULL
+
+
+cdef inline bint _is_control(unsigned char c) noexcept nogil:
+    return (c < 0x20 and c != 9 and c != 10 and c != 13) or c == 0x7f
+
+
+cdef inline bint _plain_word(const unsigned char* p) noexcept nogil:
+    """Eight ASCII bytes, none below 0x20 (not even a newline) and none 0x7f."""
+    cdef uint64_t w
+    memcpy(&w, p, 8)
+    return (w & _HIGH) == 0 and ((w - _SPACE) & _HIGH) == 0 and ((w + _ONES) & _HIGH) == 0
+
+
+cdef inline Py_ssize_t _sequence(const unsigned char* p, Py_ssize_t i, Py_ssize_t n) noexcept nogil:
+    """The length of the well-formed UTF-8 sequence of 2 to 4 bytes at `i`, 0 if there is none
+    (Unicode's table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF)."""
+    cdef unsigned char c = p[i]
+    cdef unsigned char low = 0x80, high = 0xBF
+    cdef Py_ssize_t size, k
+    if 0xC2 <= c <= 0xDF:
+        size = 2
+    elif 0xE0 <= c <= 0xEF:
+        size = 3
+        if c == 0xE0:
+            low = 0xA0
+        elif c == 0xED:
+            high = 0x9F
+    elif 0xF0 <= c <= 0xF4:
+        size = 4
+        if c == 0xF0:
+            low = 0x90
+        elif c == 0xF4:
+            high = 0x8F
+    else:
+        return 0
+    if i + size > n or not (low <= p[i + 1] <= high):
+        return 0
+    for k in range(2, size):
+        if not (0x80 <= p[i + k] <= 0xBF):
+            return 0
+    return size
+
+
+def scan(bytes data not None) -> int:
+    """`NOT_UTF8 | CONTROL`, the flags that hold for `data` (0: UTF-8 without control bytes)."""
+    cdef const unsigned char* p = <const unsigned char*><const char*>data
+    cdef Py_ssize_t n = len(data), i = 0, size
+    cdef int flags = 0
+    cdef unsigned char c
+    while i < n:
+        if i + 8 <= n and _plain_word(p + i):
+            i += 8
+            continue
+        c = p[i]
+        if c < 0x80:
+            if _is_control(c):
+                flags |= CONTROL
+            i += 1
+            continue
+        size = _sequence(p, i, n) if not flags & NOT_UTF8 else 0
+        if size:
+            i += size
+        else:
+            flags |= NOT_UTF8
+            i += 1
+        if flags == NOT_UTF8 | CONTROL:
+            break
+    return flags
