@@ -65,25 +65,27 @@ cdef inline Py_ssize_t _sequence(const unsigned char* p, Py_ssize_t i, Py_ssize_
 def scan(bytes data not None) -> int:
     """`NOT_UTF8 | CONTROL`, the flags that hold for `data` (0: UTF-8 without control bytes)."""
     cdef const unsigned char* p = <const unsigned char*><const char*>data
-    cdef Py_ssize_t n = len(data), i = 0, size
+    cdef Py_ssize_t n = len(data), i = 0, stop, size
     cdef int flags = 0
     cdef unsigned char c
     while i < n:
         if i + 8 <= n and _plain_word(p + i):
             i += 8
             continue
-        c = p[i]
-        if c < 0x80:
-            if _is_control(c):
-                flags |= CONTROL
-            i += 1
-            continue
-        size = _sequence(p, i, n) if not flags & NOT_UTF8 else 0
-        if size:
-            i += size
-        else:
-            flags |= NOT_UTF8
-            i += 1
+        stop = i + 8  # byte by byte up to the next word (a newline, a non-ASCII character)
+        while i < stop and i < n:
+            c = p[i]
+            if c < 0x80:
+                if _is_control(c):
+                    flags |= CONTROL
+                i += 1
+                continue
+            size = _sequence(p, i, n) if not flags & NOT_UTF8 else 0
+            if size:
+                i += size
+            else:
+                flags |= NOT_UTF8
+                i += 1
         if flags == NOT_UTF8 | CONTROL:
             break
     return flags

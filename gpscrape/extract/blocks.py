@@ -60,7 +60,8 @@ _TAG_ROLES: dict[str, int] = {
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(rb"<\s*[a-zA-Z!/]")
-_LISTING_MARK = re.compile(r"CWA\s*#\s*\d|PREVIOUS\s+COMMENTS", re.I)
+# (the lookahead only spares the search a try of both branches at every character)
+_LISTING_MARK = re.compile(r"(?=[cp])(?:CWA\s*#\s*\d|PREVIOUS\s+COMMENTS)", re.I)
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
 _UTF8_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False,
                                 encoding="utf-8")

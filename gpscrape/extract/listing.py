@@ -37,7 +37,8 @@ def find_listing(blocks: list[Block], page_url: str) -> Listing | None:
     if not heads:
         return None
     marks = list(heads)
-    header = next((i for i, b in enumerate(blocks) if PREVIOUS_COMMENTS.match(b.text)), None)
+    header = next((i for i, b in enumerate(blocks)
+                   if b.text[:1] in "Pp" and PREVIOUS_COMMENTS.match(b.text)), None)
     if header is not None:
         after = [i for i in marks if i > header]
         marks = _contiguous(after) if after else _contiguous(marks)

@@ -94,8 +94,9 @@ CHROME = re.compile(
     re.I | re.X,
 )
 FOOTER = re.compile(r"^(?:©|\(c\)|Copyright\b|All\s+rights\s+reserved|Best\s+viewed\b)", re.I)
-# Initiative text glued onto an issue line.
-GLUED_INITIATIVE = re.compile(r"\s*An\s+initiative\s+(?:by|of)\s+.*$", re.I)
+# Initiative text glued onto an issue line (the lookahead only spares the search a try of `\s*`
+# at every character).
+GLUED_INITIATIVE = re.compile(r"(?=[\sa])\s*An\s+initiative\s+(?:by|of)\s+.*$", re.I)
 
 # Programme lines printed in the header: `International Strategic and Security Studies
 # Programme (ISSSP), NIAS`.

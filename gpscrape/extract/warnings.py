@@ -49,7 +49,7 @@ _SENTENCE_END = re.compile(r"[.!?…:;,][\"”’')]*$")
 _SHORT_LINE_WORDS = 16
 _NAMES_LINE_MAX = 400
 _HEADER_LINE_MAX = 200
-_LIST_MARK = re.compile(r",|&|\band\b")
+_AND = re.compile(r"\band\b")  # with `,` or `&`, what marks a list
 _COLON_TITLE_WORDS = 6
 _CLAUSE = re.compile(r",\s+[a-z]")  # `First, unlike …`: a sentence, not a title
 _REGION_HEAD = re.compile(r"^[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,3}:\s+\S")
@@ -102,7 +102,8 @@ def _unclaimed_header_line(record: PageRecord, paragraphs: list[str]) -> bool:
 
 def _names_line(text: str) -> bool:
     """A list of two or more names, not all of them teams."""
-    if len(text) > _NAMES_LINE_MAX or not _LIST_MARK.search(text) or not is_author_line(text):
+    listed = "," in text or "&" in text or _AND.search(text)
+    if len(text) > _NAMES_LINE_MAX or not listed or not is_author_line(text):
         return False
     names = split_names(text)
     return len(names) >= 2 and not all(is_team(n) for n in names)
