@@ -5,6 +5,7 @@ built by other parsers or by hand)."""
 from __future__ import annotations
 
 import hashlib
+import random
 from pathlib import Path
 
 import lxml.html
@@ -77,3 +78,12 @@ def test_trees_of_other_parsers_and_built_by_hand() -> None:
 def test_the_body_is_walked_without_the_document_around_it() -> None:
     root = parse_tree(b"<html><head><title>T</title></head><body><p>x</p></body></html>")
     assert _walk.walk(root.find("body"), {}, None, None, Block) == [Block("x")]
+
+
+def test_squash_collapses_whitespace_as_split_and_join_do() -> None:
+    rng = random.Random(3)
+    chars = "ab \t\n\r\x0b\x0c\x1c\xa0\u2003\u3000\u200b\ufeff\u2028\u00e9"
+    for _ in range(5_000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 10)))
+        expected = " ".join(text.replace("\u200b", " ").replace("\ufeff", " ").split())
+        assert _walk.squash(text) == expected, repr(text)
