@@ -1,5 +1,6 @@
 """The extractor's fast paths give what the general ones give: links made absolute without
-`urljoin`, control characters found from the bytes, chrome names judged once per page."""
+`urljoin`, control characters found from the bytes, chrome names judged once per page, author
+lines judged by their first name before the rest is split."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from urllib.parse import urljoin
 
 import pytest
 
+from gpscrape.extract import names
 from gpscrape.extract.blocks import parse_blocks
 from gpscrape.extract.listing import absolute
 
@@ -45,3 +47,19 @@ def test_chrome_names_are_judged_alike_on_every_element() -> None:
             "<div id=\"nav\" hidden><p>Hidden</p></div><span style=\"DISPLAY : none\">x</span>"
             "<b style=\"display:none\">bold kept</b></body></html>")
     assert [b.text for b in parse_blocks(html.encode())] == ["Kept", "bold kept"]
+
+
+def test_author_lines_are_judged_as_by_splitting_every_name() -> None:
+    def by_every_name(line: str) -> bool:  # the definition, without the first-name shortcut
+        text = line.strip()
+        if not text or len(text) > 400 or text.endswith((":", "?")) or names._DIGIT.search(text):
+            return False
+        found = names.split_names(text)
+        return bool(found) and all(names.is_person(n) or names.is_team(n) for n in found)
+
+    rng = random.Random(8)
+    words = ["By", "by", "Ann", "Lee", "de", "the", "GP", "Team", "team", "and", "&", ",",
+             ", and", ".", ";", " ", "NIAS", "Africa", "x", "D.", "Written", "written by", "said"]
+    for _ in range(20_000):
+        line = " ".join(rng.choice(words) for _ in range(rng.randint(0, 8)))
+        assert names.is_author_line.__wrapped__(line) == by_every_name(line), line

@@ -84,8 +84,19 @@ def is_author_line(line: str) -> bool:
     text = line.strip()
     if not text or len(text) > 400 or text.endswith((":", "?")) or _DIGIT.search(text):
         return False
+    first = _first_name(text)
+    if first and not (is_person(first) or is_team(first)):
+        return False  # most lines of text fail at their first name: the rest is not split
     names = split_names(text)
     return bool(names) and all(is_person(n) or is_team(n) for n in names)
+
+
+def _first_name(line: str) -> str:
+    """The first of `split_names(line)` when it stands before the first separator ("" when
+    nothing does), found without splitting the rest of the line."""
+    text = strip_by(line).strip().rstrip(".;").strip()
+    separator = _SPLIT.search(text)
+    return (text[: separator.start()] if separator else text).strip(" .;")
 
 
 def people(names: list[str]) -> list[str]:
