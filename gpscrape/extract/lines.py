@@ -45,11 +45,15 @@ TITLE_MAX = 260
 
 def analytic_inline(block: Block) -> tuple[str, str, str] | None:
     """(heading, kind, rest) when a paragraph opens with an analytic heading, else None."""
-    found = _inline_heading(block.text)
+    return _analytic_inline(block.text, block.lead)
+
+
+def _analytic_inline(text: str, lead: str) -> tuple[str, str, str] | None:
+    found = _inline_heading(text)
     if found is None:
         return None
     head, kind, rest, explicit = found
-    if not (explicit or (block.lead and heading_kind(block.lead))):
+    if not (explicit or (lead and heading_kind(lead))):
         return None
     return head, kind, rest
 
@@ -181,9 +185,13 @@ def is_news_lede(text: str) -> bool:
 
 def is_title_like(block: Block) -> bool:
     """A short line that could be a (sub-)article title."""
-    text = block.text
-    if len(text) > TITLE_MAX or is_dialogue(text):
-        return False
-    if heading_kind(text) or analytic_inline(block):
+    return len(block.text) <= TITLE_MAX and _title_like(block.text, block.lead)
+
+
+@lru_cache(maxsize=2048)
+def _title_like(text: str, lead: str) -> bool:
+    """`is_title_like` of a short line with this lead; once per distinct pair, as the body's
+    rules ask it of each line several times."""
+    if is_dialogue(text) or heading_kind(text) or _analytic_inline(text, lead):
         return False
     return not text.endswith((".", ";", ",")) or text.endswith("...")
