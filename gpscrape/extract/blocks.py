@@ -214,7 +214,14 @@ def _chrome_names(names: str) -> bool:
 
 def _holds_listing(el: etree._Element) -> bool:
     """Navigation-looking containers that hold listing entries are kept."""
-    return _LISTING_MARK.search(_text_of(el)) is not None
+    return _marks_listing(_text_of(el))
+
+
+@lru_cache(maxsize=256)
+def _marks_listing(text: str) -> bool:
+    """Whether a container's text holds a listing mark; once per distinct text, as every page
+    repeats its menus and footer (a search that ignores case is slow on their text)."""
+    return _LISTING_MARK.search(text) is not None
 
 
 def _text_of(el: etree._Element) -> str:
