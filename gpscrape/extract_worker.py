@@ -43,15 +43,20 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import fields, is_dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
-from gpscrape.extract import PageRecord
+from gpscrape.extract import EXTRACTOR_VERSION, PageRecord
+from gpscrape.extract.response import link_urls
+from gpscrape.garbage import tune_for_throughput
+from gpscrape.items import PageItem
 from gpscrape.outcome import Verdict, judge_page, judge_response
+from pipelines.normalise import normalise_record
+from pipelines.validate import item_problems
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +70,9 @@ _PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
 # What the spider sends: url, body, kind ("html", "xml", "text" or "bytes": the response's
 # class), Content-Type, explicit encoding, the request's guess tag.
 Job = tuple[str, bytes, str, bytes | None, str | None, str | None]
-# What a worker sends back: the verdict, the page's links, the body's SHA-256 (hex).
-Judged = tuple[Verdict, list[str], str]
+# What a worker sends back: the verdict, the URLs the page links to (`link_urls`), the body's
+# SHA-256 (hex), and whether the verdict's record is already normalised and valid (`checked`).
+Judged = tuple[Verdict, list[str], str, bool]
 
 
 class WorkerDied(RuntimeError):
@@ -92,15 +98,38 @@ def job_of(response: Response, guess: str | None) -> Job:
 
 def judge_job(job: Job) -> Judged:
     """The verdict on a job's page (a status of 200: the spider judges by status alone
-    first), its links and its body's SHA-256."""
+    first), the URLs it links to, its body's SHA-256, and whether its record is `checked`."""
     url, body, kind, content_type, encoding, guess = job
     digest = hashlib.sha256(body).hexdigest()
     if kind == "bytes":
-        return judge_page(body, url, 200, guess), [], digest
-    headers = {b"Content-Type": content_type} if content_type is not None else None
-    response = _KINDS[kind](url=url, body=body, headers=headers, encoding=encoding)
-    verdict, links = judge_response(response, 200, guess, from_body=True, html=kind != "xml")
-    return verdict, links, digest
+        verdict, links = judge_page(body, url, 200, guess), []
+    else:
+        headers = {b"Content-Type": content_type} if content_type is not None else None
+        response = _KINDS[kind](url=url, body=body, headers=headers, encoding=encoding)
+        verdict, links = judge_response(response, 200, guess, from_body=True,
+                                        html=kind != "xml")
+    verdict, checked = checked_verdict(verdict, digest)
+    return verdict, link_urls(url, links, verdict.record), digest, checked
+
+
+def checked_verdict(verdict: Verdict, digest: str) -> tuple[Verdict, bool]:
+    """The verdict with its record normalised (`pipelines.normalise`) and whether that record
+    passes validation (`pipelines.validate`, the fetch fields as the spider sets them): a
+    checked record's item skips both pipelines in the crawl. A record that fails either
+    comes back as it was, unchecked, for the pipelines to judge (and quarantine)."""
+    record = verdict.record
+    if record is None:
+        return verdict, False
+    try:
+        record = normalise_record(record)
+        item = PageItem(record=record, fetched_at=datetime.now(UTC), content_sha256=digest,
+                        extractor_version=EXTRACTOR_VERSION)
+        if item_problems(item):
+            return verdict, False
+    except Exception:  # an odd record: the pipelines judge it (and say why) as in-process
+        logger.exception("could not check the record of %s", record.url)
+        return verdict, False
+    return Verdict(verdict.name, verdict.reason, record), True
 
 
 def encode_job(job: Job) -> bytes:
@@ -121,16 +150,16 @@ def decode_job(frame: bytes) -> Job:
 
 def encode_judged(judged: Judged) -> bytes:
     """A worker's answer as JSON (the record as `PageRecord.to_dict` writes it)."""
-    verdict, links, digest = judged
-    return json.dumps([verdict.name, verdict.reason, verdict.record, links, digest],
+    verdict, links, digest, checked = judged
+    return json.dumps([verdict.name, verdict.reason, verdict.record, links, digest, checked],
                       default=_plain).encode()
 
 
 def decode_judged(frame: bytes) -> Judged:
     """Inverse of `encode_judged`."""
-    name, reason, record, links, digest = json.loads(frame)
+    name, reason, record, links, digest, checked = json.loads(frame)
     record = None if record is None else PageRecord.from_dict(record)
-    return Verdict(name, reason, record), links, digest
+    return Verdict(name, reason, record), links, digest, checked
 
 
 def _plain(value: object) -> object:
@@ -174,6 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING,
                         format="%(asctime)s [extract worker %(process)d] %(levelname)s: "
                                "%(message)s")
+    tune_for_throughput()  # its imports frozen, fewer collections (as the crawl's own)
     serve(Connection(int(args[0])))
     return 0
 

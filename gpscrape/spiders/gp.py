@@ -48,9 +48,10 @@ from twisted.python.failure import Failure
 from gpscrape import urls
 from gpscrape.archive.middleware import WARC_DATE
 from gpscrape.extract import EXTRACTOR_VERSION, PageRecord
+from gpscrape.extract.response import link_urls
 from gpscrape.extract_worker import ExtractPool, WorkerDied
 from gpscrape.incremental.filters import LeftOut, RecordFilter
-from gpscrape.items import PageItem, QuarantineItem
+from gpscrape.items import CheckedPageItem, PageItem, QuarantineItem
 from gpscrape.outcome import (
     BACKFILL,
     DUPLICATE,
@@ -205,23 +206,11 @@ class GpSpider(Spider):
             self._seen_pages.add(page)
         return Request(url, callback=self.parse, errback=self.on_error)
 
-    def _follow(self, response: Response, record: PageRecord | None,
-                hrefs: list[str]) -> Iterator[Request]:
+    def _follow(self, links: list[str]) -> Iterator[Request]:
+        """Requests for the pages of `links` (absolute URLs, `link_urls`) worth fetching."""
         if self.backfill:
             return
-        if record is not None:
-            hrefs = hrefs + [entry.url for entry in record.listing if entry.url]
-        origin = "/".join(response.url.split("/", 3)[:3])  # scheme://host[:port]
-        for href in hrefs:
-            href = href.strip()
-            if not href or href.startswith(("#", "javascript:", "mailto:")):
-                continue
-            if href.startswith(("http://", "https://")):
-                url = href
-            elif href.startswith("/") and not href.startswith("//"):
-                url = origin + href  # root-relative: no need for a full urljoin
-            else:
-                url = urljoin(response.url, href)
+        for url in links:
             if url in self._seen_links:  # sidebars repeat most links: judge each URL once
                 continue
             self._seen_links.add(url)
@@ -254,27 +243,28 @@ class GpSpider(Spider):
             verdict, hrefs = judge_response(response, response.status, guess)
         else:
             verdict, hrefs = judge_page(response.body, response.url, response.status, guess), []
-        return self._judged(response, verdict, hrefs)
+        return self._judged(response, verdict, link_urls(response.url, hrefs, verdict.record))
 
     async def _parse_in_worker(self, response: Response, guess: str | None) -> Iterator[Any]:
         try:
-            verdict, hrefs, digest = await self._extract_pool.judge(response, guess)
+            verdict, links, digest, checked = await self._extract_pool.judge(response, guess)
         except WorkerDied as error:
-            verdict, hrefs, digest = Verdict(QUARANTINED, str(error)), [], None
+            verdict, links, digest, checked = Verdict(QUARANTINED, str(error)), [], None, False
         self.crawler.stats.inc_value(WORKER_PAGES)
-        return self._judged(response, verdict, hrefs, digest)
+        return self._judged(response, verdict, links, digest, checked)
 
-    def _judged(self, response: Response, verdict: Verdict, hrefs: list[str],
-                digest: str | None = None) -> Iterator[Any]:
+    def _judged(self, response: Response, verdict: Verdict, links: list[str],
+                digest: str | None = None, checked: bool = False) -> Iterator[Any]:
         """Yield the judged response's item, count its verdict, follow its links (`digest`:
-        the body's SHA-256 when already known)."""
+        the body's SHA-256 when already known; `checked`: the record is already normalised
+        and valid, see `extract_worker.checked_verdict`)."""
         record = verdict.record
         if verdict.name == QUARANTINED:
             yield self._quarantine(response, verdict.reason, digest)
         if record is not None:
-            verdict = yield from self._emit(record, response, digest)
+            verdict = yield from self._emit(record, response, digest, checked)
         self.verdicts.add(verdict.name, response.url, verdict.reason, self.crawler.stats)
-        yield from self._follow(response, record, hrefs)
+        yield from self._follow(links)
 
     def _quarantine(self, response: Response, reason: str,
                     digest: str | None = None) -> QuarantineItem:
@@ -300,11 +290,11 @@ class GpSpider(Spider):
         self._seen_records.add(key)
         return True
 
-    def _emit(self, record: PageRecord, response: Response, digest: str | None = None
-              ) -> Generator[PageItem, None, Verdict]:
-        """Yield the record's item, if wanted; returns the page's verdict (a limit reached
-        closes the spider once that verdict is counted)."""
-        item = PageItem(
+    def _emit(self, record: PageRecord, response: Response, digest: str | None = None,
+              checked: bool = False) -> Generator[PageItem, None, Verdict]:
+        """Yield the record's item, if wanted (a `CheckedPageItem` when `checked`); returns
+        the page's verdict (a limit reached closes the spider once that verdict is counted)."""
+        item = (CheckedPageItem if checked else PageItem)(
             record=record,
             fetched_at=fetched_at(response),
             content_sha256=digest or hashlib.sha256(response.body).hexdigest(),

@@ -1,0 +1,68 @@
+"""What keeps the crawl's reactor lean: the garbage collector tuned while the engine runs (and
+put back after), records checked by the extraction worker passing the normalise and validate
+pipelines as they are, and a page's links made absolute and unique wherever it was read."""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.utils.test import get_crawler
+
+from gpscrape.commands.fixtures import load_cases
+from gpscrape.extract import EXTRACTOR_VERSION, extract_page
+from gpscrape.extract.response import link_urls
+from gpscrape.garbage import GEN0_THRESHOLD, CrawlGarbageCollection
+from gpscrape.items import CheckedPageItem, PageItem
+from gpscrape.spiders.gp import GpSpider
+from pipelines.normalise import NormalisePipeline
+from pipelines.validate import ValidatePipeline
+
+CASES = load_cases(Path(__file__).parent / "fixtures" / "pages")
+
+
+def test_the_collector_is_tuned_while_the_engine_runs_and_put_back_after() -> None:
+    before = gc.get_threshold()
+    crawler = get_crawler(GpSpider, {"GPSCRAPE_SEEDS": []})
+    extension = CrawlGarbageCollection.from_crawler(crawler)
+    crawler.signals.send_catch_log(signals.engine_started)
+    try:
+        assert gc.get_threshold()[0] == GEN0_THRESHOLD
+        assert gc.get_freeze_count() > 0
+    finally:
+        crawler.signals.send_catch_log(signals.engine_stopped)
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+    extension.engine_stopped()  # a second stop changes nothing
+    assert gc.get_threshold() == before
+
+
+def _item(cls: type[PageItem], title: str) -> PageItem:
+    case = next(c for c in CASES if extract_page(c.page_path.read_bytes(), c.url).title)
+    record = replace(extract_page(case.page_path.read_bytes(), case.url), title=title)
+    return cls(record, datetime.now(UTC), "0" * 64, EXTRACTOR_VERSION)
+
+
+def test_a_checked_item_passes_the_normalise_and_validate_pipelines_as_it_is() -> None:
+    normalise, validate = NormalisePipeline(), ValidatePipeline()
+    checked = _item(CheckedPageItem, "  Two  spaces ")
+    assert validate.process_item(normalise.process_item(checked)) is checked
+    plain = _item(PageItem, "  Two  spaces ")
+    assert normalise.process_item(plain).record.title == "Two spaces"
+
+
+def test_links_are_made_absolute_once_each_in_order_with_the_listing_after() -> None:
+    case = next(c for c in CASES if extract_page(c.page_path.read_bytes(), c.url).listing)
+    record = extract_page(case.page_path.read_bytes(), case.url)
+    page = "http://127.0.0.1:8000/sub/view_cir_articles.php?recordNo=7"
+    hrefs = [" /a.php?x=1 ", "b.php", "#top", "javascript:void(0)", "mailto:x@y.z", "",
+             "http://127.0.0.1:8000/a.php?x=1", "//other.example/c", "https://h.example/d"]
+    found = link_urls(page, hrefs, record)
+    assert found[:4] == ["http://127.0.0.1:8000/a.php?x=1", "http://127.0.0.1:8000/sub/b.php",
+                         "http://other.example/c", "https://h.example/d"]
+    listed = list(dict.fromkeys(e.url for e in record.listing if e.url))
+    assert found[4:] == [url for url in listed if url not in found[:4]]
+    assert len(found) == len(set(found))
