@@ -7,7 +7,9 @@ response's class, its `Content-Type` and any encoding it was given) to one of N 
 processes. The worker rebuilds the response, judges it as the spider would (`judge_job`: the
 page parsed once, `outcome.judge_response(from_body=True)`) and sends back the verdict (with
 its record), the page's links and the body's SHA-256; the spider's callback awaits that and
-goes on as it does in-process. A page is judged alike either way (tests compare them).
+goes on as it does in-process. A page is judged alike either way (tests compare them). The
+worker also normalises and validates the record as the pipelines would (`checked_verdict`), so
+the crawl's reactor only writes it, and sends each link URL once (`serve`).
 
 Each worker is a fresh interpreter (`python -m gpscrape.extract_worker FD`, never a fork of the
 running reactor) talking over a socket pair: frames of a 4-byte big-endian length and JSON
@@ -179,18 +181,24 @@ def _field_names(kind: type) -> tuple[str, ...]:
 
 def serve(conn: Connection) -> None:
     """Judge the jobs `conn` brings, in order, until it closes (even before the worker is
-    ready: a short crawl may end first)."""
+    ready: a short crawl may end first). A link URL goes back with the first page that has
+    it only: the crawl follows a URL the first time it meets it, and takes a worker's answers
+    in order (the sidebars repeat most links on every page)."""
     try:
         conn.send_bytes(READY)
     except (BrokenPipeError, ConnectionResetError):
         return
+    sent: set[str] = set()  # link URLs already sent: the crawl has followed them
     while True:
         try:
             job = decode_job(conn.recv_bytes())
         except EOFError:
             return
+        verdict, links, digest, checked = judge_job(job)
+        links = [url for url in links if url not in sent]
+        sent.update(links)
         try:
-            conn.send_bytes(encode_judged(judge_job(job)))
+            conn.send_bytes(encode_judged((verdict, links, digest, checked)))
         except (BrokenPipeError, ConnectionResetError):
             return
 

@@ -1,6 +1,7 @@
 """What keeps the crawl's reactor lean: the garbage collector tuned while the engine runs (and
 put back after), records checked by the extraction worker passing the normalise and validate
-pipelines as they are, and a page's links made absolute and unique wherever it was read."""
+pipelines as they are, a page's links made absolute and unique wherever it was read, and no
+page decoded to look for a meta refresh its bytes rule out."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from gpscrape.extract import EXTRACTOR_VERSION, extract_page
 from gpscrape.extract.response import link_urls
 from gpscrape.garbage import GEN0_THRESHOLD, CrawlGarbageCollection
 from gpscrape.items import CheckedPageItem, PageItem
+from gpscrape.middlewares import may_refresh
 from gpscrape.spiders.gp import GpSpider
 from pipelines.normalise import NormalisePipeline
 from pipelines.validate import ValidatePipeline
@@ -66,3 +68,13 @@ def test_links_are_made_absolute_once_each_in_order_with_the_listing_after() -> 
     listed = list(dict.fromkeys(e.url for e in record.listing if e.url))
     assert found[4:] == [url for url in listed if url not in found[:4]]
     assert len(found) == len(set(found))
+
+
+def test_a_page_is_decoded_to_look_for_a_meta_refresh_only_when_its_bytes_allow_one() -> None:
+    refresh = '<html><head><META HTTP-EQUIV="Refresh" content="0; url=/x"></head></html>'
+    assert may_refresh(refresh.encode())
+    assert may_refresh(refresh.encode("utf-16"))
+    assert may_refresh(refresh.encode("utf-32-le"))
+    plain = CASES[0].page_path.read_bytes()
+    assert not may_refresh(plain)
+    assert may_refresh(plain[:1000] + b"<meta http-equiv=refresh content='1;url=/y'>")
