@@ -50,6 +50,7 @@ from functools import cache
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import msgspec
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
 from gpscrape.extract import EXTRACTOR_VERSION, PageRecord
@@ -151,17 +152,29 @@ def decode_job(frame: bytes) -> Job:
 
 
 def encode_judged(judged: Judged) -> bytes:
-    """A worker's answer as JSON (the record as `PageRecord.to_dict` writes it)."""
+    """A worker's answer as JSON (the record as `PageRecord.to_dict` writes it): by msgspec
+    for a checked record (its types are the declared ones), else by the standard library,
+    which writes whatever an odd record holds the way `to_dict` does."""
     verdict, links, digest, checked = judged
-    return json.dumps([verdict.name, verdict.reason, verdict.record, links, digest, checked],
-                      default=_plain).encode()
+    answer = (verdict.name, verdict.reason, verdict.record, links, digest, checked)
+    if checked:
+        return _ENCODER.encode(answer)
+    return json.dumps(answer, default=_plain).encode()
 
 
 def decode_judged(frame: bytes) -> Judged:
-    """Inverse of `encode_judged`."""
-    name, reason, record, links, digest, checked = json.loads(frame)
-    record = None if record is None else PageRecord.from_dict(record)
+    """Inverse of `encode_judged`: read straight into the record's classes by msgspec where
+    the answer has the declared types, else through `PageRecord.from_dict`."""
+    try:
+        name, reason, record, links, digest, checked = _DECODER.decode(frame)
+    except msgspec.ValidationError:
+        name, reason, record, links, digest, checked = json.loads(frame)
+        record = None if record is None else PageRecord.from_dict(record)
     return Verdict(name, reason, record), links, digest, checked
+
+
+_ENCODER = msgspec.json.Encoder()
+_DECODER = msgspec.json.Decoder(tuple[str, str | None, PageRecord | None, list[str], str, bool])
 
 
 def _plain(value: object) -> object:

@@ -6,6 +6,7 @@ page decoded to look for a meta refresh its bytes rule out."""
 from __future__ import annotations
 
 import gc
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,11 +15,13 @@ from scrapy import signals
 from scrapy.utils.test import get_crawler
 
 from gpscrape.commands.fixtures import load_cases
-from gpscrape.extract import EXTRACTOR_VERSION, extract_page
+from gpscrape.extract import EXTRACTOR_VERSION, PageRecord, extract_page
 from gpscrape.extract.response import link_urls
+from gpscrape.extract_worker import decode_judged, encode_judged
 from gpscrape.garbage import GEN0_THRESHOLD, CrawlGarbageCollection
 from gpscrape.items import CheckedPageItem, PageItem
 from gpscrape.middlewares import may_refresh
+from gpscrape.outcome import RECORD, Verdict
 from gpscrape.spiders.gp import GpSpider
 from pipelines.normalise import NormalisePipeline
 from pipelines.validate import ValidatePipeline
@@ -78,3 +81,11 @@ def test_a_page_is_decoded_to_look_for_a_meta_refresh_only_when_its_bytes_allow_
     plain = CASES[0].page_path.read_bytes()
     assert not may_refresh(plain)
     assert may_refresh(plain[:1000] + b"<meta http-equiv=refresh content='1;url=/y'>")
+
+
+def test_an_answer_whose_record_has_odd_types_is_read_back_as_from_dict_reads_it() -> None:
+    record = replace(_item(PageItem, "t").record, title=12, cwa_no="63")
+    verdict, links, digest, checked = decode_judged(
+        encode_judged((Verdict(RECORD, record=record), ["http://h/a"], "0" * 64, False)))
+    assert verdict.record == PageRecord.from_dict(json.loads(json.dumps(record.to_dict())))
+    assert verdict.record.title == 12 and verdict.record.cwa_no == "63" and not checked and links == ["http://h/a"]
