@@ -14,9 +14,11 @@ the crawl's reactor only writes it, and sends each link URL once (`serve`).
 Each worker is a fresh interpreter (`python -m gpscrape.extract_worker FD`, never a fork of the
 running reactor) talking over a socket pair: frames of a 4-byte big-endian length and JSON
 (nothing is unpickled): a job is its JSON header and the page's bytes (`encode_job`), a verdict
-the JSON form of its record (`PageRecord.to_dict`, read back by `from_dict`). Until a worker
-has started (it says `ready` once its imports are done) the spider judges pages in-process, so
-the start costs the crawl nothing. A worker ends when its socket closes: when the crawl closes
+the JSON form of its record (`PageRecord.to_dict`, read back by `from_dict`). Until the
+workers are launched the spider judges pages in-process; from then on a page waits for a worker
+to be ready (it says `ready` once its imports are done) rather than cost the crawl's reactor its
+extraction, unless none is on its way any more (Scrapy stops fetching while the pages waiting
+pass its scraper's size limit). A worker ends when its socket closes: when the crawl closes
 it, or when the crawl dies, even by SIGKILL (the kernel closes the crawl's end). It ignores
 SIGINT and SIGTERM, so that a crawl stopping gracefully keeps its extraction until the pages in
 flight are judged. A worker that dies is an error in the log; each page it held is quarantined
@@ -257,6 +259,7 @@ class _Worker(asyncio.Protocol):
             start = end
             if not self.ready:
                 self.ready = frame == READY
+                self.pool.changed()
                 continue
             future = self.pending.popleft()
             if not future.done():
@@ -277,6 +280,7 @@ class _Worker(asyncio.Protocol):
                 future.set_exception(WorkerDied(message))
         if not closing:
             self.pool.replace(self)
+        self.pool.changed()
 
     def describe_end(self) -> str:
         """`pid N ended (exit code / signal)`: how the worker's process ended."""
@@ -311,6 +315,8 @@ class ExtractPool:
         self.launched = False
         self._restarts = [0] * workers
         self._starting: set[asyncio.Task[None]] = set()
+        self._change: asyncio.Event | None = None  # set (and replaced) when `ready` may change
+        self._gave_up = False  # `wait_ready` timed out: pages no longer wait
 
     def launch(self) -> None:
         """Start the workers, in the background (each says `ready` once it can take pages;
@@ -354,21 +360,42 @@ class ExtractPool:
         self._starting.discard(task)
         if not task.cancelled() and task.exception() is not None:
             logger.error("could not start an extraction worker: %s", task.exception())
+        self.changed()
+
+    def changed(self) -> None:
+        """Wake whoever waits in `wait_ready`: a worker became ready, or one ended or could
+        not start."""
+        if self._change is not None:
+            self._change.set()
+            self._change = None
 
     async def wait_ready(self, timeout: float = 60.0) -> None:
-        """Wait until a worker is ready (an error in the log after `timeout` seconds: the
-        pages are then judged in-process until one is)."""
+        """Wait until a worker is ready, or none is `starting` any more (an error in the log
+        after `timeout` seconds: from then on nobody waits, the pages are judged in-process
+        until a worker is ready)."""
         deadline = time.monotonic() + timeout
-        while not self.ready:
-            if time.monotonic() > deadline:
-                logger.error("no extraction worker ready after %.0f s", timeout)
+        while not self.ready and self.starting:
+            if self._change is None:
+                self._change = asyncio.Event()
+            try:
+                await asyncio.wait_for(self._change.wait(), deadline - time.monotonic())
+            except TimeoutError:
+                if not self._gave_up:
+                    logger.error("no extraction worker ready after %.0f s", timeout)
+                self._gave_up = True
                 return
-            await asyncio.sleep(0.01)
 
     @property
     def ready(self) -> bool:
         """Whether a worker is ready to take a page."""
         return any(worker.ready for worker in self.workers)
+
+    @property
+    def starting(self) -> bool:
+        """Whether a worker is on its way (launched, not yet ready) and worth waiting for."""
+        if self.closing or self._gave_up:
+            return False
+        return bool(self._starting) or any(not worker.ready for worker in self.workers)
 
     def judge(self, response: Response, guess: str | None) -> asyncio.Future[Judged]:
         """The worker's verdict on `response` (see `judge_job`); fails with `WorkerDied`."""
@@ -385,6 +412,7 @@ class ExtractPool:
                 worker.transport.close()
         processes = [w.process for w in self.workers if w.process is not None]
         self.workers.clear()
+        self.changed()
         deadline = time.monotonic() + timeout
         while any(process.poll() is None for process in processes):
             if time.monotonic() > deadline:

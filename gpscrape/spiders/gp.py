@@ -232,11 +232,16 @@ class GpSpider(Spider):
         early = by_status(response.status, guess)
         pool = self._extract_pool
         if early is None and pool is not None:
-            if pool.ready:
+            if pool.ready or pool.starting:
                 return self._parse_in_worker(response, guess)
             self._judged_here += 1
             if not pool.launched and self._judged_here >= self._workers_from:
                 pool.launch()
+        return self._parse_here(response, guess, early)
+
+    def _parse_here(self, response: Response, guess: str | None,
+                    early: Verdict | None) -> Iterator[Any]:
+        """`parse` in this process."""
         if early is not None:
             verdict, hrefs = early, []
         elif isinstance(response, TextResponse):  # one parse: the record and links from one tree
@@ -246,6 +251,12 @@ class GpSpider(Spider):
         return self._judged(response, verdict, link_urls(response.url, hrefs, verdict.record))
 
     async def _parse_in_worker(self, response: Response, guess: str | None) -> Iterator[Any]:
+        """`parse` by an extraction worker, once one is ready (here if none is on its way)."""
+        pool = self._extract_pool
+        if not pool.ready:
+            await pool.wait_ready()
+            if not pool.ready:
+                return self._parse_here(response, guess, None)
         try:
             verdict, links, digest, checked = await self._extract_pool.judge(response, guess)
         except WorkerDied as error:
