@@ -65,6 +65,9 @@ GPSCRAPE_MAX_LISTING_PAGE = 500
 # start first, and every page goes through them.
 GPSCRAPE_EXTRACT_WORKERS = 1
 GPSCRAPE_EXTRACT_WORKERS_FROM = 50
+# GPSCRAPE_QUEUE_IN_MEMORY: the newest requests waiting to be fetched that are kept in memory,
+# on top of those waiting on disk (gpscrape/request_queue.py); 0: all wait on disk.
+GPSCRAPE_QUEUE_IN_MEMORY = 1000
 
 # Incremental runs: known article pages skipped (or revalidated), probes for new records.
 SPIDER_MIDDLEWARES = {

@@ -2,7 +2,8 @@
 put back after), records checked by the extraction worker passing the normalise and validate
 pipelines as they are, a page's links made absolute and unique wherever it was read, no page
 decoded to look for a meta refresh its bytes rule out, and pages met while the extraction worker
-starts waiting for it (unless it cannot start) rather than being read on the reactor."""
+starts waiting for it (unless it cannot start) rather than being read on the reactor, and the
+newest queued requests waiting in memory rather than on disk, in the disk queue's order."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from scrapy import Request, signals
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
@@ -26,6 +28,7 @@ from gpscrape.garbage import GEN0_THRESHOLD, CrawlGarbageCollection
 from gpscrape.items import CheckedPageItem, PageItem
 from gpscrape.middlewares import may_refresh
 from gpscrape.outcome import RECORD, Verdict
+from gpscrape.request_queue import DiskQueue
 from gpscrape.spiders.gp import WORKER_PAGES, GpSpider
 from pipelines.normalise import NormalisePipeline
 from pipelines.validate import ValidatePipeline
@@ -140,3 +143,38 @@ def test_a_page_is_read_here_when_no_worker_can_start(monkeypatch) -> None:
 
     items, by_worker = asyncio.run(scenario())
     assert by_worker is None and type(items[0]) is PageItem
+
+
+def _queue(tmp_path: Path, keep: int) -> tuple[DiskQueue, GpSpider]:
+    crawler = get_crawler(GpSpider, {"GPSCRAPE_QUEUE_IN_MEMORY": keep})
+    crawler.spider = GpSpider.from_crawler(crawler, base_url="http://127.0.0.1:1/")
+    return DiskQueue(crawler, str(tmp_path / "queue")), crawler.spider
+
+
+def test_the_newest_requests_wait_in_memory_in_the_disk_queues_order(tmp_path: Path) -> None:
+    queue, spider = _queue(tmp_path / "mixed", 3)
+    urls = [f"http://127.0.0.1:1/view_cir_articles.php?recordNo={n}" for n in range(10)]
+    for url in urls[:6]:
+        queue.push(Request(url, callback=spider.parse, errback=spider.on_error))
+    assert len(queue) == 6 and queue.peek().url == urls[5]
+    popped = [queue.pop().url for _ in range(4)]
+    for url in urls[6:]:
+        queue.push(Request(url, callback=spider.parse, errback=spider.on_error))
+    popped += [request.url for request in iter(queue.pop, None)]
+    assert popped == [*urls[5:1:-1], *urls[:5:-1], *urls[1::-1]]  # last in, first out
+    assert queue.pop() is None and len(queue) == 0
+    with pytest.raises(ValueError, match="not a method of the spider"):
+        queue.push(Request(urls[0], callback=lambda response: None))
+    assert len(queue) == 0
+    queue.close()
+
+
+def test_closing_the_queue_moves_the_requests_in_memory_to_disk(tmp_path: Path) -> None:
+    queue, spider = _queue(tmp_path, 2)
+    urls = [f"http://127.0.0.1:1/view_cir_articles.php?recordNo={n}" for n in range(5)]
+    for url in urls:
+        queue.push(Request(url, callback=spider.parse))
+    queue.close()
+    again, _ = _queue(tmp_path, 0)  # the same file, as Scrapy reopens a JOBDIR's queue
+    assert [request.url for request in iter(again.pop, None)] == urls[::-1]
+    again.close()
