@@ -67,6 +67,9 @@ logger = logging.getLogger(__name__)
 
 READY = b"ready"
 MAX_RESTARTS = 3  # new workers started in one slot after the first died
+# Bytes the crawl's end of a worker's socket may hold (the system's cap applies): the pages in
+# flight, 16 of about 46 KB, go in one write each instead of in pieces as the worker reads.
+SOCKET_BUFFER = 2 * 1024 * 1024
 _HEADER = struct.Struct("!i")  # a frame's length, as multiprocessing.connection writes it
 _KINDS: dict[str, type[TextResponse]] = {
     "html": HtmlResponse, "xml": XmlResponse, "text": TextResponse}
@@ -332,6 +335,8 @@ class ExtractPool:
 
     async def _start_worker(self, slot: int) -> None:
         ours, theirs = socket.socketpair()
+        for end, option in ((ours, socket.SO_SNDBUF), (theirs, socket.SO_RCVBUF)):
+            end.setsockopt(socket.SOL_SOCKET, option, SOCKET_BUFFER)
         worker = _Worker(self, slot)
         try:
             env = dict(os.environ)
