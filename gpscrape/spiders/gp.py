@@ -24,9 +24,10 @@ summary and report read. Backfill requests are tagged `request.meta[GUESS] = "ba
 left out (the incremental middleware remembers them).
 
 With `GPSCRAPE_EXTRACT_WORKERS` > 0 a page is judged in an extraction worker process once the
-workers are ready (`gpscrape.extract_worker`): the callback is then a coroutine that awaits the
-worker's verdict and links and goes on exactly as in-process; a worker that died quarantines
-the page with the reason.
+workers are launched (`gpscrape.extract_worker`): the callback is then a coroutine that awaits a
+ready worker's verdict (its record already normalised and validated: a `CheckedPageItem`) and
+links, and goes on exactly as in-process; a worker that died quarantines the page with the
+reason.
 """
 
 from __future__ import annotations
