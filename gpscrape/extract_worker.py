@@ -7,14 +7,18 @@ response's class, its `Content-Type` and any encoding it was given) to one of N 
 processes. The worker rebuilds the response, judges it as the spider would (`judge_job`: the
 page parsed once, `outcome.judge_response(from_body=True)`) and sends back the verdict (with
 its record), the page's links and the body's SHA-256; the spider's callback awaits that and
-goes on as it does in-process. A page is judged alike either way (tests compare them).
+goes on as it does in-process. A page is judged alike either way (tests compare them). The
+worker also normalises and validates the record as the pipelines would (`checked_verdict`), so
+the crawl's reactor only writes it, and sends each link URL once (`serve`).
 
 Each worker is a fresh interpreter (`python -m gpscrape.extract_worker FD`, never a fork of the
 running reactor) talking over a socket pair: frames of a 4-byte big-endian length and JSON
 (nothing is unpickled): a job is its JSON header and the page's bytes (`encode_job`), a verdict
-the JSON form of its record (`PageRecord.to_dict`, read back by `from_dict`). Until a worker
-has started (it says `ready` once its imports are done) the spider judges pages in-process, so
-the start costs the crawl nothing. A worker ends when its socket closes: when the crawl closes
+the JSON form of its record (`PageRecord.to_dict`, read back by `from_dict`). Until the
+workers are launched the spider judges pages in-process; from then on a page waits for a worker
+to be ready (it says `ready` once its imports are done) rather than cost the crawl's reactor its
+extraction, unless none is on its way any more (Scrapy stops fetching while the pages waiting
+pass its scraper's size limit). A worker ends when its socket closes: when the crawl closes
 it, or when the crawl dies, even by SIGKILL (the kernel closes the crawl's end). It ignores
 SIGINT and SIGTERM, so that a crawl stopping gracefully keeps its extraction until the pages in
 flight are judged. A worker that dies is an error in the log; each page it held is quarantined
@@ -43,20 +47,29 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import fields, is_dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import msgspec
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
-from gpscrape.extract import PageRecord
+from gpscrape.extract import EXTRACTOR_VERSION, PageRecord
+from gpscrape.extract.response import link_urls
+from gpscrape.garbage import tune_for_throughput
+from gpscrape.items import PageItem
 from gpscrape.outcome import Verdict, judge_page, judge_response
+from pipelines.normalise import normalise_record
+from pipelines.validate import item_problems
 
 logger = logging.getLogger(__name__)
 
 READY = b"ready"
 MAX_RESTARTS = 3  # new workers started in one slot after the first died
+# Bytes the crawl's end of a worker's socket may hold (the system's cap applies): the pages in
+# flight, 16 of about 46 KB, go in one write each instead of in pieces as the worker reads.
+SOCKET_BUFFER = 2 * 1024 * 1024
 _HEADER = struct.Struct("!i")  # a frame's length, as multiprocessing.connection writes it
 _KINDS: dict[str, type[TextResponse]] = {
     "html": HtmlResponse, "xml": XmlResponse, "text": TextResponse}
@@ -65,8 +78,9 @@ _PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
 # What the spider sends: url, body, kind ("html", "xml", "text" or "bytes": the response's
 # class), Content-Type, explicit encoding, the request's guess tag.
 Job = tuple[str, bytes, str, bytes | None, str | None, str | None]
-# What a worker sends back: the verdict, the page's links, the body's SHA-256 (hex).
-Judged = tuple[Verdict, list[str], str]
+# What a worker sends back: the verdict, the URLs the page links to (`link_urls`), the body's
+# SHA-256 (hex), and whether the verdict's record is already normalised and valid (`checked`).
+Judged = tuple[Verdict, list[str], str, bool]
 
 
 class WorkerDied(RuntimeError):
@@ -92,15 +106,38 @@ def job_of(response: Response, guess: str | None) -> Job:
 
 def judge_job(job: Job) -> Judged:
     """The verdict on a job's page (a status of 200: the spider judges by status alone
-    first), its links and its body's SHA-256."""
+    first), the URLs it links to, its body's SHA-256, and whether its record is `checked`."""
     url, body, kind, content_type, encoding, guess = job
     digest = hashlib.sha256(body).hexdigest()
     if kind == "bytes":
-        return judge_page(body, url, 200, guess), [], digest
-    headers = {b"Content-Type": content_type} if content_type is not None else None
-    response = _KINDS[kind](url=url, body=body, headers=headers, encoding=encoding)
-    verdict, links = judge_response(response, 200, guess, from_body=True, html=kind != "xml")
-    return verdict, links, digest
+        verdict, links = judge_page(body, url, 200, guess), []
+    else:
+        headers = {b"Content-Type": content_type} if content_type is not None else None
+        response = _KINDS[kind](url=url, body=body, headers=headers, encoding=encoding)
+        verdict, links = judge_response(response, 200, guess, from_body=True,
+                                        html=kind != "xml")
+    verdict, checked = checked_verdict(verdict, digest)
+    return verdict, link_urls(url, links, verdict.record), digest, checked
+
+
+def checked_verdict(verdict: Verdict, digest: str) -> tuple[Verdict, bool]:
+    """The verdict with its record normalised (`pipelines.normalise`) and whether that record
+    passes validation (`pipelines.validate`, the fetch fields as the spider sets them): a
+    checked record's item skips both pipelines in the crawl. A record that fails either
+    comes back as it was, unchecked, for the pipelines to judge (and quarantine)."""
+    record = verdict.record
+    if record is None:
+        return verdict, False
+    try:
+        record = normalise_record(record)
+        item = PageItem(record=record, fetched_at=datetime.now(UTC), content_sha256=digest,
+                        extractor_version=EXTRACTOR_VERSION)
+        if item_problems(item):
+            return verdict, False
+    except Exception:  # an odd record: the pipelines judge it (and say why) as in-process
+        logger.exception("could not check the record of %s", record.url)
+        return verdict, False
+    return Verdict(verdict.name, verdict.reason, record), True
 
 
 def encode_job(job: Job) -> bytes:
@@ -120,17 +157,29 @@ def decode_job(frame: bytes) -> Job:
 
 
 def encode_judged(judged: Judged) -> bytes:
-    """A worker's answer as JSON (the record as `PageRecord.to_dict` writes it)."""
-    verdict, links, digest = judged
-    return json.dumps([verdict.name, verdict.reason, verdict.record, links, digest],
-                      default=_plain).encode()
+    """A worker's answer as JSON (the record as `PageRecord.to_dict` writes it): by msgspec
+    for a checked record (its types are the declared ones), else by the standard library,
+    which writes whatever an odd record holds the way `to_dict` does."""
+    verdict, links, digest, checked = judged
+    answer = (verdict.name, verdict.reason, verdict.record, links, digest, checked)
+    if checked:
+        return _ENCODER.encode(answer)
+    return json.dumps(answer, default=_plain).encode()
 
 
 def decode_judged(frame: bytes) -> Judged:
-    """Inverse of `encode_judged`."""
-    name, reason, record, links, digest = json.loads(frame)
-    record = None if record is None else PageRecord.from_dict(record)
-    return Verdict(name, reason, record), links, digest
+    """Inverse of `encode_judged`: read straight into the record's classes by msgspec where
+    the answer has the declared types, else through `PageRecord.from_dict`."""
+    try:
+        name, reason, record, links, digest, checked = _DECODER.decode(frame)
+    except msgspec.ValidationError:
+        name, reason, record, links, digest, checked = json.loads(frame)
+        record = None if record is None else PageRecord.from_dict(record)
+    return Verdict(name, reason, record), links, digest, checked
+
+
+_ENCODER = msgspec.json.Encoder()
+_DECODER = msgspec.json.Decoder(tuple[str, str | None, PageRecord | None, list[str], str, bool])
 
 
 def _plain(value: object) -> object:
@@ -150,18 +199,24 @@ def _field_names(kind: type) -> tuple[str, ...]:
 
 def serve(conn: Connection) -> None:
     """Judge the jobs `conn` brings, in order, until it closes (even before the worker is
-    ready: a short crawl may end first)."""
+    ready: a short crawl may end first). A link URL goes back with the first page that has
+    it only: the crawl follows a URL the first time it meets it, and takes a worker's answers
+    in order (the sidebars repeat most links on every page)."""
     try:
         conn.send_bytes(READY)
     except (BrokenPipeError, ConnectionResetError):
         return
+    sent: set[str] = set()  # link URLs already sent: the crawl has followed them
     while True:
         try:
             job = decode_job(conn.recv_bytes())
         except EOFError:
             return
+        verdict, links, digest, checked = judge_job(job)
+        links = [url for url in links if url not in sent]
+        sent.update(links)
         try:
-            conn.send_bytes(encode_judged(judge_job(job)))
+            conn.send_bytes(encode_judged((verdict, links, digest, checked)))
         except (BrokenPipeError, ConnectionResetError):
             return
 
@@ -174,6 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING,
                         format="%(asctime)s [extract worker %(process)d] %(levelname)s: "
                                "%(message)s")
+    tune_for_throughput()  # its imports frozen, fewer collections (as the crawl's own)
     serve(Connection(int(args[0])))
     return 0
 
@@ -206,6 +262,7 @@ class _Worker(asyncio.Protocol):
             start = end
             if not self.ready:
                 self.ready = frame == READY
+                self.pool.changed()
                 continue
             future = self.pending.popleft()
             if not future.done():
@@ -226,6 +283,7 @@ class _Worker(asyncio.Protocol):
                 future.set_exception(WorkerDied(message))
         if not closing:
             self.pool.replace(self)
+        self.pool.changed()
 
     def describe_end(self) -> str:
         """`pid N ended (exit code / signal)`: how the worker's process ended."""
@@ -260,6 +318,8 @@ class ExtractPool:
         self.launched = False
         self._restarts = [0] * workers
         self._starting: set[asyncio.Task[None]] = set()
+        self._change: asyncio.Event | None = None  # set (and replaced) when `ready` may change
+        self._gave_up = False  # `wait_ready` timed out: pages no longer wait
 
     def launch(self) -> None:
         """Start the workers, in the background (each says `ready` once it can take pages;
@@ -275,6 +335,8 @@ class ExtractPool:
 
     async def _start_worker(self, slot: int) -> None:
         ours, theirs = socket.socketpair()
+        for end, option in ((ours, socket.SO_SNDBUF), (theirs, socket.SO_RCVBUF)):
+            end.setsockopt(socket.SOL_SOCKET, option, SOCKET_BUFFER)
         worker = _Worker(self, slot)
         try:
             env = dict(os.environ)
@@ -303,21 +365,42 @@ class ExtractPool:
         self._starting.discard(task)
         if not task.cancelled() and task.exception() is not None:
             logger.error("could not start an extraction worker: %s", task.exception())
+        self.changed()
+
+    def changed(self) -> None:
+        """Wake whoever waits in `wait_ready`: a worker became ready, or one ended or could
+        not start."""
+        if self._change is not None:
+            self._change.set()
+            self._change = None
 
     async def wait_ready(self, timeout: float = 60.0) -> None:
-        """Wait until a worker is ready (an error in the log after `timeout` seconds: the
-        pages are then judged in-process until one is)."""
+        """Wait until a worker is ready, or none is `starting` any more (an error in the log
+        after `timeout` seconds: from then on nobody waits, the pages are judged in-process
+        until a worker is ready)."""
         deadline = time.monotonic() + timeout
-        while not self.ready:
-            if time.monotonic() > deadline:
-                logger.error("no extraction worker ready after %.0f s", timeout)
+        while not self.ready and self.starting:
+            if self._change is None:
+                self._change = asyncio.Event()
+            try:
+                await asyncio.wait_for(self._change.wait(), deadline - time.monotonic())
+            except TimeoutError:
+                if not self._gave_up:
+                    logger.error("no extraction worker ready after %.0f s", timeout)
+                self._gave_up = True
                 return
-            await asyncio.sleep(0.01)
 
     @property
     def ready(self) -> bool:
         """Whether a worker is ready to take a page."""
         return any(worker.ready for worker in self.workers)
+
+    @property
+    def starting(self) -> bool:
+        """Whether a worker is on its way (launched, not yet ready) and worth waiting for."""
+        if self.closing or self._gave_up:
+            return False
+        return bool(self._starting) or any(not worker.ready for worker in self.workers)
 
     def judge(self, response: Response, guess: str | None) -> asyncio.Future[Judged]:
         """The worker's verdict on `response` (see `judge_job`); fails with `WorkerDied`."""
@@ -334,6 +417,7 @@ class ExtractPool:
                 worker.transport.close()
         processes = [w.process for w in self.workers if w.process is not None]
         self.workers.clear()
+        self.changed()
         deadline = time.monotonic() + timeout
         while any(process.poll() is None for process in processes):
             if time.monotonic() > deadline:

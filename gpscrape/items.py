@@ -41,6 +41,13 @@ class PageItem:
 
 
 @dataclass(slots=True, repr=False)
+class CheckedPageItem(PageItem):
+    """A page item whose record the crawl's extraction worker has already normalised and
+    validated (`gpscrape.extract_worker`): the normalise and validate pipelines pass it on as
+    it is, so the crawl's reactor does not repeat that work."""
+
+
+@dataclass(slots=True, repr=False)
 class QuarantineItem:
     """A page that could not be turned into a valid record, and why."""
 

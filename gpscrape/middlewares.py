@@ -45,7 +45,29 @@ class SiteRedirectMiddleware(_SiteRedirects, RedirectMiddleware):
 
 
 class SiteMetaRefreshMiddleware(_SiteRedirects, MetaRefreshMiddleware):
-    """MetaRefreshMiddleware that stays on the site and reports loops."""
+    """MetaRefreshMiddleware that stays on the site and reports loops, and that skips a page
+    whose bytes rule a refresh out (`may_refresh`) rather than decoding it to look."""
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        if not may_refresh(response.body):
+            return response
+        return super().process_response(request, response)
+
+
+# Scrapy looks for a `<meta http-equiv="refresh">` in the first 4,096 characters of a page's
+# text: at most this many bytes in any encoding.
+_REFRESH_SCAN = 4 * 4096
+
+
+def may_refresh(body: bytes) -> bool:
+    """Whether the start of a page may hold a meta refresh: False only when its bytes have no
+    `refresh` in any case and no NUL (which a UTF-16 or UTF-32 page has, whose `refresh` is
+    not those bytes); like w3lib's own scan of bytes, a `refresh` spelt with character
+    references is not looked for."""
+    window = body[:_REFRESH_SCAN]
+    return b"\0" in window or b"refresh" in window.lower()
 
 
 def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:

@@ -13,13 +13,21 @@ dataset's lock (`clear_stale_queues`), so a running crawl's queue is never touch
 
 The queue is Scrapy's own (`DiskQueue`, through `SCHEDULER_DISK_QUEUE`), except that a full
 disk stops the crawl with the one message of `gpscrape.disk_full` instead of an error per
-request; the request that did not fit waits in memory while the crawl closes.
+request (the request that did not fit waits in memory while the crawl closes), and that the
+newest `GPSCRAPE_QUEUE_IN_MEMORY` requests wait in memory, on top of those on disk: a request
+costs about 0.15 ms of the reactor's time to go through the disk (its pickling, the file's
+truncation, and above all the request built again when it comes back), and most requests a
+page yields are fetched soon after (last in, first out), so they never need to. The order is
+the disk queue's own: every request in memory is newer than every one on disk, and the oldest
+in memory goes on top of the disk when there are too many. Closing the queue moves them all to
+disk (a `JOBDIR` the user set keeps them for Scrapy's resume).
 """
 
 from __future__ import annotations
 
 import contextlib
 import shutil
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -62,17 +70,61 @@ def remove_queue(folder: Path | None) -> None:
 
 
 class DiskQueue(PickleLifoDiskQueue):
-    """Scrapy's pickled last-in-first-out disk queue, stopping the crawl on a full disk."""
+    """Scrapy's pickled last-in-first-out disk queue, stopping the crawl on a full disk, with
+    its newest requests (`GPSCRAPE_QUEUE_IN_MEMORY`) kept in memory."""
 
     def __init__(self, crawler: Crawler, key: str) -> None:
         super().__init__(crawler, key)
         self._crawler = crawler
         self._folder = Path(key).parent
         self._names: dict[Any, str] = {}  # a spider method's function -> its name
+        self._newest: deque[Request] = deque()  # on top of the disk's, oldest first
+        self._keep = crawler.settings.getint("GPSCRAPE_QUEUE_IN_MEMORY")
 
     def push(self, request: Request) -> None:
-        """Queue `request` on disk; on a full disk, stop the crawl (one message) and raise
-        `ValueError`, on which Scrapy's scheduler keeps the request in memory instead."""
+        """Queue `request` (the oldest kept in memory, when there are too many, goes to
+        disk); `ValueError` when it names no method of the spider, or on a full disk, which
+        also stops the crawl (one message): Scrapy's scheduler then keeps `request` in
+        memory instead."""
+        self._name(request.callback)  # a request the disk could not take is refused now
+        self._name(request.errback)
+        self._newest.append(request)
+        if len(self._newest) <= self._keep:
+            return
+        oldest = self._newest.popleft()
+        try:
+            self._push_on_disk(oldest)
+        except ValueError:
+            self._newest.appendleft(oldest)
+            self._newest.pop()  # `request`, which Scrapy now keeps
+            raise
+
+    def pop(self) -> Request | None:
+        if self._newest:
+            return self._newest.pop()
+        return super().pop()
+
+    def peek(self) -> Request | None:
+        if self._newest:
+            return self._newest[-1]
+        return super().peek()
+
+    def __len__(self) -> int:
+        return len(self._newest) + super().__len__()
+
+    def close(self) -> None:
+        """Move the requests kept in memory to disk, oldest first, and close the file."""
+        try:
+            while self._newest:
+                self._push_on_disk(self._newest[0])
+                self._newest.popleft()
+        except ValueError:  # a full disk (the crawl is stopping): they are not kept
+            self._newest.clear()
+        super().close()
+
+    def _push_on_disk(self, request: Request) -> None:
+        """Write `request` on top of the disk's; on a full disk, stop the crawl (one
+        message) and raise `ValueError`."""
         try:
             super(PickleLifoDiskQueue, self).push(self._as_dict(request))  # pickled
         except OSError as error:

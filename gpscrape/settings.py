@@ -65,18 +65,30 @@ GPSCRAPE_MAX_LISTING_PAGE = 500
 # start first, and every page goes through them.
 GPSCRAPE_EXTRACT_WORKERS = 1
 GPSCRAPE_EXTRACT_WORKERS_FROM = 50
+# GPSCRAPE_QUEUE_IN_MEMORY: the newest requests waiting to be fetched that are kept in memory,
+# on top of those waiting on disk (gpscrape/request_queue.py); 0: all wait on disk.
+GPSCRAPE_QUEUE_IN_MEMORY = 1000
 
 # Incremental runs: known article pages skipped (or revalidated), probes for new records.
 SPIDER_MIDDLEWARES = {
     "gpscrape.incremental.middleware.IncrementalMiddleware": 950,
     # Listing pages past GPSCRAPE_MAX_LISTING_PAGE are not requested.
     "gpscrape.listing_cap.ListingCapMiddleware": 940,
+    # Off: every page's requests pass each spider middleware, and these do nothing the crawl
+    # needs (the spider follows only its own short record and listing URLs, keeps no depth
+    # limit, sends no Referer, never copies a response's meta into a request).
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 # Counts, coverage and quarantine reasons for the run report (OUTPUT/runs/<run id>.json).
 EXTENSIONS = {
     "gpscrape.run_report.extension.RunReportExtension": 500,
     # A progress bar on a terminal, a log line every 10 s otherwise (ETA for a backfill).
     "gpscrape.progress.ProgressExtension": 510,
+    # The cyclic garbage collector tuned for throughput while the engine runs (gpscrape/garbage.py).
+    "gpscrape.garbage.CrawlGarbageCollection": 520,
 }
 # Run checks (gpscrape/run_report/; each also a command-line flag): quarantined pages at
 # most, share of failed or broken pages at most, share of records with each field at least.
@@ -154,7 +166,14 @@ DOWNLOADER_MIDDLEWARES = {
     "gpscrape.middlewares.SiteRedirectMiddleware": 600,
     # Every response as received (before decompression at 590) to OUTPUT/warc/.
     "gpscrape.archive.middleware.WarcMiddleware": 890,
+    # Off: the site asks for no login (HTTP auth); cookies are off (COOKIES_ENABLED below).
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
 }
+# The site's pages are public and need no session: no cookie is kept or sent.
+COOKIES_ENABLED = False
+# Scrapy's per-request byte and status counts (`downloader/...` stats), which nothing here
+# reads, off: they cost a request's full serialisation each (the run report counts pages).
+DOWNLOADER_STATS = False
 
 # CONCURRENT_REQUESTS held at most CONCURRENT_REQUESTS_PER_DOMAIN, which Scrapy's downloader
 # alone does not keep with DOWNLOAD_DELAY 0 (see gpscrape/concurrency.py).

@@ -26,7 +26,7 @@ from gpscrape.extract.record import (
     PageRecord,
     record_fields,
 )
-from gpscrape.items import PageItem, QuarantineItem
+from gpscrape.items import CheckedPageItem, PageItem, QuarantineItem
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -199,4 +199,6 @@ class NormalisePipeline:
         return cls()
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
+        if type(item) is CheckedPageItem:  # normalised by the extraction worker
+            return item
         return normalise_item(item)

@@ -26,7 +26,7 @@ from gpscrape.extract.record import (
     record_fields,
 )
 from gpscrape.extract.warnings import WARNINGS
-from gpscrape.items import PageItem, QuarantineItem
+from gpscrape.items import CheckedPageItem, PageItem, QuarantineItem
 from gpscrape.run_report.counts import VALIDATION_QUARANTINED
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -272,6 +272,8 @@ class ValidatePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
+        if type(item) is CheckedPageItem:  # validated by the extraction worker
+            return item
         checked = validate_item(item)
         if checked is not item and self.stats is not None:
             self.stats.inc_value(VALIDATION_QUARANTINED)

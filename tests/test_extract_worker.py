@@ -14,6 +14,8 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,9 +26,12 @@ from scrapy.utils.test import get_crawler
 
 from gpscrape import exit_codes
 from gpscrape.commands.fixtures import load_cases
+from gpscrape.extract import EXTRACTOR_VERSION, extract_page
+from gpscrape.extract.response import link_urls
 from gpscrape.extract_worker import (
     ExtractPool,
     WorkerDied,
+    checked_verdict,
     decode_job,
     decode_judged,
     encode_job,
@@ -34,9 +39,12 @@ from gpscrape.extract_worker import (
     job_of,
     judge_job,
 )
+from gpscrape.items import PageItem
 from gpscrape.mirror import MirrorServer, MirrorSite
-from gpscrape.outcome import QUARANTINED, judge_page, judge_response
+from gpscrape.outcome import QUARANTINED, Verdict, judge_page, judge_response
 from gpscrape.spiders.gp import GpSpider
+from pipelines.normalise import normalise_record
+from pipelines.validate import validate_item
 
 CASES = load_cases(Path(__file__).parent / "fixtures" / "pages")
 URL = "http://127.0.0.1:8000/view_cir_articles.php?recordNo=7"
@@ -44,9 +52,24 @@ DEADLINE = 30.0
 
 
 def _in_process(response: Response) -> tuple:
+    """What the crawl's own process makes of `response`: the verdict, with its record as the
+    normalise pipeline leaves it, and the URLs the spider follows."""
     if isinstance(response, TextResponse):
-        return judge_response(response)
-    return judge_page(response.body, response.url), []
+        verdict, hrefs = judge_response(response)
+    else:
+        verdict, hrefs = judge_page(response.body, response.url), []
+    links = link_urls(response.url, hrefs, verdict.record)
+    if verdict.record is not None:
+        verdict = Verdict(verdict.name, verdict.reason, normalise_record(verdict.record))
+    return verdict, links
+
+
+def _valid(verdict: Verdict, digest: str) -> bool:
+    """Whether the validate pipeline passes the verdict's record's item as it is."""
+    if verdict.record is None:
+        return False
+    item = PageItem(verdict.record, datetime.now(UTC), digest, EXTRACTOR_VERSION)
+    return validate_item(item) is item
 
 
 def _responses() -> list[Response]:
@@ -70,10 +93,35 @@ def _responses() -> list[Response]:
 
 
 def test_a_worker_judges_every_page_as_the_crawl_process_does() -> None:
+    checks = 0
     for response in _responses():
-        verdict, links, digest = judge_job(job_of(response, None))
+        verdict, links, digest, checked = judge_job(job_of(response, None))
         assert (verdict, links) == _in_process(response), response
         assert digest == hashlib.sha256(response.body).hexdigest()
+        assert checked == _valid(verdict, digest), response
+        checks += checked
+    assert checks >= len(CASES)  # the fixture pages' records are checked, under any charset
+
+
+def test_a_record_that_breaks_the_contract_comes_back_unchecked_for_the_pipelines() -> None:
+    records = (extract_page(case.page_path.read_bytes(), case.url) for case in CASES)
+    record = replace(next(r for r in records if r.title), title="  A  title ")
+    broken = Verdict("record", record=replace(record, title=None, topics=[], listing=[]))
+    assert checked_verdict(broken, "0" * 64) == (broken, False)
+    verdict, checked = checked_verdict(Verdict("record", record=record), "0" * 64)
+    assert checked and verdict.record == normalise_record(record) != record
+    assert verdict.record.title == "A title"
+
+
+def _first_sent(judged: list[tuple]) -> list[tuple]:
+    """`(verdict, links)` of pages judged in turn by one worker: each link with its first
+    page only."""
+    sent: set[str] = set()
+    answers = []
+    for verdict, links in judged:
+        answers.append((verdict, [url for url in links if url not in sent]))
+        sent.update(links)
+    return answers
 
 
 async def _ready(pool: ExtractPool) -> None:
@@ -92,7 +140,8 @@ def test_a_pool_answers_in_order_and_a_dead_worker_fails_only_its_pages() -> Non
         try:
             await _ready(pool)
             judged = await asyncio.gather(*(pool.judge(r, None) for r in responses))
-            assert [j[:2] for j in judged] == [_in_process(r) for r in responses]
+            assert [j[:2] for j in judged] == _first_sent([_in_process(r) for r in responses])
+            assert len(judged[1][1]) < len(_in_process(responses[1])[1])  # chrome links once
             worker = pool.workers[0]
             os.kill(worker.process.pid, signal.SIGSTOP)  # the page is held, not yet judged
             held = pool.judge(responses[0], None)

@@ -16,7 +16,8 @@ from gpscrape.mirror import MirrorServer, MirrorSite
 from gpscrape.request_queue import QUEUE_DIR, DiskQueue
 from gpscrape.spiders.gp import GpSpider
 
-LOGGED = crawl_settings(LOG_LEVEL="INFO")  # Scrapy's stats are logged at INFO
+# Scrapy's stats are logged at INFO; every request goes through the disk.
+LOGGED = crawl_settings(LOG_LEVEL="INFO", GPSCRAPE_QUEUE_IN_MEMORY=0)
 PUSHES_BEFORE_FULL = 10
 # `gpscrape crawl` whose disk fills up once the queue holds a few requests.
 FULL_QUEUE = f"""
@@ -72,7 +73,8 @@ def test_a_jobdir_the_user_sets_is_used_and_kept(server, tmp_path: Path):
 
 def test_a_full_disk_under_the_queue_stops_the_crawl_with_one_message(server, tmp_path: Path):
     output = tmp_path / "out"
-    done = gpscrape(*crawl_argv(server.base_url, output, *crawl_settings()), script=FULL_QUEUE,
+    done = gpscrape(*crawl_argv(server.base_url, output,
+                                *crawl_settings(GPSCRAPE_QUEUE_IN_MEMORY=0)), script=FULL_QUEUE,
                     timeout=300)
     assert done.returncode == exit_codes.BAD_INPUT, output_of(done)
     errors = [line for line in done.stderr.splitlines() if "ERROR" in line]
@@ -84,7 +86,7 @@ def test_a_full_disk_under_the_queue_stops_the_crawl_with_one_message(server, tm
 
 
 def test_the_queue_names_the_spiders_methods_as_scrapy_does(tmp_path: Path):
-    crawler = get_crawler(GpSpider)
+    crawler = get_crawler(GpSpider, {"GPSCRAPE_QUEUE_IN_MEMORY": 0})
     crawler.spider = GpSpider.from_crawler(crawler, base_url="http://127.0.0.1:1/")
     spider = crawler.spider
     queue = DiskQueue(crawler, str(tmp_path / "queue"))

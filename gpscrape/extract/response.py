@@ -12,6 +12,9 @@ the record is read from the bytes instead (`Read.reparsed`).
 (the crawl's extraction worker, `gpscrape.extract_worker`): where the decodings agree it parses
 the bytes once, with `blocks.parse_tree`, for the record and the links alike; elsewhere it
 reads the page as `extract_response` does.
+
+`link_urls` turns a page's links (and its listing's entries) into the absolute URLs the crawl
+may follow, each once, wherever the page was read.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import urljoin
 
 from lxml import etree
 from parsel import Selector
@@ -108,3 +112,25 @@ def same_decoding(response: HtmlResponse) -> bool:
     if body.isascii():
         return encoding in _ASCII_SUPERSETS
     return encoding == "utf-8" and "\ufffd" not in response.text
+
+
+def link_urls(page_url: str, hrefs: list[str], record: PageRecord | None = None) -> list[str]:
+    """The absolute URLs of `hrefs` (as written in the page at `page_url`) and of the
+    record's listing entries, each once, in that order; fragments, `javascript:` and `mailto:`
+    links left out."""
+    if record is not None:
+        hrefs = hrefs + [entry.url for entry in record.listing if entry.url]
+    origin = "/".join(page_url.split("/", 3)[:3])  # scheme://host[:port]
+    found: dict[str, None] = {}
+    for href in hrefs:
+        href = href.strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        if href.startswith(("http://", "https://")):
+            url = href
+        elif href.startswith("/") and not href.startswith("//"):
+            url = origin + href  # root-relative: no need for a full urljoin
+        else:
+            url = urljoin(page_url, href)
+        found[url] = None
+    return list(found)

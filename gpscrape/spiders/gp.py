@@ -24,9 +24,10 @@ summary and report read. Backfill requests are tagged `request.meta[GUESS] = "ba
 left out (the incremental middleware remembers them).
 
 With `GPSCRAPE_EXTRACT_WORKERS` > 0 a page is judged in an extraction worker process once the
-workers are ready (`gpscrape.extract_worker`): the callback is then a coroutine that awaits the
-worker's verdict and links and goes on exactly as in-process; a worker that died quarantines
-the page with the reason.
+workers are launched (`gpscrape.extract_worker`): the callback is then a coroutine that awaits a
+ready worker's verdict (its record already normalised and validated: a `CheckedPageItem`) and
+links, and goes on exactly as in-process; a worker that died quarantines the page with the
+reason.
 """
 
 from __future__ import annotations
@@ -48,9 +49,10 @@ from twisted.python.failure import Failure
 from gpscrape import urls
 from gpscrape.archive.middleware import WARC_DATE
 from gpscrape.extract import EXTRACTOR_VERSION, PageRecord
+from gpscrape.extract.response import link_urls
 from gpscrape.extract_worker import ExtractPool, WorkerDied
 from gpscrape.incremental.filters import LeftOut, RecordFilter
-from gpscrape.items import PageItem, QuarantineItem
+from gpscrape.items import CheckedPageItem, PageItem, QuarantineItem
 from gpscrape.outcome import (
     BACKFILL,
     DUPLICATE,
@@ -205,23 +207,11 @@ class GpSpider(Spider):
             self._seen_pages.add(page)
         return Request(url, callback=self.parse, errback=self.on_error)
 
-    def _follow(self, response: Response, record: PageRecord | None,
-                hrefs: list[str]) -> Iterator[Request]:
+    def _follow(self, links: list[str]) -> Iterator[Request]:
+        """Requests for the pages of `links` (absolute URLs, `link_urls`) worth fetching."""
         if self.backfill:
             return
-        if record is not None:
-            hrefs = hrefs + [entry.url for entry in record.listing if entry.url]
-        origin = "/".join(response.url.split("/", 3)[:3])  # scheme://host[:port]
-        for href in hrefs:
-            href = href.strip()
-            if not href or href.startswith(("#", "javascript:", "mailto:")):
-                continue
-            if href.startswith(("http://", "https://")):
-                url = href
-            elif href.startswith("/") and not href.startswith("//"):
-                url = origin + href  # root-relative: no need for a full urljoin
-            else:
-                url = urljoin(response.url, href)
+        for url in links:
             if url in self._seen_links:  # sidebars repeat most links: judge each URL once
                 continue
             self._seen_links.add(url)
@@ -243,38 +233,50 @@ class GpSpider(Spider):
         early = by_status(response.status, guess)
         pool = self._extract_pool
         if early is None and pool is not None:
-            if pool.ready:
+            if pool.ready or pool.starting:
                 return self._parse_in_worker(response, guess)
             self._judged_here += 1
             if not pool.launched and self._judged_here >= self._workers_from:
                 pool.launch()
+        return self._parse_here(response, guess, early)
+
+    def _parse_here(self, response: Response, guess: str | None,
+                    early: Verdict | None) -> Iterator[Any]:
+        """`parse` in this process."""
         if early is not None:
             verdict, hrefs = early, []
         elif isinstance(response, TextResponse):  # one parse: the record and links from one tree
             verdict, hrefs = judge_response(response, response.status, guess)
         else:
             verdict, hrefs = judge_page(response.body, response.url, response.status, guess), []
-        return self._judged(response, verdict, hrefs)
+        return self._judged(response, verdict, link_urls(response.url, hrefs, verdict.record))
 
     async def _parse_in_worker(self, response: Response, guess: str | None) -> Iterator[Any]:
+        """`parse` by an extraction worker, once one is ready (here if none is on its way)."""
+        pool = self._extract_pool
+        if not pool.ready:
+            await pool.wait_ready()
+            if not pool.ready:
+                return self._parse_here(response, guess, None)
         try:
-            verdict, hrefs, digest = await self._extract_pool.judge(response, guess)
+            verdict, links, digest, checked = await self._extract_pool.judge(response, guess)
         except WorkerDied as error:
-            verdict, hrefs, digest = Verdict(QUARANTINED, str(error)), [], None
+            verdict, links, digest, checked = Verdict(QUARANTINED, str(error)), [], None, False
         self.crawler.stats.inc_value(WORKER_PAGES)
-        return self._judged(response, verdict, hrefs, digest)
+        return self._judged(response, verdict, links, digest, checked)
 
-    def _judged(self, response: Response, verdict: Verdict, hrefs: list[str],
-                digest: str | None = None) -> Iterator[Any]:
+    def _judged(self, response: Response, verdict: Verdict, links: list[str],
+                digest: str | None = None, checked: bool = False) -> Iterator[Any]:
         """Yield the judged response's item, count its verdict, follow its links (`digest`:
-        the body's SHA-256 when already known)."""
+        the body's SHA-256 when already known; `checked`: the record is already normalised
+        and valid, see `extract_worker.checked_verdict`)."""
         record = verdict.record
         if verdict.name == QUARANTINED:
             yield self._quarantine(response, verdict.reason, digest)
         if record is not None:
-            verdict = yield from self._emit(record, response, digest)
+            verdict = yield from self._emit(record, response, digest, checked)
         self.verdicts.add(verdict.name, response.url, verdict.reason, self.crawler.stats)
-        yield from self._follow(response, record, hrefs)
+        yield from self._follow(links)
 
     def _quarantine(self, response: Response, reason: str,
                     digest: str | None = None) -> QuarantineItem:
@@ -300,11 +302,11 @@ class GpSpider(Spider):
         self._seen_records.add(key)
         return True
 
-    def _emit(self, record: PageRecord, response: Response, digest: str | None = None
-              ) -> Generator[PageItem, None, Verdict]:
-        """Yield the record's item, if wanted; returns the page's verdict (a limit reached
-        closes the spider once that verdict is counted)."""
-        item = PageItem(
+    def _emit(self, record: PageRecord, response: Response, digest: str | None = None,
+              checked: bool = False) -> Generator[PageItem, None, Verdict]:
+        """Yield the record's item, if wanted (a `CheckedPageItem` when `checked`); returns
+        the page's verdict (a limit reached closes the spider once that verdict is counted)."""
+        item = (CheckedPageItem if checked else PageItem)(
             record=record,
             fetched_at=fetched_at(response),
             content_sha256=digest or hashlib.sha256(response.body).hexdigest(),
