@@ -59,6 +59,7 @@ NAMED: tuple[str, ...] = (MISSING, BROKEN, QUARANTINED, FAILED)  # pages kept wi
 STAT = "gpscrape/verdict/"  # stats key prefix: one counter per verdict
 
 GUESS = "gpscrape_guess"  # request meta key: why a page that may not exist was requested
+VERDICT = "gpscrape_verdict"  # response meta key: the verdict the spider gave the page
 PROBE = "probe"  # a recordNo above the highest known one (`gpscrape.incremental`)
 BACKFILL = "backfill"  # a recordNo of a backfill's range
 NOT_MODIFIED = 304

@@ -10,7 +10,10 @@
   recordNos above the highest one known or found, until `GPSCRAPE_PROBE_MISSES` in a row are
   missing (0 turns probing off). Known pages are not fetched, so their sidebars are not seen:
   probing is what finds records published since the last run. A backfill does neither.
-- Each record is requested once per run, whoever asks for it (spider or probe).
+- Each record is requested once per run, whoever asks for it (spider or probe), except a
+  probe that missed and is linked to: the page exists after all (a probe can be sent before
+  the link to its record is met), so it is requested once more, untagged, and judged as any
+  linked page (a `broken` page is then reported, not lost as a probe miss).
 - A record the series/since filter of an earlier run left out (remembered in
   `OUTPUT/.left-out.json`, see `gpscrape.incremental.filters`) is not requested while this
   run's filter leaves it out too; a run whose filter keeps it (an unfiltered run) requests it.
@@ -37,7 +40,7 @@ from gpscrape.incremental.filters import RecordFilter, save_left_out
 from gpscrape.incremental.state import DatasetState, load_state
 from gpscrape.items import PageItem
 from gpscrape.locations import output_root
-from gpscrape.outcome import GUESS, NOT_MODIFIED, PROBE
+from gpscrape.outcome import GUESS, NOT_MODIFIED, PROBE, PROBE_MISS, VERDICT
 
 REFETCH_MODES = ("none", "all", "revalidate")
 
@@ -57,6 +60,9 @@ class IncrementalMiddleware:
         self.refetch = refetch
         self.probe_misses = probe_misses
         self.requested: set[tuple[str, int]] = set()  # record keys asked for in this run
+        # Probes not yet answered (key -> linked to since), and probes that missed (key -> URL).
+        self.probing: dict[tuple[str, int], bool] = {}
+        self.missed: dict[tuple[str, int], str] = {}
         self.highest_found = state.highest
         self.probed_up_to: int | None = None
         self.output = output  # where the records filters left out are remembered
@@ -96,6 +102,7 @@ class IncrementalMiddleware:
         for item in result:
             if (item := self._filter(item)) is not None:
                 yield item
+        yield from self._probe_answered(response)
         yield from self._probes()
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any],
@@ -103,7 +110,7 @@ class IncrementalMiddleware:
         async for item in result:
             if (item := self._filter(item)) is not None:
                 yield item
-        for request in self._probes():
+        for request in [*self._probe_answered(response), *self._probes()]:
             yield request
 
     # --- requests ---------------------------------------------------------------------------
@@ -117,7 +124,7 @@ class IncrementalMiddleware:
         if key is None:
             return item
         if key in self.requested:
-            return None
+            return self._linked_to_probe(key, item)
         self.requested.add(key)
         record_no = key[1]  # the dataset keys records by recordNo alone
         if self._left_out_again(record_no):
@@ -184,8 +191,35 @@ class IncrementalMiddleware:
                 self.stats.inc_value("gpscrape/incremental/skipped_left_out")
                 continue
             self.stats.inc_value("gpscrape/probes")
+            self.probing[key] = False
             yield Request(url, callback=self.spider.parse, errback=self.spider.on_error,
                           meta={GUESS: PROBE})
+
+    def _linked_to_probe(self, key: tuple[str, int], request: Request) -> Request | None:
+        """A link to a record already requested: dropped, unless a probe asked for it and
+        missed (then requested again, untagged) or has not been answered yet (marked, so that
+        a miss is requested again once answered)."""
+        if key in self.missed:
+            del self.missed[key]
+            return request.replace(dont_filter=True)
+        if key in self.probing:
+            self.probing[key] = True
+        return None
+
+    def _probe_answered(self, response: Response) -> Iterator[Request]:
+        """After a probe's verdict: a miss already linked to is requested again, untagged; a
+        miss not linked to yet is remembered (`_linked_to_probe`)."""
+        if response.meta.get(GUESS) != PROBE:
+            return
+        key = urls.record_key(response.meta.get("redirect_urls", [response.url])[0])
+        linked = self.probing.pop(key, False)
+        if key is None or response.meta.get(VERDICT) != PROBE_MISS:
+            return
+        if linked:
+            yield Request(response.url, callback=self.spider.parse, errback=self.spider.on_error,
+                          dont_filter=True)
+        else:
+            self.missed[key] = response.url
 
     @property
     def _filter_now(self) -> RecordFilter:

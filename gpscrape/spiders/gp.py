@@ -63,6 +63,7 @@ from gpscrape.outcome import (
     QUARANTINED,
     RECORD,
     ROBOTS_REFUSED,
+    VERDICT,
     Verdict,
     Verdicts,
     by_status,
@@ -276,6 +277,7 @@ class GpSpider(Spider):
         if record is not None:
             verdict = yield from self._emit(record, response, digest, checked)
         self.verdicts.add(verdict.name, response.url, verdict.reason, self.crawler.stats)
+        response.meta[VERDICT] = verdict.name  # read by the incremental middleware (probes)
         yield from self._follow(links)
 
     def _quarantine(self, response: Response, reason: str,
