@@ -25,8 +25,9 @@ from gpscrape.dataset.columns import table_of
 from gpscrape.schema import Row, SortKey
 
 SEQ = "_seq"  # order of arrival of the item a staged row came from
-READ_BATCH = 64
-FAN_IN = 8  # runs merged at once
+READ_BATCH = 64  # rows read at a time from a Parquet file
+RUN_BATCH = 16  # rows to a line of a run, read at a time
+FAN_IN = 32  # runs merged at once: at most FAN_IN * RUN_BATCH rows read ahead
 
 # The columns of a run holding dates or timestamps, each with its parser of the ISO text.
 Temporal = dict[str, Callable[[str], date | datetime]]
@@ -70,13 +71,13 @@ def read_rows(path: Path, columns: list[str] | None = None) -> Iterator[Row]:
 
 
 def write_run(path: Path, rows: Iterable[Row]) -> None:
-    """Stage rows as a run file: READ_BATCH rows to a line of JSON, dates as ISO text."""
+    """Stage rows as a run file: RUN_BATCH rows to a line of JSON, dates as ISO text."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="ascii") as handle:
         batch: list[Row] = []
         for row in rows:
             batch.append(row)
-            if len(batch) >= READ_BATCH:
+            if len(batch) >= RUN_BATCH:
                 handle.write(_batch_line(batch))
                 batch = []
         if batch:
