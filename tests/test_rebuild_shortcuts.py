@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from gpscrape.dataset import history
 from gpscrape.dataset.rows import listing_key_row, listing_rank_row, listing_row
 from gpscrape.extract.record import ListingEntry, PageRecord
 from gpscrape.items import PageItem
@@ -82,3 +83,21 @@ def test_an_entrys_key_and_rank_columns_give_its_rows_group_and_rank():
             row = listing_row(item, entry)
             assert LISTINGS.group(listing_key_row(entry)) == LISTINGS.group(row)
             assert LISTINGS.rank(listing_rank_row(item)) == LISTINGS.rank(row)
+
+
+ODD_VALUES = [None, True, False, 0, -5, 2**70, 1.5, "", 'q "x" \\ \u00e9\n\u2028\x00', [],
+              ["a", 1, None], date(2024, 1, 2), datetime(2024, 1, 2, 3, 4, tzinfo=UTC), (1, 2)]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_field_of_records_is_written_as_json_writes_it(seed):
+    """`version_of` writes topics and sections itself, whatever their values hold."""
+    rng = random.Random(seed)
+    topics = [t for t in RECORD.topics if t.sections]
+    for _ in range(200):
+        topic = rng.choice(topics)
+        section = replace(rng.choice(topic.sections), **{
+            rng.choice(["heading", "text", "kind"]): rng.choice(ODD_VALUES)})
+        value = [replace(topic, sections=[section, *topic.sections],
+                         title=rng.choice([topic.title, *ODD_VALUES]))]
+        assert history._field_text(value) == history._canonical(history._plain(value))
