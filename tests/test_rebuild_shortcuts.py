@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gpscrape.dataset import history
+from gpscrape.dataset import history, runs
 from gpscrape.dataset.rows import listing_key_row, listing_rank_row, listing_row
 from gpscrape.extract.record import ListingEntry, PageRecord
 from gpscrape.items import PageItem
@@ -101,3 +101,19 @@ def test_a_field_of_records_is_written_as_json_writes_it(seed):
         value = [replace(topic, sections=[section, *topic.sections],
                          title=rng.choice([topic.title, *ODD_VALUES]))]
         assert history._field_text(value) == history._canonical(history._plain(value))
+
+
+def test_a_run_holds_what_orjson_does_not_write(tmp_path, monkeypatch):
+    """Staged runs are written by orjson; a batch it cannot write (an integer beyond 64 bits,
+    a lone surrogate) is written by `json`, and each reads back as it was staged."""
+    at = datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
+    batches = [[{"n": i, "at": at, "day": date(2025, 1, 2), "text": "Caf\u00e9 \u2028"}]
+               for i in range(3)]
+    batches[1][0]["n"], batches[2][0]["text"] = 2**70, "lone \ud800"
+    path = tmp_path / "run.json"
+    monkeypatch.setattr(runs, "RUN_BATCH", 1)  # a line a row: one by orjson, two by json
+    runs.write_run(path, [row for batch in batches for row in batch])
+    temporal = {"at": datetime.fromisoformat, "day": date.fromisoformat}
+    assert list(runs.read_run(path, temporal)) == [row for batch in batches for row in batch]
+    with pytest.raises(TypeError, match="cannot stage"):
+        runs.write_run(tmp_path / "bad.json", [{"x": object()}])
