@@ -187,19 +187,30 @@ _RECORDS = frozenset(RECORD_TYPES)
 
 def _clean_lines(texts: list[str]) -> bool:
     """Whether each text is a non-empty clean `line`: joined by single spaces, their text is
-    one clean line exactly when each is (a space never composes with a neighbour in NFC)."""
+    one clean line exactly when each is (a space never composes with a neighbour in NFC, so
+    only the texts that are not ASCII are checked for NFC, joined)."""
     joined = " ".join(texts)
-    return (all(texts) and (joined.isascii() or unicodedata.is_normalized("NFC", joined))
-            and _one_line(joined))
+    if not (all(texts) and _one_line(joined)):
+        return False
+    return joined.isascii() or unicodedata.is_normalized(
+        "NFC", " ".join([text for text in texts if not text.isascii()]))
 
 
 def _one_line(text: str) -> bool:
-    """Whether `text` is `" ".join(text.split())`. A printable text (`str.isprintable`) holds
-    no whitespace but the space (every other character `split` splits on is a control or a
-    separator), so it is one when it has no double, leading or trailing space."""
-    if text.isprintable():
-        return "  " not in text and not text.startswith(" ") and not text.endswith(" ")
-    return " ".join(text.split()) == text
+    """Whether `text` is `" ".join(text.split())`: no double, leading or trailing space and no
+    other whitespace. Every character `split` splits on but the space is unprintable
+    (`str.isprintable`), so only the characters that are not printable ASCII are looked at:
+    those left when the UTF-8 text drops its printable ASCII bytes (which never occur inside a
+    character of several bytes). One of them unprintable but no whitespace (a soft hyphen, a
+    lone surrogate) sends the text to `split`."""
+    if "  " in text or text[:1] == " " or text[-1:] == " ":
+        return False
+    others = text.encode("utf-8", "surrogatepass").translate(None, _PRINTABLE_ASCII)
+    return (not others or others.decode("utf-8", "surrogatepass").isprintable()
+            or " ".join(text.split()) == text)
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 
 
 def _clean_paragraphs(texts: list[str]) -> bool:

@@ -201,10 +201,9 @@ def _scalars_valid(f: FieldInfo, values: list, texts: list[str]) -> bool:
 
 
 def _texts_encodable(texts: list[str]) -> bool:
-    """Whether every text is valid Unicode (no lone surrogate): checked joined, at once."""
-    joined = "".join(texts)
-    if joined.isascii():
-        return True
+    """Whether every text is valid Unicode (no lone surrogate): the texts that are not ASCII
+    (`isascii` reads a flag) checked joined, at once."""
+    joined = "".join([text for text in texts if not text.isascii()])
     try:
         joined.encode("utf-8")
     except UnicodeEncodeError:

@@ -27,7 +27,7 @@ RECORD = PageRecord.from_dict(json.loads(FIXTURE.read_text(encoding="utf-8")))
 # Characters `str.split` splits on, characters that are neither printable nor whitespace, and
 # ordinary ones (an accent in NFD among them).
 SPACES = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
-ODD = ["\xad", "\u200b", "\x00", "\x7f", "\ufeff", "\u0301"]
+ODD = ["\xad", "\u200b", "\x00", "\x7f", "\ufeff", "\u0301", "\ud800", "\U0001f600"]
 PLAIN = ["a", "b", "\u00e9", "\u4e2d", "-", ".", "e"]
 
 

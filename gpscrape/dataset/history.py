@@ -143,12 +143,17 @@ def version_of(record: PageRecord) -> Version:
     # Each non-empty field's canonical text, by name: the whole content's is made of them (as
     # `_canonical(content)` gives it), so no value is encoded twice.
     values = {name: getattr(record, name) for name in _SORTED_CONTENT_FIELDS}
-    texts = {name: _field_text(value) for name, value in values.items() if not _is_empty(value)}
+    texts = {name: _field_text(value).encode() for name, value in values.items()
+             if not _is_empty(value)}
     digests = tuple(
-        f"{name}:{hashlib.sha256(text.encode()).hexdigest()[:FIELD_DIGEST_CHARS]}"
+        f"{name}:{hashlib.sha256(text).hexdigest()[:FIELD_DIGEST_CHARS]}"
         for name, text in texts.items())
-    whole = "{" + ",".join(f'"{name}":{text}' for name, text in texts.items()) + "}"
-    return Version(hashlib.sha256(whole.encode()).hexdigest(), digests)
+    whole = b"{" + b",".join([_KEYS[name] + text for name, text in texts.items()]) + b"}"
+    return Version(hashlib.sha256(whole).hexdigest(), digests)
+
+
+# Each content field's key in the canonical JSON, as UTF-8.
+_KEYS = {name: f'"{name}":'.encode() for name in CONTENT_FIELDS}
 
 
 @dataclass(slots=True)
