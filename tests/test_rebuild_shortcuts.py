@@ -12,9 +12,10 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
-from gpscrape.dataset import history, runs
+from gpscrape.dataset import DatasetWriter, history, runs
 from gpscrape.dataset.rows import listing_key_row, listing_rank_row, listing_row
 from gpscrape.extract.record import ListingEntry, PageRecord
 from gpscrape.items import PageItem
@@ -117,3 +118,29 @@ def test_a_run_holds_what_orjson_does_not_write(tmp_path, monkeypatch):
     assert list(runs.read_run(path, temporal)) == [row for batch in batches for row in batch]
     with pytest.raises(TypeError, match="cannot stage"):
         runs.write_run(tmp_path / "bad.json", [{"x": object()}])
+
+
+def test_the_listings_table_keeps_each_entrys_winning_sighting(tmp_path):
+    """Building only winning entries' rows gives the table that ranking every entry's row
+    does: per key, the row of the highest `rank`, then of the latest item."""
+    rng = random.Random(11)
+    items = []
+    for n in range(40):
+        record = replace(RECORD, record_no=rng.choice([None, *range(5)]), cwa_no=None,
+                         url=f"https://x/p{n % 6}", listing=[_entry(rng) for _ in range(6)])
+        items.append(PageItem(record=record, fetched_at=datetime(2026, 1, 1, 0, n, tzinfo=UTC),
+                              content_sha256=f"{n:064x}", extractor_version="x"))
+    with DatasetWriter(tmp_path) as writer:
+        for item in items:
+            writer.add(item)
+        writer.publish()
+    best: dict = {}
+    for seq, item in enumerate(items):
+        for entry in item.record.listing:
+            row = listing_row(item, entry)
+            token = (LISTINGS.rank(row), seq)
+            if LISTINGS.group(row) not in best or token >= best[LISTINGS.group(row)][0]:
+                best[LISTINGS.group(row)] = (token, row)
+    expected = sorted((row for _, row in best.values()), key=LISTINGS.key)
+    table = pq.read_table(tmp_path / "listings").to_pylist()
+    assert table == expected
