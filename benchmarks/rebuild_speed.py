@@ -2,10 +2,11 @@
 
 Crawls a local mirror of `--records` records once (the mirror in its own process) to build a
 WARC archive, then runs `gpscrape reextract` from that archive into a fresh output folder,
-pinned to one CPU, and prints pages/s. The figure covers WARC reading, extraction, the
-pipelines and Parquet writing (the run report's own timing, without interpreter start-up) and
-the wall time of the whole command. The goal is at least 400 pages/s; it prints the figures
-and never fails on them.
+pinned to one CPU, and prints pages/s: the wall time of the whole command, from process
+start to published tables (interpreter start-up and imports included), which the goal of at
+least 400 pages/s is judged on, and the run report's own timing (WARC reading, extraction, the
+pipelines and Parquet writing, without start-up). It prints the figures and never fails on
+them.
 
     python benchmarks/rebuild_speed.py [--records 2000] [--seed 0] [--cpu 0] [--rounds 3]
         [--json]
@@ -91,8 +92,8 @@ def main() -> None:
             "rebuild_speed",
             {"rebuild on one core": _results.figure(rates, "pages/s"),
              "whole command on one core": _results.figure(walls, "pages/s")},
-            [_results.ratio("rebuild pages/s on one core", statistics.median(rates),
-                            f">= {GOAL:.0f}", runs=rates)],
+            [_results.ratio("rebuild pages/s on one core, whole command",
+                            statistics.median(walls), f">= {GOAL:.0f}", runs=walls)],
             [f"{pages} pages replayed from {size:.1f} MiB of WARC ({args.records}-record "
              f"mirror, {size_note(MirrorSite.generate(records=args.records, seed=args.seed))}),"
              f" pinned to CPU {args.cpu}"])

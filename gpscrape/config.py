@@ -15,12 +15,12 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-from scrapy.settings import Settings
-from scrapy.utils.project import get_project_settings
+from typing import TYPE_CHECKING, Any
 
 from gpscrape import settings as defaults
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
 
 SETTINGS_MODULE = "gpscrape.settings"
 
@@ -57,6 +57,10 @@ def command_settings(
 ) -> Settings:
     """The project settings with the environment, `command_defaults`, the `-s` `overrides`
     and the command's `flags` (None: not given) on top, in the order of `PRECEDENCE`."""
+    # Scrapy only when asked for: `gpscrape reextract` imports this module but resolves its
+    # settings without Scrapy (gpscrape.plain_settings).
+    from scrapy.utils.project import get_project_settings  # noqa: PLC0415
+
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
     settings = get_project_settings()
     # Read again now: settings.py read it at import, and it may have changed since.

@@ -8,7 +8,6 @@ import sys
 import time
 from typing import Any, TextIO
 
-from scrapy import signals
 from tqdm import tqdm
 
 logger = logging.getLogger("gpscrape.progress")
@@ -78,6 +77,8 @@ class ProgressExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ProgressExtension:
+        from scrapy import signals  # noqa: PLC0415 (a crawl only: `Progress` imports no Scrapy)
+
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.response_received, signal=signals.response_received)

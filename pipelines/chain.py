@@ -15,30 +15,47 @@ to the steps with `seen_unchanged`. Every step's `open_spider` is called first a
 from __future__ import annotations
 
 import logging
+import numbers
+import sys
 from collections.abc import Iterable
 from datetime import datetime
+from importlib import import_module
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from scrapy.exceptions import DropItem
-from scrapy.settings import BaseSettings
-from scrapy.utils.conf import build_component_list
-from scrapy.utils.misc import load_object
-
-from gpscrape.config import command_settings
 from gpscrape.dataset import PublishResult
 from gpscrape.dataset.writer import Checkpoint
 from gpscrape.items import PageItem, QuarantineItem
+from gpscrape.plain_settings import plain_settings
 
 logger = logging.getLogger(__name__)
 
-def pipeline_classes(settings: BaseSettings) -> list[type]:
-    """The `ITEM_PIPELINES` classes in the order Scrapy runs them (lowest priority first)."""
-    return [load_object(path)
-            for path in build_component_list(settings.getwithbase("ITEM_PIPELINES"))]
+# Settings: Scrapy's, or `gpscrape.plain_settings.PlainSettings` (a rebuild imports no Scrapy).
+Settings = Any
 
 
-def offline_pipelines(settings: BaseSettings, output: Path,
+def pipeline_classes(settings: Settings) -> list[type]:
+    """The `ITEM_PIPELINES` classes in the order Scrapy runs them (lowest priority first; one
+    set to None is left out), as Scrapy's `build_component_list` and `load_object` give them."""
+    order = settings.getwithbase("ITEM_PIPELINES")
+    for path, priority in order.items():
+        if priority is not None and not isinstance(priority, numbers.Real):
+            raise ValueError(f"Invalid value {priority} for component {path}, please provide "
+                             "a real number or None instead")
+    ordered = sorted(((path, p) for path, p in order.items() if p is not None), key=itemgetter(1))
+    return [_load(path) for path, _ in ordered]
+
+
+def _load(path: Any) -> Any:
+    """The object a dotted path names (a class given itself is returned as it is)."""
+    if not isinstance(path, str):
+        return path
+    module, _, name = path.rpartition(".")
+    return getattr(import_module(module), name)
+
+
+def offline_pipelines(settings: Settings, output: Path,
                       checkpoint: Checkpoint | None = None) -> list[Any]:
     """An instance of each `ITEM_PIPELINES` class, in order, built without a crawler."""
     return [cls.from_output(Path(output), checkpoint) if hasattr(cls, "from_output") else cls()
@@ -49,11 +66,11 @@ def process(items: Iterable[PageItem | QuarantineItem], output: Path,
             checkpoint: Checkpoint | None = None, *,
             earlier: Iterable[PageItem | QuarantineItem] = (),
             unchanged: Iterable[tuple[int, datetime]] = (),
-            settings: BaseSettings | None = None) -> PublishResult:
+            settings: Settings | None = None) -> PublishResult:
     """Run every item through the pipelines of `settings` (the project's by default) and
     publish the dataset under `output`; the `earlier` items (valid ones) and the `unchanged`
     (record_no, time) sightings only add to the records' history. What was published."""
-    steps = offline_pipelines(settings if settings is not None else command_settings(),
+    steps = offline_pipelines(settings if settings is not None else plain_settings(),
                               output, checkpoint)
     for step in steps:
         _call(step, "open_spider")
@@ -84,9 +101,18 @@ def _run(steps: list[Any], item: Any, *, earlier: bool) -> None:
             return
         try:
             item = step.process_item(item)
-        except DropItem as error:
+        except Exception as error:
+            if not _dropped(error):
+                raise
             logger.info("%s dropped %r: %s", type(step).__name__, item, error)
             return
+
+
+def _dropped(error: Exception) -> bool:
+    """Whether a step dropped the item (Scrapy's `DropItem`; a step raising it imported Scrapy,
+    so it is looked up only then)."""
+    exceptions = sys.modules.get("scrapy.exceptions")
+    return exceptions is not None and isinstance(error, exceptions.DropItem)
 
 
 def _call(step: Any, method: str, *args: Any) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
@@ -120,15 +121,25 @@ def _record(obj: Any) -> Any:
 
 
 def _unchanged(items: list) -> bool:
-    """Whether cleaning leaves every record of `items` (a non-empty list) as it is, checked a
-    field at a time over all of them: each field's texts joined by spaces and cleaned at once
-    (a record holds hundreds of short texts, in its listing entries above all). Never true
-    wrongly: a record it cannot vouch for is cleaned by `_record` as usual."""
+    """Whether cleaning leaves every record of `items` (a non-empty list) as it is. The texts
+    of all their fields, nested records included, are gathered and cleaned at once (a record
+    holds hundreds of short texts, in its listing entries above all). Never true wrongly: a
+    record it cannot vouch for is cleaned by `_record` as usual."""
+    lines: list[str] = []
+    paragraphs: list[str] = []
+    return (_gather(items, lines, paragraphs) and _clean_lines(lines)
+            and _clean_paragraphs(paragraphs))
+
+
+def _gather(items: list, lines: list[str], paragraphs: list[str]) -> bool:
+    """Add the texts of `items` (records of one class) to `lines` and `paragraphs`, checked a
+    field at a time over all of them; False as soon as a value is not one cleaning leaves
+    as it is whatever its text (an empty text where it becomes null, a datetime...)."""
     cls = type(items[0])
     if cls not in RECORD_TYPES or not all(type(item) is cls for item in items):
         return False
-    for name, clean, null_ok in _plan(cls):
-        column = [getattr(item, name) for item in items]
+    columns = zip(*map(_getter(cls), items), strict=True)
+    for (_, clean, null_ok), column in zip(_plan(cls), columns, strict=True):
         kinds = set(map(type, column))
         if clean == DATE:
             if not kinds <= _DATES:
@@ -137,21 +148,31 @@ def _unchanged(items: list) -> bool:
             continue  # None, numbers, dates...: nothing to clean
         elif kinds <= _TEXT:  # an empty text stays so where it cannot be null
             texts = [value for value in column if value is not None and (value or null_ok)]
-            if not (_clean_paragraphs(texts) if clean == PARAGRAPHS else _clean_lines(texts)):
-                return False
+            (paragraphs if clean == PARAGRAPHS else lines).extend(texts)
         elif kinds == _LIST:
             flat = [value for values in column for value in values]
             inner = set(map(type, flat))
             if not flat or inner <= _NUMBERS:
                 continue
             if inner == _STR and clean != PARAGRAPHS:
-                if not _clean_lines(flat):
+                if not all(flat):  # an empty item becomes null
                     return False
-            elif not (len(inner) == 1 and inner <= _RECORDS and _unchanged(flat)):
+                lines.extend(flat)
+            elif not (len(inner) == 1 and inner <= _RECORDS and _gather(flat, lines,
+                                                                        paragraphs)):
                 return False
         else:
             return False
     return True
+
+
+@cache
+def _getter(cls: type) -> Callable[[Any], tuple]:
+    """A function giving the values of a record's fields, in `_plan` order, as a tuple."""
+    names = [name for name, _, _ in _plan(cls)]
+    if len(names) == 1:
+        return lambda record: (getattr(record, names[0]),)
+    return operator.attrgetter(*names)
 
 
 # Types of the values `_record` cleans outside a `DATE` field (None, numbers, dates... stay).
@@ -166,15 +187,37 @@ _RECORDS = frozenset(RECORD_TYPES)
 
 def _clean_lines(texts: list[str]) -> bool:
     """Whether each text is a non-empty clean `line`: joined by single spaces, their text is
-    one clean line exactly when each is (a space never composes with a neighbour in NFC)."""
+    one clean line exactly when each is (a space never composes with a neighbour in NFC, so
+    only the texts that are not ASCII are checked for NFC, joined)."""
     joined = " ".join(texts)
-    return (all(texts) and (joined.isascii() or unicodedata.is_normalized("NFC", joined))
-            and " ".join(joined.split()) == joined)
+    if not (all(texts) and _one_line(joined)):
+        return False
+    return joined.isascii() or unicodedata.is_normalized(
+        "NFC", " ".join([text for text in texts if not text.isascii()]))
+
+
+def _one_line(text: str) -> bool:
+    """Whether `text` is `" ".join(text.split())`: no double, leading or trailing space and no
+    other whitespace. Every character `split` splits on but the space is unprintable
+    (`str.isprintable`), so only the characters that are not printable ASCII are looked at:
+    those left when the UTF-8 text drops its printable ASCII bytes (which never occur inside a
+    character of several bytes). One of them unprintable but no whitespace (a soft hyphen, a
+    lone surrogate) sends the text to `split`."""
+    if "  " in text or text[:1] == " " or text[-1:] == " ":
+        return False
+    others = text.encode("utf-8", "surrogatepass").translate(None, _PRINTABLE_ASCII)
+    return (not others or others.decode("utf-8", "surrogatepass").isprintable()
+            or " ".join(text.split()) == text)
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 
 
 def _clean_paragraphs(texts: list[str]) -> bool:
-    """Whether each text is non-empty `paragraphs`: clean lines separated by blank lines."""
-    return _clean_lines([part for text in texts for part in text.split("\n\n")])
+    """Whether each text is non-empty `paragraphs`: clean lines separated by blank lines. The
+    texts' paragraphs joined by spaces are the texts so joined with each blank line (`\\n\\n`)
+    made a space; a paragraph that is not a clean line leaves that text unclean."""
+    return not texts or (all(texts) and _clean_lines([" ".join(texts).replace("\n\n", " ")]))
 
 
 def normalise_record(record: PageRecord) -> PageRecord:

@@ -5,7 +5,10 @@ no item; the pipeline still tells the writer it was seen unchanged, so its `last
 moves (the `304` is in the WARC archive, so a rebuild sees it too).
 
 A full disk stops the crawl at the first failed write (`gpscrape.disk_full`): later items are
-not staged and nothing is published, so the published dataset stays as it was."""
+not staged and nothing is published, so the published dataset stays as it was.
+
+What only a crawl uses (Scrapy's signals, the archive middleware's WARC date, the full-disk
+stop) is imported where a crawl uses it: a rebuild (`pipelines.chain`) imports no Scrapy."""
 
 from __future__ import annotations
 
@@ -15,13 +18,9 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from scrapy import signals
-
 from gpscrape import urls
-from gpscrape.archive.middleware import WARC_DATE
 from gpscrape.dataset import DatasetWriter, PublishResult
 from gpscrape.dataset.writer import Checkpoint
-from gpscrape.disk_full import disk_full, is_disk_full, stop_crawl
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.locations import output_root
 
@@ -48,6 +47,8 @@ class ParquetPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ParquetPipeline:
+        from scrapy import signals  # noqa: PLC0415 (a crawl only)
+
         output = output_root(crawler.settings)
         pipeline = cls(Path(output), crawler.stats, crawler)
         crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
@@ -98,16 +99,26 @@ class ParquetPipeline:
         """A `304` for an article page: the record was seen unchanged."""
         if response.status != HTTPStatus.NOT_MODIFIED or self.writer is None:
             return
+        from gpscrape.archive.middleware import WARC_DATE  # noqa: PLC0415 (a crawl only)
+
         key = urls.record_key(response.url)
         if key is not None:
             self.seen_unchanged(key[1], response.meta.get(WARC_DATE) or datetime.now(UTC))
 
     def _disk_full(self) -> bool:
-        return self.crawler is not None and disk_full(self.crawler) is not None
+        if self.crawler is None:
+            return False
+        from gpscrape.disk_full import disk_full  # noqa: PLC0415 (a crawl only)
+
+        return disk_full(self.crawler) is not None
 
     def _stopped_by(self, error: OSError) -> bool:
         """Whether `error` is a full disk, which stops the crawl (see `gpscrape.disk_full`)."""
-        if self.crawler is None or not is_disk_full(error):
+        if self.crawler is None:
+            return False
+        from gpscrape.disk_full import is_disk_full, stop_crawl  # noqa: PLC0415 (a crawl only)
+
+        if not is_disk_full(error):
             return False
         stop_crawl(self.crawler, self.output, error)
         return True

@@ -10,9 +10,11 @@ caught here rather than by the writer.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 from gpscrape.extract.record import (
@@ -150,8 +152,8 @@ def _fields_valid(records: list, texts: list[str]) -> bool:
     cls = type(records[0])
     if cls not in RECORD_TYPES or not all(type(record) is cls for record in records):
         return False
-    for f in record_fields(cls):
-        column = [getattr(record, f.name) for record in records]
+    columns = zip(*map(_getter(cls), records), strict=True)
+    for f, column in zip(record_fields(cls), columns, strict=True):
         if f.type in RECORD_TYPES or f.is_list:
             if set(map(type, column)) != _LIST:
                 return False
@@ -174,6 +176,16 @@ def _fields_valid(records: list, texts: list[str]) -> bool:
 _LIST = {list}
 
 
+@cache
+def _getter(cls: type) -> Callable[[Any], tuple]:
+    """A function giving the values of a record's fields, in `record_fields` order, as a
+    tuple."""
+    names = [f.name for f in record_fields(cls)]
+    if len(names) == 1:
+        return lambda record: (getattr(record, names[0]),)
+    return operator.attrgetter(*names)
+
+
 def _scalars_valid(f: FieldInfo, values: list, texts: list[str]) -> bool:
     """Whether non-null values (of a scalar field or a list's items) have the field's type and
     vocabulary; text values are added to `texts`."""
@@ -189,10 +201,9 @@ def _scalars_valid(f: FieldInfo, values: list, texts: list[str]) -> bool:
 
 
 def _texts_encodable(texts: list[str]) -> bool:
-    """Whether every text is valid Unicode (no lone surrogate): checked joined, at once."""
-    joined = "".join(texts)
-    if joined.isascii():
-        return True
+    """Whether every text is valid Unicode (no lone surrogate): the texts that are not ASCII
+    (`isascii` reads a flag) checked joined, at once."""
+    joined = "".join([text for text in texts if not text.isascii()])
     try:
         joined.encode("utf-8")
     except UnicodeEncodeError:

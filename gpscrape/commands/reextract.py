@@ -18,17 +18,17 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
-
-from scrapy.settings import Settings
+from typing import TYPE_CHECKING
 
 from gpscrape import exit_codes, urls
 from gpscrape.archive.reader import MAX_BODY, iter_responses
 from gpscrape.archive.replay import Located, page_key, replay
-from gpscrape.config import add_settings_argument, command_settings
+from gpscrape.config import add_settings_argument
 from gpscrape.dataset import DatasetBusyError
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.locations import Locations
 from gpscrape.outcome import BROKEN, MISSING, QUARANTINED, VERDICTS, Verdicts
+from gpscrape.plain_settings import PlainSettings, plain_settings
 from gpscrape.progress import Progress
 from gpscrape.run_report import (
     Coverage,
@@ -42,6 +42,11 @@ from gpscrape.run_report import (
 )
 from gpscrape.run_report.counts import CHANGED, VALIDATION_QUARANTINED, rebuild_counts, verdict
 from pipelines.chain import process
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
+NOT_MODIFIED = HTTPStatus.NOT_MODIFIED.value  # a plain int: an enum member's lookup is slow
 
 HELP = "Rebuild the Parquet tables from the WARC archive, with the current extractor."
 
@@ -85,17 +90,18 @@ def run(args: argparse.Namespace) -> int:
     return report.exit_code()
 
 
-def project_settings(args: argparse.Namespace) -> Settings:
+def project_settings(args: argparse.Namespace) -> PlainSettings:
     """The settings of this run: `-s` and the flags (`--output`, `--warc`, the checks'
-    thresholds) on the project settings, in the order of `gpscrape.config`."""
+    thresholds) on the project settings, in the order of `gpscrape.config`, resolved without
+    Scrapy (`gpscrape.plain_settings`: a rebuild runs no crawl)."""
     flags = {"GPSCRAPE_OUTPUT": args.output, "GPSCRAPE_WARC_DIR": args.warc,
              **threshold_settings(args)}
-    return command_settings(args.settings, flags)
+    return plain_settings(args.settings, flags)
 
 
 def rebuild(warc: Path, output: Path, thresholds: Thresholds,
             command: str = "reextract", max_body: int = MAX_BODY,
-            settings: Settings | None = None) -> RunReport:
+            settings: PlainSettings | BaseSettings | None = None) -> RunReport:
     """Replay every page of the archive into the dataset under `output` (bodies up to
     `max_body` bytes, decoded: DOWNLOAD_MAXSIZE) through the pipelines of `settings` (the
     project's by default); the run's report."""
@@ -128,7 +134,7 @@ def index_archive(warc: Path) -> tuple[list[Located], list[Located], list[tuple[
     latest: dict[object, Located] = {}
     earlier, unchanged = [], []
     for response in iter_responses(warc, with_body=False):
-        if response.status == HTTPStatus.NOT_MODIFIED:
+        if response.status == NOT_MODIFIED:
             if (record := urls.record_key(response.url)) is not None:
                 unchanged.append((record[1], response.date))
             continue

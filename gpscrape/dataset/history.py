@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from gpscrape.dataset.runs import SEQ, SortedRuns
-from gpscrape.extract.record import PageRecord
+from gpscrape.extract.record import RECORD_TYPES, PageRecord
 from gpscrape.schema import Row
 
 NOT_CONTENT = ("record_no", "url", "series_raw", "listing", "warnings")
@@ -94,24 +94,44 @@ def _plain(value: Any) -> Any:
 
 
 def _field_text(value: Any) -> str:
-    """`_canonical(_plain(value))` of a field's value; text, numbers and lists of them are
-    written directly, as `json.dumps` writes them."""
+    """`_canonical(_plain(value))` of a field's value; text, numbers, records (topics,
+    sections) and lists of them are written directly, as `json.dumps` writes them."""
+    try:
+        return _json_text(value)
+    except _Unwritten:
+        return _canonical(_plain(value))
+
+
+class _Unwritten(Exception):
+    """A value `_json_text` leaves to `json.dumps`."""
+
+
+def _json_text(value: Any) -> str:
+    """The canonical JSON text of text, integers, booleans, nulls, dates, records and lists
+    of them; `_Unwritten` for anything else."""
     kind = type(value)
     if kind is str:
         return encode_basestring(value)
+    if kind is list:
+        return "[" + ",".join(map(_json_text, value)) + "]"
     if kind is int:
         return int.__repr__(value)
-    if kind is list:
-        kinds = set(map(type, value))
-        if kinds == _STR:
-            return "[" + ",".join(map(encode_basestring, value)) + "]"
-        if kinds == _INT:
-            return "[" + ",".join(map(int.__repr__, value)) + "]"
-    return _canonical(_plain(value))
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is date:
+        return f'"{value.isoformat()}"'
+    if kind in RECORD_TYPES:
+        return "{" + ",".join(f'"{name}":{_json_text(getattr(value, name))}'
+                              for name in _sorted_names(kind)) + "}"
+    raise _Unwritten
 
 
-_STR = {str}
-_INT = {int}
+@cache
+def _sorted_names(cls: type) -> tuple[str, ...]:
+    """A record class's field names in JSON's sorted key order."""
+    return tuple(sorted(_field_names(cls)))
 
 
 def _is_empty(value: Any) -> bool:
@@ -123,12 +143,17 @@ def version_of(record: PageRecord) -> Version:
     # Each non-empty field's canonical text, by name: the whole content's is made of them (as
     # `_canonical(content)` gives it), so no value is encoded twice.
     values = {name: getattr(record, name) for name in _SORTED_CONTENT_FIELDS}
-    texts = {name: _field_text(value) for name, value in values.items() if not _is_empty(value)}
+    texts = {name: _field_text(value).encode() for name, value in values.items()
+             if not _is_empty(value)}
     digests = tuple(
-        f"{name}:{hashlib.sha256(text.encode()).hexdigest()[:FIELD_DIGEST_CHARS]}"
+        f"{name}:{hashlib.sha256(text).hexdigest()[:FIELD_DIGEST_CHARS]}"
         for name, text in texts.items())
-    whole = "{" + ",".join(f'"{name}":{text}' for name, text in texts.items()) + "}"
-    return Version(hashlib.sha256(whole.encode()).hexdigest(), digests)
+    whole = b"{" + b",".join([_KEYS[name] + text for name, text in texts.items()]) + b"}"
+    return Version(hashlib.sha256(whole).hexdigest(), digests)
+
+
+# Each content field's key in the canonical JSON, as UTF-8.
+_KEYS = {name: f'"{name}":'.encode() for name in CONTENT_FIELDS}
 
 
 @dataclass(slots=True)

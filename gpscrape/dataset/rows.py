@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+from gpscrape.extract.record import ListingEntry
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.schema import HISTORY_COLUMNS, Row, column_fields
 
@@ -61,14 +62,27 @@ def section_rows(item: PageItem) -> list[Row]:
     ]
 
 
+def listing_row(item: PageItem, entry: ListingEntry) -> Row:
+    """The row of one listing entry of the page, with where it was seen."""
+    r = item.record
+    return {**_copy(entry), "seen_on_record_no": r.record_no, "seen_on_url": r.url,
+            "fetched_at": item.fetched_at}
+
+
 def listing_rows(item: PageItem) -> list[Row]:
     """One row per listing entry of the page, with where it was seen."""
-    r = item.record
-    return [
-        {**_copy(e), "seen_on_record_no": r.record_no, "seen_on_url": r.url,
-         "fetched_at": item.fetched_at}
-        for e in r.listing
-    ]
+    return [listing_row(item, e) for e in item.record.listing]
+
+
+def listing_key_row(entry: ListingEntry) -> Row:
+    """The columns of an entry's row that `LISTINGS.group` reads (its key)."""
+    return {"cwa_no": entry.cwa_no, "url": entry.url, "title": entry.title}
+
+
+def listing_rank_row(item: PageItem) -> Row:
+    """The columns of the page's listing rows that `LISTINGS.rank` reads (where they were
+    seen: the same for all of them)."""
+    return {"seen_on_record_no": item.record.record_no, "seen_on_url": item.record.url}
 
 
 def quarantine_rows(item: QuarantineItem) -> list[Row]:
@@ -81,12 +95,13 @@ def quarantine_rows(item: QuarantineItem) -> list[Row]:
 
 
 def item_rows(item: PageItem | QuarantineItem) -> Iterator[tuple[str, Row]]:
-    """Every (table name, row) an item contributes to the item tables."""
+    """Every (table name, row) an item contributes to the item tables but `listings`: the
+    writer builds a listing row only for an entry that wins its group (`listing_key_row`,
+    `listing_rank_row`, `listing_row`)."""
     if isinstance(item, QuarantineItem):
         for row in quarantine_rows(item):
             yield "quarantine", row
         return
-    for name, flatten in (("articles", article_rows), ("sections", section_rows),
-                          ("listings", listing_rows)):
+    for name, flatten in (("articles", article_rows), ("sections", section_rows)):
         for row in flatten(item):
             yield name, row

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -25,8 +26,9 @@ from gpscrape.dataset.columns import table_of
 from gpscrape.schema import Row, SortKey
 
 SEQ = "_seq"  # order of arrival of the item a staged row came from
-READ_BATCH = 64
-FAN_IN = 8  # runs merged at once
+READ_BATCH = 64  # rows read at a time from a Parquet file
+RUN_BATCH = 16  # rows to a line of a run, read at a time
+FAN_IN = 32  # runs merged at once: at most FAN_IN * RUN_BATCH rows read ahead
 
 # The columns of a run holding dates or timestamps, each with its parser of the ISO text.
 Temporal = dict[str, Callable[[str], date | datetime]]
@@ -70,21 +72,32 @@ def read_rows(path: Path, columns: list[str] | None = None) -> Iterator[Row]:
 
 
 def write_run(path: Path, rows: Iterable[Row]) -> None:
-    """Stage rows as a run file: READ_BATCH rows to a line of JSON, dates as ISO text."""
+    """Stage rows as a run file: RUN_BATCH rows to a line of JSON, dates as ISO text."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="ascii") as handle:
+    with path.open("wb") as handle:
         batch: list[Row] = []
         for row in rows:
             batch.append(row)
-            if len(batch) >= READ_BATCH:
+            if len(batch) >= RUN_BATCH:
                 handle.write(_batch_line(batch))
                 batch = []
         if batch:
             handle.write(_batch_line(batch))
 
 
-def _batch_line(batch: list[Row]) -> str:
-    return json.dumps(batch, separators=(",", ":"), default=_iso) + "\n"
+def _batch_line(batch: list[Row]) -> bytes:
+    """One line of JSON, by orjson (several times quicker than `json`); `json` writes what
+    orjson does not (an integer beyond 64 bits, a lone surrogate)."""
+    try:
+        return orjson.dumps(batch, default=_iso, option=_ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        return (json.dumps(batch, separators=(",", ":"), default=_iso) + "\n").encode("ascii")
+
+
+# Newline-terminated lines; a subclass or a dataclass goes to `_iso` (which refuses it) rather
+# than being written as orjson writes them.
+_ORJSON_OPTIONS = (orjson.OPT_APPEND_NEWLINE | orjson.OPT_PASSTHROUGH_SUBCLASS
+                   | orjson.OPT_PASSTHROUGH_DATACLASS)
 
 
 def _iso(value: object) -> str:
@@ -96,9 +109,12 @@ def _iso(value: object) -> str:
 def read_run(path: Path, temporal: Temporal) -> Iterator[Row]:
     """Stream the rows of a run file written by `write_run`, a batch at a time; the
     `temporal` columns parsed back from ISO text."""
-    with path.open(encoding="ascii") as handle:
+    with path.open("rb") as handle:
         for line in handle:
-            batch = json.loads(line)
+            try:
+                batch = orjson.loads(line)
+            except orjson.JSONDecodeError:  # a line `json` wrote (a lone surrogate)
+                batch = json.loads(line)
             for row in batch:
                 for name, parse in temporal.items():
                     if (value := row.get(name)) is not None:

@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from gpscrape.dataset import layout
 from gpscrape.dataset.authors import author_rows
 from gpscrape.dataset.history import History
-from gpscrape.dataset.rows import item_rows
+from gpscrape.dataset.rows import item_rows, listing_key_row, listing_rank_row, listing_row
 from gpscrape.dataset.runs import (
     SEQ,
     SortedRuns,
@@ -187,13 +187,28 @@ class DatasetWriter:
                 self._replaced += group in stage.latest
                 # The winning fetch of a record gives all its sections, even when it has none.
                 self._stages["sections"].claim(group, token)
-            if not stage.claim(group, token):
-                continue  # a better row already holds the group: merging would drop this one
-            row[SEQ] = self._seq
-            stage.staged.buffer.append(row)
-            if len(stage.staged.buffer) >= BATCH_ROWS:
-                stage.staged.flush()
-                self._checkpoint("run_staged")
+            if stage.claim(group, token):  # else a better row holds the group: merging drops it
+                self._stage(stage, row)
+        if isinstance(item, PageItem) and item.record.listing:
+            self._add_listing(item)
+
+    def _add_listing(self, item: PageItem) -> None:
+        """Stage the listing rows of the entries the item wins: each entry's group is claimed
+        from its key columns, and only a winner's row is built (most entries of a sidebar
+        were listed by a page of a higher record already)."""
+        stage = self._stages["listings"]
+        token = (stage.rank(listing_rank_row(item)), self._seq)
+        group_of = stage.table.group
+        for entry in item.record.listing:
+            if stage.claim(group_of(listing_key_row(entry)), token):
+                self._stage(stage, listing_row(item, entry))
+
+    def _stage(self, stage: _TableStage, row: Row) -> None:
+        row[SEQ] = self._seq
+        stage.staged.buffer.append(row)
+        if len(stage.staged.buffer) >= BATCH_ROWS:
+            stage.staged.flush()
+            self._checkpoint("run_staged")
 
     def add_earlier(self, item: PageItem) -> None:
         """Record an earlier fetch of a record for its history only (a rebuild replaying the
