@@ -104,15 +104,15 @@ def test_a_field_of_records_is_written_as_json_writes_it(seed):
         assert history._field_text(value) == history._canonical(history._plain(value))
 
 
-def test_a_run_holds_what_orjson_does_not_write(tmp_path, monkeypatch):
-    """Staged runs are written by orjson; a batch it cannot write (an integer beyond 64 bits,
-    a lone surrogate) is written by `json`, and each reads back as it was staged."""
+def test_a_run_holds_what_msgspec_does_not_write(tmp_path, monkeypatch):
+    """Staged runs are written by msgspec; a batch it cannot write (a lone surrogate) is
+    written by `json`, and each, an integer beyond 64 bits too, reads back as it was staged."""
     at = datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
     batches = [[{"n": i, "at": at, "day": date(2025, 1, 2), "text": "Caf\u00e9 \u2028"}]
                for i in range(3)]
     batches[1][0]["n"], batches[2][0]["text"] = 2**70, "lone \ud800"
     path = tmp_path / "run.json"
-    monkeypatch.setattr(runs, "RUN_BATCH", 1)  # a line a row: one by orjson, two by json
+    monkeypatch.setattr(runs, "RUN_BATCH", 1)  # a line a row: two by msgspec, one by json
     runs.write_run(path, [row for batch in batches for row in batch])
     temporal = {"at": datetime.fromisoformat, "day": date.fromisoformat}
     assert list(runs.read_run(path, temporal)) == [row for batch in batches for row in batch]
