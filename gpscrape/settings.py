@@ -76,8 +76,8 @@ SPIDER_MIDDLEWARES = {
     "gpscrape.listing_cap.ListingCapMiddleware": 940,
     # Off: every page's requests pass each spider middleware, and these do nothing the crawl
     # needs (the spider follows only its own short record and listing URLs, keeps no depth
-    # limit, sends no Referer, never copies a response's meta into a request).
-    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+    # limit, never copies a response's meta into a request). The Referer middleware stays:
+    # without it Scrapy's redirect middlewares warn at every crawl's start.
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,

@@ -74,6 +74,7 @@ def test_full_crawl_yields_every_record_once_with_its_content(site, tmp_path) ->
         assert_expected_content(server, run)
         assert_fetched_once(server)
     assert f"{len(site.record_nos())} records" in run.result.stdout
+    assert "WARNING" not in run.result.stderr  # a clean crawl warns of nothing
 
 
 def test_discovery_without_index_pages_from_one_seed(tmp_path) -> None:
