@@ -13,7 +13,6 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
@@ -25,6 +24,7 @@ from gpscrape.extract.record import (
     PARAGRAPHS,
     RECORD_TYPES,
     PageRecord,
+    field_values,
     record_fields,
 )
 from gpscrape.items import CheckedPageItem, PageItem, QuarantineItem
@@ -138,7 +138,7 @@ def _gather(items: list, lines: list[str], paragraphs: list[str]) -> bool:
     cls = type(items[0])
     if cls not in RECORD_TYPES or not all(type(item) is cls for item in items):
         return False
-    columns = zip(*map(_getter(cls), items), strict=True)
+    columns = zip(*map(field_values(cls), items), strict=True)
     for (_, clean, null_ok), column in zip(_plan(cls), columns, strict=True):
         kinds = set(map(type, column))
         if clean == DATE:
@@ -164,15 +164,6 @@ def _gather(items: list, lines: list[str], paragraphs: list[str]) -> bool:
         else:
             return False
     return True
-
-
-@cache
-def _getter(cls: type) -> Callable[[Any], tuple]:
-    """A function giving the values of a record's fields, in `_plan` order, as a tuple."""
-    names = [name for name, _, _ in _plan(cls)]
-    if len(names) == 1:
-        return lambda record: (getattr(record, names[0]),)
-    return operator.attrgetter(*names)
 
 
 # Types of the values `_record` cleans outside a `DATE` field (None, numbers, dates... stay).

@@ -10,11 +10,9 @@ caught here rather than by the writer.
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
-from functools import cache
 from typing import Any
 
 from gpscrape.extract.record import (
@@ -25,6 +23,7 @@ from gpscrape.extract.record import (
     PageRecord,
     Section,
     Topic,
+    field_values,
     record_fields,
 )
 from gpscrape.extract.warnings import WARNINGS
@@ -152,7 +151,7 @@ def _fields_valid(records: list, texts: list[str]) -> bool:
     cls = type(records[0])
     if cls not in RECORD_TYPES or not all(type(record) is cls for record in records):
         return False
-    columns = zip(*map(_getter(cls), records), strict=True)
+    columns = zip(*map(field_values(cls), records), strict=True)
     for f, column in zip(record_fields(cls), columns, strict=True):
         if f.type in RECORD_TYPES or f.is_list:
             if set(map(type, column)) != _LIST:
@@ -174,16 +173,6 @@ def _fields_valid(records: list, texts: list[str]) -> bool:
 
 
 _LIST = {list}
-
-
-@cache
-def _getter(cls: type) -> Callable[[Any], tuple]:
-    """A function giving the values of a record's fields, in `record_fields` order, as a
-    tuple."""
-    names = [f.name for f in record_fields(cls)]
-    if len(names) == 1:
-        return lambda record: (getattr(record, names[0]),)
-    return operator.attrgetter(*names)
 
 
 def _scalars_valid(f: FieldInfo, values: list, texts: list[str]) -> bool:
