@@ -110,7 +110,12 @@ class IncrementalMiddleware:
         async for item in result:
             if (item := self._filter(item)) is not None:
                 yield item
-        for request in [*self._probe_answered(response), *self._probes()]:
+        # One request at a time: on a fresh crawl the first probes span every recordNo between
+        # the first record found and the highest, thousands of requests that must not all be
+        # held in memory at once (the scheduler puts each on disk as it comes).
+        for request in self._probe_answered(response):
+            yield request
+        for request in self._probes():
             yield request
 
     # --- requests ---------------------------------------------------------------------------
