@@ -128,20 +128,58 @@ def test_a_folder_that_cannot_be_written_to_keeps_no_index(tmp_path, monkeypatch
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".gz"]
 
 
+def _rewrite(warc: Path, entries: list, digest: str | None = None) -> None:
+    """Replace the index's entries (their digest made to match unless `digest` is given)."""
+    index = member_index._DECODER.decode(index_path(warc).read_bytes())
+    index_path(warc).write_bytes(member_index.msgspec.json.encode(member_index.Index(
+        index.format, index.stamp, index.end, digest or member_index._digest(entries),
+        entries)))
+
+
+def _entries(warc: Path) -> list:
+    return member_index._DECODER.decode(index_path(warc).read_bytes()).entries
+
+
+@pytest.mark.parametrize("damage", ["drop", "reorder", "retitle"])
+def test_a_damaged_index_is_not_read(tmp_path, damage: str) -> None:
+    """Entries that no longer tile the file's members, or that do not match their digest,
+    make the index unreadable: the file is read again."""
+    _archive(tmp_path)
+    [warc] = tmp_path.glob("*.warc.gz")
+    want = _heads(tmp_path)
+    entries = _entries(warc)
+    responses = [i for i, e in enumerate(entries) if e[2] == 200]
+    if damage == "drop":  # a response left out, its digest made to match
+        _rewrite(warc, [e for i, e in enumerate(entries) if i != responses[0]])
+    elif damage == "reorder":
+        entries[responses[0]], entries[responses[1]] = entries[responses[1]], entries[responses[0]]
+        _rewrite(warc, entries)
+    else:  # a status changed, the digest left as it was
+        entries[responses[0]] = (*entries[responses[0]][:2], 404, *entries[responses[0]][3:])
+        _rewrite(warc, entries, digest=member_index._DECODER.decode(
+            index_path(warc).read_bytes()).entries_sha256)
+    assert _heads(tmp_path) == want
+    assert _entries(warc) == _scan_entries(warc)
+
+
+def _scan_entries(warc: Path) -> list:
+    return [tuple(e) for e in member_index._scan(warc)[1].entries]
+
+
 def test_rebuild_with_a_stale_index_starts_again_without_it(tmp_path, caplog) -> None:
-    """An index naming the file's stamp but other places (written by hand, or a bug) is found
-    out by the replay: the rebuild starts again from the archive and publishes the same."""
+    """An index that reads well but names other records than the file holds where it says
+    (written by hand, or a bug) is found out by the replay: the rebuild starts again from the
+    archive and publishes the same."""
     _archive(tmp_path / "warc", records=6)
     [warc] = (tmp_path / "warc").glob("*.warc.gz")
     rebuild(tmp_path / "warc", tmp_path / "plain", Thresholds())  # indexes the file
     want = _tables(tmp_path / "plain")
     assert len(want["articles"]) == 6
-    index = member_index._DECODER.decode(index_path(warc).read_bytes())
-    responses = [e for e in index.entries if e[2] == 200]
-    swapped = {responses[0][0]: responses[1][:2], responses[1][0]: responses[0][:2]}
-    entries = [(*swapped.get(e[0], e[:2]), *e[2:]) for e in index.entries]
-    index_path(warc).write_bytes(member_index.msgspec.json.encode(
-        member_index.Index(index.format, index.stamp, index.end, entries)))
+    entries = _entries(warc)
+    first, second = [i for i, e in enumerate(entries) if e[2] == 200][:2]
+    entries[first], entries[second] = ((*entries[first][:2], *entries[second][2:]),
+                                       (*entries[second][:2], *entries[first][2:]))
+    _rewrite(warc, entries)  # each page's URL and date at the other's place
     with caplog.at_level(logging.WARNING):
         report = rebuild(tmp_path / "warc", tmp_path / "again", Thresholds())
     assert "does not match" in caplog.text

@@ -4,9 +4,10 @@ A rebuild reads the headers of the whole archive to find each page's latest resp
 replays those: without an index, the archive is inflated twice. The first pass over a closed
 file (`*.warc.gz`, never written again) saves what it found as `<file>.index.json`: each
 response record's offset, compressed length, status, URL and WARC-Date, the records it could
-not read and where the complete members end; later passes read that instead (and give the
-same warnings). An index stamped with another size, modification time or digest of the
-file's last bytes than the file has now, or that cannot be read, is ignored and written
+not read and where the complete members end (an entry for every member); later passes read
+that instead (and give the same warnings). An index stamped with another size, modification
+time or digest of the file's last bytes than the file has now, or that cannot be read, or
+whose entries do not tile the file or do not match their digest, is ignored and written
 again; a folder that cannot be written to is only read. A file still being written (`.open`)
 is always read. Replay checks that each indexed record it reads is the one indexed
 (`gpscrape.archive.replay.read_indexed`), so a stale index only costs time (StaleIndexError:
@@ -61,9 +62,11 @@ class Stamp(msgspec.Struct, array_like=True, frozen=True):
     tail_sha256: str
 
 
-# An entry: (offset, length, status, URL, WARC-Date in ISO form) of a response record, or
-# (offset, length, None, the error, None) of a record that could not be read.
+# An entry: (offset, length, status, URL, WARC-Date in ISO form) of a response record;
+# (offset, length, None, the error, None) of a record that could not be read; (offset, length,
+# OTHER, "", None) of a record of another type. One entry a member: they tile the file.
 Entry = tuple[int, int, int | None, str, str | None]
+OTHER = 0
 
 
 class Index(msgspec.Struct, frozen=True):
@@ -72,6 +75,7 @@ class Index(msgspec.Struct, frozen=True):
     format: int
     stamp: Stamp
     end: int  # where the complete members end (a torn tail starts)
+    entries_sha256: str  # of the entries' JSON: a damaged index is not read
     entries: list[Entry]
 
 
@@ -117,32 +121,53 @@ def _scan(path: Path, stamp: Stamp | None = None) -> tuple[list[Head], Index]:
         found = parse_member(data, path, offset, with_body=False)
         if isinstance(found, Unreadable):
             entries.append((offset, length, None, found.error, None))
-        elif found is not None:
+        elif found is None:
+            entries.append((offset, length, OTHER, "", None))
+        else:
             heads.append(Head(found.url, found.date, found.status, path, offset, length))
             entries.append((offset, length, found.status, found.url, found.date.isoformat()))
-    return heads, Index(FORMAT, stamp or Stamp(0, 0, ""), end, entries)
+    return heads, Index(FORMAT, stamp or Stamp(0, 0, ""), end, _digest(entries), entries)
 
 
 def _load(path: Path, stamp: Stamp) -> list[Head] | None:
-    """The heads an index of `path` holds; None when it is missing, unreadable or stale."""
+    """The heads an index of `path` holds; None when it is missing, damaged (its entries do
+    not tile the file's members or their digest differs) or stale (another stamp)."""
     try:
         index = _DECODER.decode(index_path(path).read_bytes())
     except (OSError, msgspec.DecodeError):
         return None
-    if index.format != FORMAT or index.stamp != stamp or index.end > stamp.size:
+    if (index.format != FORMAT or index.stamp != stamp or index.end > stamp.size
+            or not _tiles(index.entries, index.end)
+            or _digest(index.entries) != index.entries_sha256):
         return None
-    heads = []
+    heads, skipped = [], []
     try:
         for offset, length, status, text, date in index.entries:
             if status is None:
-                Unreadable(offset, text).warn(path)
-            else:
+                skipped.append(Unreadable(offset, text))
+            elif status != OTHER:
                 heads.append(Head(text, datetime.fromisoformat(date), status, path, offset,
                                   length))
     except (TypeError, ValueError):  # a date that is not one
         return None
+    for unreadable in skipped:
+        unreadable.warn(path)
     warn_torn(path, index.end, stamp.size)
     return heads
+
+
+def _tiles(entries: list[Entry], end: int) -> bool:
+    """Whether the entries' members follow each other from the start of the file to `end`."""
+    position = 0
+    for offset, length, *_ in entries:
+        if offset != position or length <= 0:
+            return False
+        position += length
+    return position == end
+
+
+def _digest(entries: list[Entry]) -> str:
+    return hashlib.sha256(msgspec.json.encode(entries)).hexdigest()
 
 
 def _save(path: Path, index: Index) -> None:
