@@ -8,8 +8,6 @@ import sys
 import time
 from typing import Any, TextIO
 
-from tqdm import tqdm
-
 logger = logging.getLogger("gpscrape.progress")
 
 
@@ -27,6 +25,8 @@ class Progress:
         stream = stream if stream is not None else sys.stderr
         self._bar = None
         if stream.isatty():
+            from tqdm import tqdm  # noqa: PLC0415 (a terminal only: logs skip its import)
+
             self._bar = tqdm(total=total, desc=description, unit=unit, file=stream,
                              dynamic_ncols=True)
 

@@ -2,6 +2,8 @@
 
     OUTPUT/warc/gpscrape-<run id>-<n>.warc.gz        closed files (ISO 28500, WARC/1.1)
     OUTPUT/warc/gpscrape-<run id>-<n>.warc.gz.open   the file being written
+    OUTPUT/warc/gpscrape-<run id>-<n>.warc.gz.index.json   a closed file's member index (a
+                                                     rebuild's cache, see `member_index`)
 
 Each record is its own gzip member, flushed and fsynced with its exchange, so a crash loses
 at most the exchange being written. Readers stop at a torn last member and drop it; the next

@@ -1,7 +1,8 @@
 """Gzip members of a WARC file: each record is one member, checked by its CRC on reading.
 
-Members are inflated by ISA-L (`isal`, zlib's format and checks at about twice its speed): a
-rebuild inflates the whole archive twice, once to index it and once to replay it.
+Members are inflated by ISA-L (`isal`, zlib's format and checks at about twice its speed). A
+rebuild inflates the archive once to index it (or reads the index of a closed file, see
+`gpscrape.archive.member_index`) and each replayed member once more.
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ logger = logging.getLogger(__name__)
 CHUNK = 64 * 1024
 
 
-def read_member(handle: BinaryIO, offset: int) -> tuple[bytes, int] | None:
+def read_member(handle: BinaryIO, offset: int, length: int | None = None
+                ) -> tuple[bytes, int] | None:
     """The decompressed member starting at `offset` and its compressed length; None when the
-    member is torn (cut short or corrupt), or `offset` is the end of the file."""
+    member is torn (cut short or corrupt), or `offset` is the end of the file. With `length`
+    (known from an index) exactly that many bytes are read, and they must be one whole member."""
     handle.seek(offset)
+    if length is not None:
+        return _exact_member(handle.read(length), length)
     inflater = isal_zlib.decompressobj(wbits=31)
     parts: list[bytes] = []
     consumed = 0
@@ -37,15 +42,38 @@ def read_member(handle: BinaryIO, offset: int) -> tuple[bytes, int] | None:
     return b"".join(parts), consumed
 
 
+def _exact_member(chunk: bytes, length: int) -> tuple[bytes, int] | None:
+    """The one member `chunk` holds whole (its CRC checked), or None."""
+    inflater = isal_zlib.decompressobj(wbits=31)
+    try:
+        data = inflater.decompress(chunk)
+    except isal_zlib.error:
+        return None
+    if len(chunk) != length or not inflater.eof or inflater.unused_data:
+        return None
+    return data, length
+
+
 def iter_members(path: Path) -> Iterator[tuple[int, bytes]]:
     """`(offset, data)` of every complete member of a gzip file, in order; a torn member (only
     possible as the last one of a file a crash left open) ends the file, with a warning."""
+    for offset, data, _ in iter_member_spans(path):
+        yield offset, data
+
+
+def iter_member_spans(path: Path) -> Iterator[tuple[int, bytes, int]]:
+    """`iter_members` with each member's compressed length: `(offset, data, length)`."""
     size = path.stat().st_size
     end = 0
     with path.open("rb") as handle:
         for offset, data, length in _members(handle):
-            yield offset, data
+            yield offset, data, length
             end = offset + length
+    warn_torn(path, end, size)
+
+
+def warn_torn(path: Path, end: int, size: int) -> None:
+    """Warn of the torn tail of `path` (from byte `end` to `size`), when it has one."""
     if end < size:
         logger.warning("%s: torn gzip member at byte %d dropped (%d bytes)",
                        path.name, end, size - end)

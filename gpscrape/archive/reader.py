@@ -14,7 +14,7 @@ from typing import BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from gpscrape.archive.members import iter_members, read_member
+from gpscrape.archive.members import iter_member_spans, read_member
 from gpscrape.archive.writer import GUESS_HEADER, OPEN_SUFFIX, SUFFIX
 from gpscrape.settings import DOWNLOAD_MAXSIZE
 
@@ -61,16 +61,35 @@ def iter_responses(directory: Path, with_body: bool = True, files: list[Path] | 
     """Every response record of every WARC file (or of `files`), in archive order; torn tails
     are dropped. With `with_body=False` the bodies are left empty (a quicker index pass)."""
     for path in warc_files(directory) if files is None else files:
-        for offset, data in iter_members(path):
-            try:
-                response = _parse(data, path, offset, with_body)
-            except (ArchiveError, ArchiveLoadFailed, ValueError, TypeError, KeyError,
-                    AttributeError) as error:
-                logger.warning("skipping an unreadable WARC record at byte %d of %s: %s",
-                               offset, path, error)
-                continue
-            if response is not None:
+        for offset, data, _ in iter_member_spans(path):
+            response = parse_member(data, path, offset, with_body)
+            if isinstance(response, ArchivedResponse):
                 yield response
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A WARC record that could not be read: where it is, and why."""
+
+    offset: int
+    error: str
+
+    def warn(self, path: Path) -> None:
+        logger.warning("skipping an unreadable WARC record at byte %d of %s: %s",
+                       self.offset, path, self.error)
+
+
+def parse_member(data: bytes, path: Path, offset: int, with_body: bool = True
+                 ) -> ArchivedResponse | Unreadable | None:
+    """The response record in the member `data` (at `offset` of `path`); None for a record of
+    another type; an `Unreadable` (warned of) for a record that cannot be read."""
+    try:
+        return _parse(data, path, offset, with_body)
+    except (ArchiveError, ArchiveLoadFailed, ValueError, TypeError, KeyError,
+            AttributeError) as error:
+        skipped = Unreadable(offset, str(error))
+        skipped.warn(path)
+        return skipped
 
 
 def run_id_of(path: Path) -> str | None:
@@ -103,14 +122,22 @@ def read_response(path: Path, offset: int, max_size: int = MAX_BODY) -> Archived
         return response_at(handle, Path(path), offset, max_size)
 
 
-def response_at(handle: BinaryIO, path: Path, offset: int, max_size: int = MAX_BODY
-                ) -> ArchivedResponse:
-    """`read_response` from `handle`, an open file of `path` (for many reads of one file)."""
-    member = read_member(handle, offset)
-    response = None if member is None else _parse(member[0], path, offset, True, max_size)
+def response_at(handle: BinaryIO, path: Path, offset: int, max_size: int = MAX_BODY,
+                length: int | None = None) -> ArchivedResponse:
+    """`read_response` from `handle`, an open file of `path` (for many reads of one file); with
+    `length`, the member's compressed length, read in one go (`read_member`)."""
+    member = read_member(handle, offset, length)
+    response = None if member is None else response_in(member[0], path, offset, max_size)
     if response is None:
         raise ArchiveError(f"no complete response record at byte {offset} of {path}")
     return response
+
+
+def response_in(data: bytes, path: Path, offset: int, max_size: int = MAX_BODY
+                ) -> ArchivedResponse | None:
+    """The response record in the member `data`, its body decoded up to `max_size` bytes
+    (ArchiveError beyond); None for a record of another type."""
+    return _parse(data, path, offset, True, max_size)
 
 
 def _parse(data: bytes, path: Path, offset: int, with_body: bool,

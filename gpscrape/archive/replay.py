@@ -5,7 +5,8 @@ each record (recordNo) or other page the latest response (by WARC-Date) wins. Ea
 its verdict from `gpscrape.outcome`, as in a crawl: a record or listing gives a PageItem, a
 quarantined page (or an unreadable archived response) a QuarantineItem, the others no item.
 Requests that failed for good left no response, so their quarantine rows cannot be rebuilt
-from the archive.
+from the archive. A place found by a member index (`gpscrape.archive.member_index`) is read in
+one go and checked against the index.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 from gpscrape import urls
+from gpscrape.archive.member_index import StaleIndexError
+from gpscrape.archive.members import read_member
 from gpscrape.archive.reader import (
     MAX_BODY,
     ArchivedResponse,
     ArchiveError,
     iter_responses,
     response_at,
+    response_in,
 )
 from gpscrape.extract import EXTRACTOR_VERSION
 from gpscrape.items import PageItem, QuarantineItem
@@ -40,6 +44,7 @@ class Located:
     path: Path
     offset: int
     url: str = field(compare=False)
+    length: int | None = field(default=None, compare=False)  # of the member, from an index
 
 
 def page_key(url: str) -> PageKey | None:
@@ -84,7 +89,8 @@ def replay(located: list[Located], verdicts: Verdicts | None = None,
                         handle.close()
                     handle, opened = None, place.path
                     handle = place.path.open("rb")
-                response = response_at(handle, place.path, place.offset, max_body)
+                response = (response_at(handle, place.path, place.offset, max_body)
+                            if place.length is None else read_indexed(handle, place, max_body))
             except (ArchiveError, OSError, ValueError) as error:
                 reason = f"archived response unreadable: {error}"
                 verdicts.add(QUARANTINED, place.url, reason)
@@ -97,6 +103,20 @@ def replay(located: list[Located], verdicts: Verdicts | None = None,
     finally:
         if handle is not None:
             handle.close()
+
+
+def read_indexed(handle: BinaryIO, place: Located, max_body: int = MAX_BODY
+                 ) -> ArchivedResponse:
+    """The response record at `place` (found by a member index) read from `handle`, an open
+    file of `place.path`, its body decoded up to `max_body` bytes (ArchiveError beyond);
+    StaleIndexError when the member there is not that record (the index is stale)."""
+    member = read_member(handle, place.offset, place.length)
+    response = None if member is None else response_in(member[0], place.path, place.offset,
+                                                        max_body)
+    if response is None or response.url != place.url or response.date != place.date:
+        raise StaleIndexError(f"the member index of {place.path} does not match it at byte "
+                              f"{place.offset}")
+    return response
 
 
 def _items(response: ArchivedResponse, verdicts: Verdicts

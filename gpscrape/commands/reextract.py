@@ -6,25 +6,30 @@ WARC-Date) wins. The earlier responses of each record and its `304` answers are 
 for its history (`revisions`), so the rebuild reproduces the revisions the crawls recorded.
 Rows are upserted into the dataset under `--output`, so rows of records the archive does not
 hold are kept. This is how extractor improvements reach the dataset without
-crawling again. Writes a run report under `OUTPUT/runs/` and exits 1 when a check fails.
+crawling again. The first rebuild from a closed WARC file keeps a member index beside it
+(`gpscrape.archive.member_index`), so the next ones find the pages without inflating it.
+Writes a run report under `OUTPUT/runs/` and exits 1 when a check fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gpscrape import exit_codes, urls
-from gpscrape.archive.reader import MAX_BODY, iter_responses
+from gpscrape.archive.member_index import StaleIndexError, remove_indexes, response_heads
+from gpscrape.archive.reader import MAX_BODY
 from gpscrape.archive.replay import Located, page_key, replay
 from gpscrape.config import add_settings_argument
-from gpscrape.dataset import DatasetBusyError
+from gpscrape.dataset import DatasetBusyError, PublishResult
 from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.locations import Locations
 from gpscrape.outcome import BROKEN, MISSING, QUARANTINED, VERDICTS, Verdicts
@@ -46,6 +51,9 @@ from pipelines.chain import process
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
+logger = logging.getLogger(__name__)
+
+GEN0_THRESHOLD, OLDER_THRESHOLDS = 10_000, (20, 20)  # as `gpscrape.garbage` sets them
 NOT_MODIFIED = HTTPStatus.NOT_MODIFIED.value  # a plain int: an enum member's lookup is slow
 
 HELP = "Rebuild the Parquet tables from the WARC archive, with the current extractor."
@@ -106,12 +114,14 @@ def rebuild(warc: Path, output: Path, thresholds: Thresholds,
     `max_body` bytes, decoded: DOWNLOAD_MAXSIZE) through the pipelines of `settings` (the
     project's by default); the run's report."""
     run_id, started = new_run_id(), datetime.now(UTC)
-    located, earlier, unchanged = index_archive(warc)
-    verdicts, coverage = Verdicts(), Coverage()
-    with Progress(command, total=len(located) + len(earlier)) as progress:
-        result = process(covered(replay(located, verdicts, progress.update, max_body), coverage),
-                         output, earlier=replay(earlier, Verdicts(), progress.update, max_body),
-                         unchanged=unchanged, settings=settings)
+    with _few_collections():
+        try:
+            result, verdicts, coverage = _replayed(warc, output, command, max_body, settings)
+        except StaleIndexError as error:  # nothing was published: read the archive itself
+            logger.warning("%s; rebuilding from the archive without member indexes", error)
+            remove_indexes(warc)
+            result, verdicts, coverage = _replayed(warc, output, command, max_body, settings,
+                                                   use_index=False)
     # The rebuild's stats, as a crawl records them: the latest pages' verdicts, the changed
     # records, and the quarantine rows beyond the quarantined pages (validation rejects).
     stats = {**verdicts.as_stats(), CHANGED: result.changed,
@@ -127,20 +137,56 @@ def rebuild(warc: Path, output: Path, thresholds: Thresholds,
     )
 
 
-def index_archive(warc: Path) -> tuple[list[Located], list[Located], list[tuple[int, datetime]]]:
-    """One pass over the archive's headers: where the latest `200` response of each page is
-    (as `latest_responses` finds it), the earlier `200` answers of article pages, and the
-    `304 Not Modified` answers as (record_no, WARC-Date)."""
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """The cycle collector tuned as for a crawl (`gpscrape.garbage`, which imports Scrapy):
+    the objects alive now (the imports) frozen, never scanned, and the young generation
+    collected every GEN0_THRESHOLD allocations; as it was afterwards. A rebuild frees nearly
+    everything it allocates by reference counting, so the default passes find next to nothing
+    while each older one scans every object alive. Objects a caller froze stay frozen."""
+    previous, freezing = gc.get_threshold(), gc.get_freeze_count() == 0
+    if freezing:
+        gc.freeze()
+    gc.set_threshold(GEN0_THRESHOLD, *OLDER_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+        if freezing:
+            gc.unfreeze()
+
+
+def _replayed(warc: Path, output: Path, command: str, max_body: int,
+              settings: PlainSettings | BaseSettings | None, use_index: bool = True
+              ) -> tuple[PublishResult, Verdicts, Coverage]:
+    """Replay the archive into the dataset: what was published, the latest pages' verdicts
+    and the records covered."""
+    located, earlier, unchanged = index_archive(warc, use_index)
+    verdicts, coverage = Verdicts(), Coverage()
+    with Progress(command, total=len(located) + len(earlier)) as progress:
+        result = process(covered(replay(located, verdicts, progress.update, max_body), coverage),
+                         output, earlier=replay(earlier, Verdicts(), progress.update, max_body),
+                         unchanged=unchanged, settings=settings)
+    return result, verdicts, coverage
+
+
+def index_archive(warc: Path, use_index: bool = True
+                  ) -> tuple[list[Located], list[Located], list[tuple[int, datetime]]]:
+    """One pass over the archive's headers (from the files' member indexes with `use_index`):
+    where the latest `200` response of each page is (as `latest_responses` finds it), the
+    earlier `200` answers of article pages, and the `304 Not Modified` answers as
+    (record_no, WARC-Date)."""
     latest: dict[object, Located] = {}
     earlier, unchanged = [], []
-    for response in iter_responses(warc, with_body=False):
+    for response in response_heads(warc, use_index):
         if response.status == NOT_MODIFIED:
             if (record := urls.record_key(response.url)) is not None:
                 unchanged.append((record[1], response.date))
             continue
         if response.status != 200 or (key := page_key(response.url)) is None:
             continue
-        found = Located(response.date, response.path, response.offset, response.url)
+        found = Located(response.date, response.path, response.offset, response.url,
+                        response.length)
         held = latest.get(key)
         if held is None or found > held:
             latest[key], found = found, held

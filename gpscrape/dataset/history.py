@@ -29,9 +29,10 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from functools import cache
 from itertools import groupby
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from gpscrape.dataset.runs import SEQ, SortedRuns
 from gpscrape.extract.record import RECORD_TYPES, PageRecord
@@ -93,45 +94,33 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _field_text(value: Any) -> str:
-    """`_canonical(_plain(value))` of a field's value; text, numbers, records (topics,
-    sections) and lists of them are written directly, as `json.dumps` writes them."""
-    try:
-        return _json_text(value)
-    except _Unwritten:
-        return _canonical(_plain(value))
+def _field_json(value: Any) -> bytes:
+    """`_canonical(_plain(value))` of a field's value, as UTF-8. A value made of text,
+    integers, booleans, nulls, dates, records (topics, sections) and lists of them, as every
+    validated record's are, is written by msgspec, which writes it as `json.dumps` does
+    (records' fields in sorted order); any other (a datetime, a float...) by `json.dumps`."""
+    if _msgspec_writes(value):
+        try:
+            return _ENCODER.encode(value)
+        except (OverflowError, UnicodeEncodeError):  # beyond 64 bits; a lone surrogate
+            pass
+    return _canonical(_plain(value)).encode()
 
 
-class _Unwritten(Exception):
-    """A value `_json_text` leaves to `json.dumps`."""
-
-
-def _json_text(value: Any) -> str:
-    """The canonical JSON text of text, integers, booleans, nulls, dates, records and lists
-    of them; `_Unwritten` for anything else."""
+def _msgspec_writes(value: Any) -> bool:
+    """Whether `value` holds only values msgspec writes as `json.dumps` does."""
     kind = type(value)
-    if kind is str:
-        return encode_basestring(value)
+    if kind in _SCALARS:
+        return True
     if kind is list:
-        return "[" + ",".join(map(_json_text, value)) + "]"
-    if kind is int:
-        return int.__repr__(value)
-    if value is None:
-        return "null"
-    if kind is bool:
-        return "true" if value else "false"
-    if kind is date:
-        return f'"{value.isoformat()}"'
+        return set(map(type, value)) <= _SCALARS or all(map(_msgspec_writes, value))
     if kind in RECORD_TYPES:
-        return "{" + ",".join(f'"{name}":{_json_text(getattr(value, name))}'
-                              for name in _sorted_names(kind)) + "}"
-    raise _Unwritten
+        return all(_msgspec_writes(getattr(value, name)) for name in _field_names(kind))
+    return False
 
 
-@cache
-def _sorted_names(cls: type) -> tuple[str, ...]:
-    """A record class's field names in JSON's sorted key order."""
-    return tuple(sorted(_field_names(cls)))
+_SCALARS = frozenset({str, int, bool, type(None), date})
+_ENCODER = msgspec.json.Encoder(order="sorted")
 
 
 def _is_empty(value: Any) -> bool:
@@ -143,7 +132,7 @@ def version_of(record: PageRecord) -> Version:
     # Each non-empty field's canonical text, by name: the whole content's is made of them (as
     # `_canonical(content)` gives it), so no value is encoded twice.
     values = {name: getattr(record, name) for name in _SORTED_CONTENT_FIELDS}
-    texts = {name: _field_text(value).encode() for name, value in values.items()
+    texts = {name: _field_json(value) for name, value in values.items()
              if not _is_empty(value)}
     digests = tuple(
         f"{name}:{hashlib.sha256(text).hexdigest()[:FIELD_DIGEST_CHARS]}"

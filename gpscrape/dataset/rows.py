@@ -54,12 +54,13 @@ def section_rows(item: PageItem) -> list[Row]:
     r = item.record
     if r.record_no is None:
         return []
-    return [
-        {"record_no": r.record_no, "topic_index": ti, **_copy(topic, prefix="topic_"),
-         "section_index": si, **_copy(section)}
-        for ti, topic in enumerate(r.topics)
-        for si, section in enumerate(topic.sections)
-    ]
+    rows = []
+    for ti, topic in enumerate(r.topics):
+        topic_values = _copy(topic, prefix="topic_")  # once a topic: its rows share its lists
+        rows.extend({"record_no": r.record_no, "topic_index": ti, **topic_values,
+                     "section_index": si, **_copy(section)}
+                    for si, section in enumerate(topic.sections))
+    return rows
 
 
 def listing_row(item: PageItem, entry: ListingEntry) -> Row:

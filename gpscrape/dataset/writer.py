@@ -198,10 +198,15 @@ class DatasetWriter:
         were listed by a page of a higher record already)."""
         stage = self._stages["listings"]
         token = (stage.rank(listing_rank_row(item)), self._seq)
-        group_of = stage.table.group
+        group_of, latest = stage.table.group, stage.latest
         for entry in item.record.listing:
-            if stage.claim(group_of(listing_key_row(entry)), token):
-                self._stage(stage, listing_row(item, entry))
+            group = group_of(listing_key_row(entry))
+            held = latest.get(group)  # `stage.claim`, inline: a page lists dozens of entries
+            if held is None or token > held:
+                latest[group] = token
+            elif held[1] != self._seq:
+                continue
+            self._stage(stage, listing_row(item, entry))
 
     def _stage(self, stage: _TableStage, row: Row) -> None:
         row[SEQ] = self._seq
@@ -270,7 +275,9 @@ class DatasetWriter:
         if old_file is not None:
             kept = (row for row in read_rows(old_file)
                     if table.group(row) not in stage.latest and not self._healed(table, row))
-        new = (row for row in stage.staged.merged() if not self._healed(table, row))
+        new = stage.staged.merged()
+        if table.name == "quarantine":
+            new = (row for row in new if not self._healed(table, row))
         rows = _last_per_key(merge([kept, new], key=table.key), table.key)
         if table.name == "articles":
             rows = self._with_history(rows)
@@ -330,10 +337,12 @@ def _without_seq(row: Row) -> Row:
 def _last_per_key(rows: Iterator[Row], key: Callable[[Row], SortKey]) -> Iterator[Row]:
     """Of consecutive rows with one key, keep the last (the newest, rows being sorted)."""
     pending: Row | None = None
+    pending_key: SortKey | None = None
     for row in rows:
-        if pending is not None and key(pending) != key(row):
+        row_key = key(row)
+        if pending is not None and pending_key != row_key:
             yield pending
-        pending = row
+        pending, pending_key = row, row_key
     if pending is not None:
         yield pending
 
