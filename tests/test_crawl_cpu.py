@@ -20,11 +20,12 @@ from scrapy import Request, signals
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from gpscrape.collector import GEN0_THRESHOLD
 from gpscrape.commands.fixtures import load_cases
 from gpscrape.extract import EXTRACTOR_VERSION, PageRecord, extract_page
 from gpscrape.extract.response import link_urls
 from gpscrape.extract_worker import ExtractPool, decode_judged, encode_judged
-from gpscrape.garbage import GEN0_THRESHOLD, CrawlGarbageCollection
+from gpscrape.garbage import CrawlGarbageCollection
 from gpscrape.items import CheckedPageItem, PageItem
 from gpscrape.middlewares import may_refresh
 from gpscrape.outcome import RECORD, Verdict

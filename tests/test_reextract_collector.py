@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from gpscrape.collector import GEN0_THRESHOLD
 from gpscrape.commands import reextract
 from gpscrape.run_report import Thresholds
 
@@ -23,7 +24,7 @@ def test_the_collector_is_tuned_during_a_rebuild_and_restored_after(tmp_path: Pa
     monkeypatch.setattr(reextract, "index_archive", index_archive)
     before = gc.get_threshold()
     reextract.rebuild(tmp_path / "warc", tmp_path / "out", Thresholds())
-    assert seen == [(reextract.GEN0_THRESHOLD, seen[0][1])] and seen[0][1] > 0
+    assert seen == [(GEN0_THRESHOLD, seen[0][1])] and seen[0][1] > 0
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
 
 

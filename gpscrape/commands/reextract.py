@@ -14,11 +14,9 @@ Writes a run report under `OUTPUT/runs/` and exits 1 when a check fails.
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
@@ -28,6 +26,7 @@ from gpscrape import exit_codes, urls
 from gpscrape.archive.member_index import StaleIndexError, remove_indexes, response_heads
 from gpscrape.archive.reader import MAX_BODY
 from gpscrape.archive.replay import Located, page_key, replay
+from gpscrape.collector import few_collections
 from gpscrape.config import add_settings_argument
 from gpscrape.dataset import DatasetBusyError, PublishResult
 from gpscrape.items import PageItem, QuarantineItem
@@ -53,7 +52,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-GEN0_THRESHOLD, OLDER_THRESHOLDS = 10_000, (20, 20)  # as `gpscrape.garbage` sets them
 NOT_MODIFIED = HTTPStatus.NOT_MODIFIED.value  # a plain int: an enum member's lookup is slow
 
 HELP = "Rebuild the Parquet tables from the WARC archive, with the current extractor."
@@ -114,7 +112,7 @@ def rebuild(warc: Path, output: Path, thresholds: Thresholds,
     `max_body` bytes, decoded: DOWNLOAD_MAXSIZE) through the pipelines of `settings` (the
     project's by default); the run's report."""
     run_id, started = new_run_id(), datetime.now(UTC)
-    with _few_collections():
+    with few_collections():  # a rebuild frees nearly all it allocates by reference counting
         try:
             result, verdicts, coverage = _replayed(warc, output, command, max_body, settings)
         except StaleIndexError as error:  # nothing was published: read the archive itself
@@ -135,25 +133,6 @@ def rebuild(warc: Path, output: Path, thresholds: Thresholds,
                  "verdicts": {name: verdict(stats, name) for name in VERDICTS}},
         history=history_of(output, command, thresholds),
     )
-
-
-@contextmanager
-def _few_collections() -> Iterator[None]:
-    """The cycle collector tuned as for a crawl (`gpscrape.garbage`, which imports Scrapy):
-    the objects alive now (the imports) frozen, never scanned, and the young generation
-    collected every GEN0_THRESHOLD allocations; as it was afterwards. A rebuild frees nearly
-    everything it allocates by reference counting, so the default passes find next to nothing
-    while each older one scans every object alive. Objects a caller froze stay frozen."""
-    previous, freezing = gc.get_threshold(), gc.get_freeze_count() == 0
-    if freezing:
-        gc.freeze()
-    gc.set_threshold(GEN0_THRESHOLD, *OLDER_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
-        if freezing:
-            gc.unfreeze()
 
 
 def _replayed(warc: Path, output: Path, command: str, max_body: int,
