@@ -91,9 +91,9 @@ def lead_heading(block: Block) -> tuple[str, str] | None:
     return None
 
 
-def is_label(block: Block) -> bool:
+def is_label(text: str) -> bool:
     """`IN FOCUS`, `Report Review`, `Cover Story`: labels above topics, not content."""
-    return len(block.text) <= _LABEL_MAX and heading_key(block.text) in TOPIC_LABELS
+    return len(text) <= _LABEL_MAX and heading_key(text) in TOPIC_LABELS
 
 
 @lru_cache(maxsize=2048)

@@ -160,19 +160,32 @@ def _resolve(href: str | None, page_url: str, base: _Base) -> tuple[str | None, 
     script, mail or same-page link)."""
     if not href:
         return _NO_URL
-    link = _link(href, *base)
+    links = _LINKS.get(base)
+    if links is None or len(links) >= _LINKS_MAX:
+        if len(_LINKS) >= 16:
+            _LINKS.clear()
+        links = _LINKS[base] = {}
+    link = links.get(href, _UNSEEN)
+    if link is _UNSEEN:
+        link = links[href] = _link(href, *base)
     if link is not None:
         return link
     url = absolute(href.strip(), page_url)  # a form that needs the whole page URL
     return url, record_no_in(url)
 
 
-@lru_cache(maxsize=4096)
+# `_link`'s answers, per page base (`_base`), each link once: the sidebars of consecutive
+# pages link the same articles. (A dict per base, as a cache keyed by link and base would
+# build and hash a key of three strings for each link.)
+_LINKS: dict[_Base, dict[str, tuple[str | None, int | None] | None]] = {}
+_LINKS_MAX = 4096
+_UNSEEN = object()
+
+
 def _link(href: str, scheme_host: str | None, folder: str | None
           ) -> tuple[str | None, int | None] | None:
     """`_resolve` for the links that need only the page's `scheme://host` and folder, None for
-    the others; once per distinct link and site, as the sidebars of consecutive pages link the
-    same articles."""
+    the others."""
     href = href.strip()
     if not href or href.lower().startswith(_NO_LINK):
         return _NO_URL
@@ -206,6 +219,9 @@ _FILE_HREF = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.~-]*(?:\?[^#\t\n\r]+)?")
 
 
 _BASES: dict[str, _Base] = {}
+# An http(s) URL whose folder needs no `urljoin`: a plain host, and a path without dot
+# segments or empty segments (which `urljoin` would resolve or drop), no whitespace anywhere.
+_PLAIN_URL = re.compile(r"(https?://[A-Za-z0-9.:-]+)(/[^?#\x00-\x20\x7f]*)?(?:[?#][^\x00-\x20\x7f]*)?")
 
 
 def _base(page_url: str) -> _Base:
@@ -217,9 +233,19 @@ def _base(page_url: str) -> _Base:
             _BASES.clear()
         scheme, sep, rest = page_url.partition("://")
         scheme_host = f"{scheme}://{rest.split('/', 1)[0]}" if sep else None
-        try:
-            folder: str | None = urljoin(page_url, "x")[:-1]
-        except ValueError:  # not a URL urljoin reads: each link goes to `urljoin` (and fails)
-            folder = None
-        base = _BASES[page_url] = (scheme_host, folder)
+        base = _BASES[page_url] = (scheme_host, _folder(page_url))
     return base
+
+
+def _folder(page_url: str) -> str | None:
+    """`urljoin(page_url, "x")` without its `x` (None when `urljoin` cannot read the URL);
+    a plain http(s) URL's folder is cut from it without a `urljoin`."""
+    plain = _PLAIN_URL.fullmatch(page_url)
+    if plain is not None:
+        path = plain.group(2) or "/"
+        if "/." not in path and "//" not in path:
+            return plain.group(1) + path[: path.rfind("/") + 1]
+    try:
+        return urljoin(page_url, "x")[:-1]
+    except ValueError:  # not a URL urljoin reads: each link goes to `urljoin` (and fails)
+        return None
