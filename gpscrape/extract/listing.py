@@ -159,7 +159,8 @@ def _resolve(href: str | None, page_url: str, base: _Base) -> tuple[str | None, 
 # pages link the same articles. (A dict per base, as a cache keyed by link and base would
 # build and hash a key of three strings for each link.)
 _LINKS: dict[_Base, dict[str, tuple[str | None, int | None] | None]] = {}
-_LINKS_MAX = 4096
+_LINKS_MAX = 2048  # links kept for a base, for at most `_LINKS_BASES` bases at once
+_LINKS_BASES = 4
 _UNSEEN = object()
 
 
@@ -167,7 +168,7 @@ def _links_of(base: _Base) -> dict[str, tuple[str | None, int | None] | None]:
     """The dict of `_link`'s answers for the pages of this base (a fresh one when full)."""
     links = _LINKS.get(base)
     if links is None or len(links) >= _LINKS_MAX:
-        if len(_LINKS) >= 16:
+        if len(_LINKS) >= _LINKS_BASES:
             _LINKS.clear()
         links = _LINKS[base] = {}
     return links
