@@ -1,6 +1,8 @@
 """Shortcuts of the per-line rules give what their definitions give: a line's kind in the
 chrome pass (one cached answer per short line, the chrome rules alone for a longer line), the
-heading key folded without `str.translate`, a page's folder cut without `urljoin`."""
+heading key folded without `str.translate`, a page's folder cut without `urljoin`, interview
+lines and inline analytic headings told apart from other lines by a first look, the chrome
+pass asking whether a line opens the article only when the answer is wanted."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ import random
 import string
 from urllib.parse import urljoin
 
-from gpscrape.extract import page
+from gpscrape.extract import lines, page
+from gpscrape.extract.blocks import Block
 from gpscrape.extract.lines import is_label
 from gpscrape.extract.listing import _folder
 from gpscrape.extract.vocab import (
@@ -83,3 +86,76 @@ def test_a_page_folder_is_what_urljoin_resolves() -> None:
     assert _folder("https://globalpolitics.in/africa/view.php?recordNo=5") == (
         "https://globalpolitics.in/africa/")
     assert plain > 5_000
+
+
+def inline_by_definition(text: str, lead: str) -> tuple[str, str, str] | None:
+    """An analytic heading opening the line, explicit (`?` or `:`) or emphasised."""
+    found = lines._inline_heading(text)
+    if found is None:
+        return None
+    head, kind, rest, explicit = found
+    return (head, kind, rest) if explicit or (lead and heading_kind(lead)) else None
+
+
+def test_interview_lines_and_inline_headings_are_judged_by_their_patterns() -> None:
+    pieces = ("What happened?", "what's the background:", "WHAT DOES IT MEAN", "In the news",
+              "\u0131ssues at large", "\u0130n perspective \u2013", "Amb Pankaj Saran:",
+              "STIR:", "Sarma: yes.", "The EU said", "answer.", "x" * 30, ":", "Q:", "w", "")
+    rng = random.Random(12)
+    for _ in range(20_000):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+        lead = rng.choice(("", "What happened", "In the news", "Bold"))
+        assert lines.is_dialogue(text) == lines._is_dialogue(text), text
+        assert lines._analytic_inline(text, lead) == inline_by_definition(text, lead), text
+
+
+def strip_chrome_by_definition(blocks: list[Block]) -> page.Cleaned:
+    """The chrome pass asking of every kept line, until one does, whether it opens the article
+    (an analytic heading, an issue line or a CWA line)."""
+    cleaned = page.Cleaned()
+    content_seen = False
+    last_top = None
+
+    def at_top() -> None:
+        nonlocal last_top
+        kept = len(cleaned.blocks)
+        if not content_seen and (last_top is None or kept - last_top <= 3):
+            cleaned.top = last_top = kept
+
+    for block in blocks:
+        kind = kind_by_definition(block.text)
+        if kind == page._NAMED and block.linked or kind in (page._LABEL, page._FOOTER):
+            continue
+        if kind == page._PHOTO:
+            if not cleaned.seen_photo_source:
+                cleaned.seen_photo_source = True
+                cleaned.photo_source = page._photo_source(block.text)
+            at_top()
+            continue
+        if kind == page._END_MARK:
+            cleaned.end_marks.append(len(cleaned.blocks))
+            continue
+        if kind == page._TOP_CHROME:
+            at_top()
+            continue
+        if kind == page._CWA_LINE:
+            if not content_seen:
+                cleaned.cwa_template = True
+                at_top()
+            continue
+        if not content_seen and page._opens_content(block.text):
+            content_seen = True
+        cleaned.blocks.append(block)
+    return cleaned
+
+
+def test_the_chrome_pass_is_its_definition() -> None:
+    texts = ("Photo Source: Reuters", "Photo Source:", "Print Bookmark", "Copyright NIAS",
+             "NIAS Course on Global Politics", "CWA Commentary", "IN FOCUS", "What happened?",
+             "Conflict Weekly 89", "Conflict Weekly #89, Vol. 2, No. 3, 12 May 2021",
+             "CWA # 67, 16 December 2018", "A title", "Rishika Yadav", "A paragraph, of text.")
+    rng = random.Random(30)
+    for _ in range(3_000):
+        blocks = [Block(rng.choice(texts), linked=rng.random() < 0.2)
+                  for _ in range(rng.randint(0, 30))]
+        assert page._strip_chrome(blocks) == strip_chrome_by_definition(blocks)

@@ -110,14 +110,25 @@ def _strip_chrome(blocks: list[Block]) -> Cleaned:
     """Drop chrome lines; the header starts after the page-top chrome (Photo Source, the NIAS
     lines), which ends at the first article line or at a gap of more than a few lines."""
     cleaned = Cleaned()
-    content_seen = False
+    kept = cleaned.blocks
+    content_seen = False  # one of the kept blocks up to `asked` opens the article
+    asked = 0
     last_top = None  # kept-block count when the page-top chrome was last seen
+
+    def seen() -> bool:
+        """Whether a kept block opens the article; each asked only when this is wanted (by
+        chrome after it, near the top), and none after the first that does."""
+        nonlocal content_seen, asked
+        while not content_seen and asked < len(kept):
+            content_seen = _opens_content(kept[asked].text)
+            asked += 1
+        return content_seen
 
     def at_top() -> None:
         nonlocal last_top
-        kept = len(cleaned.blocks)
-        if not content_seen and (last_top is None or kept - last_top <= _TOP_GAP):
-            cleaned.top = last_top = kept
+        count = len(kept)
+        if (last_top is None or count - last_top <= _TOP_GAP) and not seen():
+            cleaned.top = last_top = count
 
     for block in blocks:
         text = block.text
@@ -144,13 +155,11 @@ def _strip_chrome(blocks: list[Block]) -> Cleaned:
             at_top()
             continue
         else:  # _CWA_LINE
-            if not content_seen:
+            if not seen():
                 cleaned.cwa_template = True
                 at_top()
             continue
-        if not content_seen and _opens_content(text):
-            content_seen = True
-        cleaned.blocks.append(block)
+        kept.append(block)
     return cleaned
 
 
