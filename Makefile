@@ -7,7 +7,8 @@ BENCH_STAMP := $(VENV)/.bench-installed
 
 .PHONY: setup browser test test-long demo docs fixtures lint bench clean
 
-$(STAMP): pyproject.toml setup.py gpscrape/extract/_walk.pyx gpscrape/extract/_scan.pyx
+$(STAMP): pyproject.toml setup.py gpscrape/extract/_walk.pyx gpscrape/extract/_scan.pyx \
+		gpscrape/extract/_listing.pyx
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test,report,wacz]'

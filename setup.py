@@ -1,7 +1,8 @@
 """Builds the compiled modules against the headers lxml ships: the block walk
-(`gpscrape/extract/_walk.pyx`) and the byte scan (`gpscrape/extract/_scan.pyx`); everything
-else is in pyproject.toml. Each module carries the SHA-256 of the source it was built from
-(`SOURCE_SHA256`), so a test can tell a stale build."""
+(`gpscrape/extract/_walk.pyx`), the byte scan (`gpscrape/extract/_scan.pyx`) and the reading
+of a sidebar's entries (`gpscrape/extract/_listing.pyx`); everything else is in pyproject.toml.
+Each module carries the SHA-256 of the source it was built from (`SOURCE_SHA256`), so a test
+can tell a stale build."""
 
 import hashlib
 from pathlib import Path
@@ -14,6 +15,7 @@ from setuptools import Extension, setup
 COMPILED = {
     "gpscrape.extract._walk": ("gpscrape/extract/_walk.pyx", "WALK_SOURCE_SHA256"),
     "gpscrape.extract._scan": ("gpscrape/extract/_scan.pyx", "SCAN_SOURCE_SHA256"),
+    "gpscrape.extract._listing": ("gpscrape/extract/_listing.pyx", "LISTING_SOURCE_SHA256"),
 }
 
 

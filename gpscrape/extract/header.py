@@ -143,10 +143,10 @@ def _continues_title(title: str, block: Block) -> bool:
     """A title printed over two lines: the first ends with `:`, or the second is a subtitle
     (`An interview with …`, `Four key takeaways …`)."""
     text = block.text
-    if (not is_title_like(block) or _is_header_line(text) or is_author_line(text)
-            or heading_key(text) in KNOWN_HEADINGS):
-        return False
-    return title.endswith(":") or is_subtitle(text)
+    if not (title.endswith(":") or is_subtitle(text)):
+        return False  # decided without the dearer checks (a date is read by dateparser)
+    return not (not is_title_like(block) or _is_header_line(text) or is_author_line(text)
+                or heading_key(text) in KNOWN_HEADINGS)
 
 
 def _unknown_label(blocks: list[Block], i: int) -> bool:

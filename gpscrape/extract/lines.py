@@ -25,6 +25,9 @@ _INLINE = re.compile(
     ) + r")\s*[?:.\u2013\u2014-]?)\s+(?P<rest>\S.*)$",
     re.I,
 )
+# What `_INLINE` must match first: the first letter of an analytic heading, with the same case
+# rules (most paragraphs fail here, before a cache is asked).
+_INLINE_OPENING = re.compile("|".join(sorted({re.escape(k[0]) for k in HEADING_KINDS})), re.I)
 _SPEAKER = re.compile(r"[A-Z][A-Za-z.'’\-]{1,20}")  # `STIR`, `Sarma`: a one-word speaker
 _TERMINAL = (".", ",", ";", "!", "\"", "”", "’", "'")
 _MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|November|"
@@ -49,6 +52,8 @@ def analytic_inline(block: Block) -> tuple[str, str, str] | None:
 
 
 def _analytic_inline(text: str, lead: str) -> tuple[str, str, str] | None:
+    if _INLINE_OPENING.match(text) is None:
+        return None
     found = _inline_heading(text)
     if found is None:
         return None
@@ -91,14 +96,19 @@ def lead_heading(block: Block) -> tuple[str, str] | None:
     return None
 
 
-def is_label(block: Block) -> bool:
+def is_label(text: str) -> bool:
     """`IN FOCUS`, `Report Review`, `Cover Story`: labels above topics, not content."""
-    return len(block.text) <= _LABEL_MAX and heading_key(block.text) in TOPIC_LABELS
+    return len(text) <= _LABEL_MAX and heading_key(text) in TOPIC_LABELS
+
+
+def is_dialogue(text: str) -> bool:
+    """`Amb Pankaj Saran: answer` (an interview line), not a heading or a `Region: title`."""
+    # `_DIALOGUE` needs the speaker's colon within the line's first 52 characters
+    return text.find(":", 2, 52) >= 0 and _is_dialogue(text)
 
 
 @lru_cache(maxsize=2048)
-def is_dialogue(text: str) -> bool:
-    """`Amb Pankaj Saran: answer` (an interview line), not a heading or a `Region: title`."""
+def _is_dialogue(text: str) -> bool:
     match = _DIALOGUE.match(text)
     if match is None:
         return False

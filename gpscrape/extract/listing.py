@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from urllib.parse import urljoin
 
+from gpscrape.extract._listing import entries_after, entry_heads
 from gpscrape.extract.blocks import Block
 from gpscrape.extract.dates import MONTHS, parse_date
 from gpscrape.extract.names import split_names
@@ -33,7 +34,7 @@ class Listing:
 
 def find_listing(blocks: list[Block], page_url: str) -> Listing | None:
     """The page's listing, or None when it has no `Month YYYY | CWA # N` entries."""
-    heads = {i: head for i, b in enumerate(blocks) if "#" in b.text and (head := _head(b.text))}
+    heads = entry_heads(blocks, _head)
     if not heads:
         return None
     marks = list(heads)
@@ -46,16 +47,20 @@ def find_listing(blocks: list[Block], page_url: str) -> Listing | None:
         marks = _longest_run(marks)
     sample = marks[:_LAYOUT_SAMPLE]
     labelled = sum(1 for i in sample if i >= 2 and label_series(blocks[i - 2].text))
-    before = labelled * 2 >= len(sample)
-    entries: list[ListingEntry] = []
-    first = last = marks[0]
-    stops = set(marks)
     base = _base(page_url)
-    read_entry = _entry_before if before else _entry_after
-    for i in marks:
-        entry, span_start, span_end = read_entry(blocks, i, heads[i], stops, page_url, base)
-        entries.append(entry)
-        first, last = min(first, span_start), max(last, span_end)
+    if labelled * 2 < len(sample):  # the sidebar form: its entries read in C
+        entries, last = entries_after(blocks, marks, heads, _links_of(base), partial(
+            _resolve, page_url=page_url, base=base), _author_line, ListingEntry)
+        first = marks[0]
+    else:
+        entries = []
+        first = last = marks[0]
+        stops = set(marks)
+        for i in marks:
+            entry, span_start, span_end = _entry_before(blocks, i, heads[i], stops, page_url,
+                                                        base)
+            entries.append(entry)
+            first, last = min(first, span_start), max(last, span_end)
     start = header if header is not None and header < first else first
     return Listing(entries, start, last)
 
@@ -76,27 +81,6 @@ def _longest_run(marks: list[int]) -> list[int]:
             runs.append([])
         runs[-1].append(i)
     return max(runs, key=len)
-
-
-def _entry_after(blocks: list[Block], i: int, head: tuple[date | None, int], stops: set[int],
-                 page_url: str, base: _Base) -> tuple[ListingEntry, int, int]:
-    """`Month | CWA # N` / author / title (the PREVIOUS COMMENTS form): the entry at block `i`
-    (its head) and the span of blocks it occupies."""
-    names: tuple[str, ...] = ()
-    bio = title = url = record_no = None
-    if i + 1 < len(blocks) and i + 1 not in stops:
-        if i + 2 < len(blocks) and i + 2 not in stops:
-            names, bio = _author_line(blocks[i + 1].text)
-            titled, end = blocks[i + 2], i + 3
-        else:
-            titled, end = blocks[i + 1], i + 2
-        title = titled.text
-        url, record_no = _resolve(titled.href, page_url, base)
-    else:
-        end = i + 1
-    if url is None:
-        url, record_no = _resolve(blocks[i].href, page_url, base)
-    return ListingEntry(head[1], head[0], title, list(names), bio, url, record_no), i, end
 
 
 def _entry_before(blocks: list[Block], i: int, head: tuple[date | None, int], stops: set[int],
@@ -157,22 +141,43 @@ _Base = tuple[str | None, str | None]  # a page URL's `scheme://host` and folder
 
 def _resolve(href: str | None, page_url: str, base: _Base) -> tuple[str | None, int | None]:
     """(absolute URL, recordNo) of an entry's link; (None, None) without one (or for a
-    script, mail or same-page link)."""
+    script, mail or same-page link). (`_listing.entries_after` takes the links met before
+    straight from `_links_of(base)`.)"""
     if not href:
         return _NO_URL
-    link = _link(href, *base)
+    links = _links_of(base)
+    link = links.get(href, _UNSEEN)
+    if link is _UNSEEN:
+        link = links[href] = _link(href, *base)
     if link is not None:
         return link
     url = absolute(href.strip(), page_url)  # a form that needs the whole page URL
     return url, record_no_in(url)
 
 
-@lru_cache(maxsize=4096)
+# `_link`'s answers, per page base (`_base`), each link once: the sidebars of consecutive
+# pages link the same articles. (A dict per base, as a cache keyed by link and base would
+# build and hash a key of three strings for each link.)
+_LINKS: dict[_Base, dict[str, tuple[str | None, int | None] | None]] = {}
+_LINKS_MAX = 2048  # links kept for a base, for at most `_LINKS_BASES` bases at once
+_LINKS_BASES = 4
+_UNSEEN = object()
+
+
+def _links_of(base: _Base) -> dict[str, tuple[str | None, int | None] | None]:
+    """The dict of `_link`'s answers for the pages of this base (a fresh one when full)."""
+    links = _LINKS.get(base)
+    if links is None or len(links) >= _LINKS_MAX:
+        if len(_LINKS) >= _LINKS_BASES:
+            _LINKS.clear()
+        links = _LINKS[base] = {}
+    return links
+
+
 def _link(href: str, scheme_host: str | None, folder: str | None
           ) -> tuple[str | None, int | None] | None:
     """`_resolve` for the links that need only the page's `scheme://host` and folder, None for
-    the others; once per distinct link and site, as the sidebars of consecutive pages link the
-    same articles."""
+    the others."""
     href = href.strip()
     if not href or href.lower().startswith(_NO_LINK):
         return _NO_URL
@@ -206,6 +211,9 @@ _FILE_HREF = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.~-]*(?:\?[^#\t\n\r]+)?")
 
 
 _BASES: dict[str, _Base] = {}
+# An http(s) URL whose folder needs no `urljoin`: a plain host, and a path without dot
+# segments or empty segments (which `urljoin` would resolve or drop), no whitespace anywhere.
+_PLAIN_URL = re.compile(r"(https?://[A-Za-z0-9.:-]+)(/[^?#\x00-\x20\x7f]*)?(?:[?#][^\x00-\x20\x7f]*)?")
 
 
 def _base(page_url: str) -> _Base:
@@ -217,9 +225,19 @@ def _base(page_url: str) -> _Base:
             _BASES.clear()
         scheme, sep, rest = page_url.partition("://")
         scheme_host = f"{scheme}://{rest.split('/', 1)[0]}" if sep else None
-        try:
-            folder: str | None = urljoin(page_url, "x")[:-1]
-        except ValueError:  # not a URL urljoin reads: each link goes to `urljoin` (and fails)
-            folder = None
-        base = _BASES[page_url] = (scheme_host, folder)
+        base = _BASES[page_url] = (scheme_host, _folder(page_url))
     return base
+
+
+def _folder(page_url: str) -> str | None:
+    """`urljoin(page_url, "x")` without its `x` (None when `urljoin` cannot read the URL);
+    a plain http(s) URL's folder is cut from it without a `urljoin`."""
+    plain = _PLAIN_URL.fullmatch(page_url)
+    if plain is not None:
+        path = plain.group(2) or "/"
+        if "/." not in path and "//" not in path:
+            return plain.group(1) + path[: path.rfind("/") + 1]
+    try:
+        return urljoin(page_url, "x")[:-1]
+    except ValueError:  # not a URL urljoin reads: each link goes to `urljoin` (and fails)
+        return None

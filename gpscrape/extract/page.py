@@ -110,65 +110,96 @@ def _strip_chrome(blocks: list[Block]) -> Cleaned:
     """Drop chrome lines; the header starts after the page-top chrome (Photo Source, the NIAS
     lines), which ends at the first article line or at a gap of more than a few lines."""
     cleaned = Cleaned()
-    content_seen = False
+    kept = cleaned.blocks
+    content_seen = False  # one of the kept blocks up to `asked` opens the article
+    asked = 0
     last_top = None  # kept-block count when the page-top chrome was last seen
+
+    def seen() -> bool:
+        """Whether a kept block opens the article; each asked only when this is wanted (by
+        chrome after it, near the top), and none after the first that does."""
+        nonlocal content_seen, asked
+        while not content_seen and asked < len(kept):
+            content_seen = _opens_content(kept[asked].text)
+            asked += 1
+        return content_seen
 
     def at_top() -> None:
         nonlocal last_top
-        kept = len(cleaned.blocks)
-        if not content_seen and (last_top is None or kept - last_top <= _TOP_GAP):
-            cleaned.top = last_top = kept
+        count = len(kept)
+        if (last_top is None or count - last_top <= _TOP_GAP) and not seen():
+            cleaned.top = last_top = count
 
     for block in blocks:
         text = block.text
-        kind = _chrome_kind(text)
-        if kind is _PHOTO:
+        kind = _line_kind(text)
+        if kind is None:
+            pass
+        elif kind is _NAMED:
+            if block.linked:
+                continue  # menu links named like headings or series
+        elif kind is _LABEL:
+            continue  # topic labels
+        elif kind is _PHOTO:
             if not cleaned.seen_photo_source:
                 cleaned.seen_photo_source = True
                 cleaned.photo_source = _photo_source(text)
             at_top()
             continue
-        if kind is _END_MARK:
+        elif kind is _END_MARK:
             cleaned.end_marks.append(len(cleaned.blocks))
             continue
-        if kind is _FOOTER:
+        elif kind is _FOOTER:
             continue
-        if kind is _TOP_CHROME:
+        elif kind is _TOP_CHROME:
             at_top()
             continue
-        if kind is _CWA_LINE:
-            if not content_seen:
+        else:  # _CWA_LINE
+            if not seen():
                 cleaned.cwa_template = True
                 at_top()
             continue
-        if is_label(block) or (block.linked and (heading_kind(text) or label_series(text))):
-            continue  # topic labels, and menu links named like headings or series
-        if not content_seen and _opens_content(text):
-            content_seen = True
-        cleaned.blocks.append(block)
+        kept.append(block)
     return cleaned
 
 
-# What `_chrome_kind` finds a line to be.
+# What `_line_kind` finds a line to be: a chrome line of some kind, a topic label, a line
+# named like an analytic heading or a series (dropped when it is a link: a menu item), or None.
 _PHOTO, _END_MARK, _FOOTER, _TOP_CHROME, _CWA_LINE = "photo", "end", "footer", "top", "cwa"
+_LABEL, _NAMED = "label", "named"
 
 
-def _chrome_kind(text: str) -> str | None:
+def _line_kind(text: str) -> str | None:
     """A `Photo Source` line, a chrome line (an end mark such as `Print Bookmark`, a footer, or
-    other page-top chrome), the `CWA Commentary` line, or None for any other line; once per
-    distinct short line, as every page repeats its chrome."""
-    if len(text) < _CHROME_MAX:
-        return _short_chrome_kind(text)
-    if PHOTO_SOURCE.match(text):
-        return _PHOTO
-    return _CWA_LINE if text.lower().strip() == CWA_COMMENTARY.lower() else None
+    other page-top chrome), the `CWA Commentary` line, a topic label, a line named like a
+    heading or a series, or None for any other line. Once per distinct short line, as every
+    page repeats its chrome; a longer line (a paragraph, seen once) can only be chrome."""
+    if len(text) <= _NAMED_MAX:
+        return _short_line_kind(text)
+    return _chrome_kind(text)
+
+
+_NAMED_MAX = 120  # labels, analytic headings and series names are no longer (`label_series`)
 
 
 @lru_cache(maxsize=2048)
-def _short_chrome_kind(text: str) -> str | None:
+def _short_line_kind(text: str) -> str | None:
+    kind = _chrome_kind(text)
+    if kind is not None:
+        return kind
+    if is_label(text):
+        return _LABEL
+    if heading_kind(text) or label_series(text):
+        return _NAMED
+    return None
+
+
+def _chrome_kind(text: str) -> str | None:
+    """`_line_kind` for the chrome lines: `Photo Source`, chrome or the `CWA Commentary` line
+    (a chrome line is shorter than `_CHROME_MAX`)."""
     if PHOTO_SOURCE.match(text):
         return _PHOTO
-    if CHROME.match(text):
+    if len(text) < _CHROME_MAX and CHROME.match(text):
         if heading_key(text) in _END_MARKS:
             return _END_MARK
         return _FOOTER if FOOTER.match(text) else _TOP_CHROME

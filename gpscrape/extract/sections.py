@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from gpscrape.extract.blocks import Block
 from gpscrape.extract.lines import (
+    HEADING_MAX,
     analytic_inline,
-    is_label,
     is_news_lede,
     is_paragraph,
     is_title_like,
@@ -70,8 +70,9 @@ class Body:
 
 
 def segment(blocks: list[Block], byline_people: list[str], page_title: str | None) -> Body:
-    """Split body blocks into the page standfirst and its topics."""
-    items = _items(_without_repeats([b for b in blocks if not is_label(b)]))
+    """Split body blocks (without topic labels: `page._strip_chrome` drops them) into the page
+    standfirst and its topics."""
+    items = _items(_without_repeats(blocks))
     if not items:
         return Body(None, [])
     heads = [_analytic_head(items, s) for s in _analytic_starts(items)]
@@ -138,7 +139,8 @@ def _items(blocks: list[Block]) -> list[Item]:
             items.append(Item(lead[1], False, block=block))
             continue
         following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if (not is_author_line(block.text) and not _second_title_line(blocks, i)
+        if (len(block.text) <= HEADING_MAX  # (`other_heading` of a longer line is False)
+                and not is_author_line(block.text) and not _second_title_line(blocks, i)
                 and other_heading(block, following, strict,
                                   blocks[i - 1] if i else None)):
             items.append(Item(block.text, True, OTHER, block))

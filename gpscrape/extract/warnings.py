@@ -102,8 +102,10 @@ def _unclaimed_header_line(record: PageRecord, paragraphs: list[str]) -> bool:
 
 def _names_line(text: str) -> bool:
     """A list of two or more names, not all of them teams."""
+    if len(text) > _NAMES_LINE_MAX:
+        return False  # (before the search for a list mark, which reads the whole paragraph)
     listed = "," in text or "&" in text or _AND.search(text)
-    if len(text) > _NAMES_LINE_MAX or not listed or not is_author_line(text):
+    if not listed or not is_author_line(text):
         return False
     names = split_names(text)
     return len(names) >= 2 and not all(is_team(n) for n in names)
