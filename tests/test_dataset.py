@@ -184,6 +184,30 @@ def test_a_url_leaves_quarantine_once_it_gives_a_record(tmp_path):
     assert list(read_frame(tmp_path, "quarantine")["reason"]) == ["no article"], "any URL heals"
 
 
+def test_a_url_quarantined_earlier_in_the_run_leaves_quarantine_with_its_record(tmp_path):
+    url = page(101).record.url
+    write(tmp_path, [QuarantineItem(url, "no article", START), page(101)])
+    assert read_frame(tmp_path, "quarantine").empty
+
+
+def test_a_record_published_under_another_url_heals_the_published_quarantine(tmp_path):
+    url = page(101).record.url
+    write(tmp_path, [QuarantineItem(url, "no article", START, 101)])
+    write(tmp_path, [page(101, url=url.replace("view_cir_articles", "TWTW_view_articles"))])
+    assert read_frame(tmp_path, "quarantine").empty
+
+
+def test_records_of_urls_never_quarantined_claim_nothing_in_quarantine(tmp_path):
+    """The writer's memory does not grow with the run's URLs for the quarantine's sake."""
+    write(tmp_path, [QuarantineItem("https://example.test/other", "no article", START)])
+    with DatasetWriter(tmp_path) as dataset:
+        for n in range(100, 140):
+            dataset.add(page(n))
+        assert dataset._stages["quarantine"].latest == {}
+        dataset.publish()
+    assert list(read_frame(tmp_path, "quarantine")["url"]) == ["https://example.test/other"]
+
+
 def test_authors_are_people_with_records_and_bios(tmp_path):
     write(tmp_path, [page(101, authors=["Ana Roy"], about_author="Ana writes on ports."),
                      page(102, authors=["Ana Roy", "Ben Das"], byline="GP Team",

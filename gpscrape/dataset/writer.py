@@ -44,6 +44,7 @@ from gpscrape.items import PageItem, QuarantineItem
 from gpscrape.schema import (
     AUTHORS,
     ITEM_TABLES,
+    QUARANTINE,
     REVISIONS,
     TABLES,
     Row,
@@ -124,6 +125,7 @@ class DatasetWriter:
         self._replaced = 0
         self._quarantined = 0
         self._staged_history: History | None = None
+        self._quarantined_urls: set[SortKey] = set()  # groups of the published quarantine
 
     # --- life cycle -------------------------------------------------------------------------
     def open(self) -> DatasetWriter:
@@ -146,6 +148,9 @@ class DatasetWriter:
         run_dir = layout.staging_dir(self.output) / layout.new_version_name()
         self._stages = {name: _TableStage(TABLES[name], run_dir / name) for name in ITEM_TABLES}
         self._staged_history = History(run_dir / "sightings")
+        quarantined = self._published_file(layout.current_version(self.output), QUARANTINE)
+        self._quarantined_urls = set() if quarantined is None else {
+            QUARANTINE.group(row) for row in read_rows(quarantined, columns=["url"])}
         return self
 
     def close(self) -> None:
@@ -177,7 +182,11 @@ class DatasetWriter:
         if isinstance(item, QuarantineItem):
             self._quarantined += 1
         else:  # a URL that now gives a record leaves quarantine
-            self._stages["quarantine"].claim((item.record.url,), ((), self._seq))
+            quarantine, group = self._stages["quarantine"], (item.record.url,)
+            # Claimed only when quarantined (published or staged): a claim per record would
+            # hold every URL of the run in memory.
+            if group in self._quarantined_urls or group in quarantine.latest:
+                quarantine.claim(group, ((), self._seq))
             if item.record.record_no is not None:
                 self._history.see(item.record.record_no, item.fetched_at, item.record)
         for name, row in item_rows(item):
@@ -268,7 +277,8 @@ class DatasetWriter:
         table = stage.table
         old_file = self._published_file(previous, table)
         path = layout.table_file(out_dir, table.name)
-        touched = stage.latest or (table.name == "articles" and self._history.summaries)
+        touched = (stage.latest or (table.name == "articles" and self._history.summaries)
+                   or (table.name == "quarantine" and self._stages["articles"].latest))  # heals
         if old_file is not None and not touched and _reusable(old_file, table):
             return _link(old_file, path)
         kept: Iterator[Row] = iter(())
