@@ -14,21 +14,24 @@ the crawl's reactor only writes it, and sends each link URL once (`serve`).
 Each worker is a fresh interpreter (`python -m gpscrape.extract_worker FD`, never a fork of the
 running reactor) talking over a socket pair: frames of a 4-byte big-endian length and JSON
 (nothing is unpickled): a job is its JSON header and the page's bytes (`encode_job`), a verdict
-the JSON form of its record (`PageRecord.to_dict`, read back by `from_dict`). Until the
-workers are launched the spider judges pages in-process; from then on a page waits for a worker
-to be ready (it says `ready` once its imports are done) rather than cost the crawl's reactor its
-extraction, unless none is on its way any more (Scrapy stops fetching while the pages waiting
-pass its scraper's size limit). A worker ends when its socket closes: when the crawl closes
-it, or when the crawl dies, even by SIGKILL (the kernel closes the crawl's end). It ignores
-SIGINT and SIGTERM, so that a crawl stopping gracefully keeps its extraction until the pages in
-flight are judged. A worker that dies is an error in the log; each page it held is quarantined
-with the reason (`WorkerDied`), and a new worker takes its place (at most `MAX_RESTARTS` times
-a slot; then the pages are judged in-process).
+the JSON form of its record (`PageRecord.to_dict`, read back by `from_dict`).
 
-A short crawl is better off without workers (a worker's start, its imports, costs about as
-much CPU as reading a hundred pages): the spider starts them once it has judged
+The spider sends a page to the least busy worker that is ready (it says `ready` once its
+imports are done) and holds fewer than `BACKLOG` pages; otherwise, while the workers start
+and whenever they fall behind, it judges the page in-process. A page never waits for a worker
+to start or to work off a long queue: pages waiting fill Scrapy's scraper up to its size limit
+(about a hundred pages of 46 KB), where it stops fetching, and a page's links are followed only
+once it is judged. A short crawl is better off without workers (a worker's start, its imports,
+costs about as much CPU as reading a hundred pages): the spider starts them once it has judged
 `GPSCRAPE_EXTRACT_WORKERS_FROM` pages itself (at 0 the crawl waits for them before its first
-request, so every page goes through them).
+request).
+
+A worker ends when its socket closes: when the crawl closes it, or when the crawl dies, even
+by SIGKILL (the kernel closes the crawl's end). It ignores SIGINT and SIGTERM, so that a crawl
+stopping gracefully keeps its extraction until the pages in flight are judged. A worker that
+dies is an error in the log; each page it held is quarantined with the reason (`WorkerDied`),
+and a new worker takes its place (at most `MAX_RESTARTS` times a slot; then the pages are
+judged in-process).
 """
 
 from __future__ import annotations
@@ -67,6 +70,10 @@ logger = logging.getLogger(__name__)
 
 READY = b"ready"
 MAX_RESTARTS = 3  # new workers started in one slot after the first died
+# Pages a worker may hold (sent, not yet answered) before the crawl reads the next page itself:
+# as many as CONCURRENT_REQUESTS fetch at once by default, so that a wave of responses waits
+# for the worker while a worker that falls behind shares its work with the reactor.
+BACKLOG = 16
 # Bytes the crawl's end of a worker's socket may hold (the system's cap applies): the pages in
 # flight, 16 of about 46 KB, go in one write each instead of in pieces as the worker reads.
 SOCKET_BUFFER = 2 * 1024 * 1024
@@ -312,10 +319,13 @@ class _Worker(asyncio.Protocol):
 class ExtractPool:
     """N extraction workers; `judge` sends a page to the least busy one that is ready."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, backlog: int = BACKLOG) -> None:
         if workers < 1:
             raise ValueError(f"an extraction pool needs at least one worker, not {workers}")
+        if backlog < 1:
+            raise ValueError(f"a worker's backlog must be at least 1 page, not {backlog}")
         self.size = workers
+        self.backlog = backlog
         self.workers: list[_Worker] = []
         self.closing = False
         self.launched = False
@@ -397,6 +407,13 @@ class ExtractPool:
     def ready(self) -> bool:
         """Whether a worker is ready to take a page."""
         return any(worker.ready for worker in self.workers)
+
+    @property
+    def has_room(self) -> bool:
+        """Whether a ready worker holds fewer than `backlog` pages: one that can take a page
+        without keeping it waiting behind a long queue."""
+        return any(worker.ready and len(worker.pending) < self.backlog
+                   for worker in self.workers)
 
     @property
     def starting(self) -> bool:

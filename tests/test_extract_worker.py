@@ -235,7 +235,7 @@ def test_a_crawl_through_a_worker_gives_the_records_and_verdicts_of_one_without(
 
 def test_the_spider_quarantines_the_pages_of_a_worker_that_died() -> None:
     class DeadPool:
-        ready = True
+        ready = has_room = True
 
         def judge(self, response, guess):
             future = asyncio.get_running_loop().create_future()
@@ -246,7 +246,11 @@ def test_the_spider_quarantines_the_pages_of_a_worker_that_died() -> None:
     spider = GpSpider.from_crawler(crawler, base_url="http://127.0.0.1:8000/")
     spider._extract_pool = DeadPool()
     response = HtmlResponse(URL, body=CASES[0].page_path.read_bytes(), request=Request(URL))
-    items = list(asyncio.run(spider.parse(response)))
+
+    async def parse() -> list:  # the page is sent to the pool at once, on the running loop
+        return list(await spider.parse(response))
+
+    items = asyncio.run(parse())
     assert [item.reason for item in items] == ["extraction worker pid 1 ended (exit code 1)"]
     assert spider.verdicts.counts[QUARANTINED] == 1
     assert items[0].content_sha256 == hashlib.sha256(response.body).hexdigest()
