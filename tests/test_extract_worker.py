@@ -28,15 +28,13 @@ from gpscrape import exit_codes
 from gpscrape.commands.fixtures import load_cases
 from gpscrape.extract import EXTRACTOR_VERSION, extract_page
 from gpscrape.extract.response import link_urls
+from gpscrape.extract_pool import ExtractPool, WorkerDied, job_of
 from gpscrape.extract_worker import (
-    ExtractPool,
-    WorkerDied,
     checked_verdict,
     decode_job,
     decode_judged,
     encode_job,
     encode_judged,
-    job_of,
     judge_job,
 )
 from gpscrape.items import PageItem
@@ -160,7 +158,7 @@ def test_a_pool_answers_in_order_and_a_dead_worker_fails_only_its_pages() -> Non
 
 HOLDER = """
 import asyncio, sys
-from gpscrape.extract_worker import ExtractPool
+from gpscrape.extract_pool import ExtractPool
 
 async def main():
     pool = ExtractPool(1)
@@ -268,8 +266,8 @@ def test_jobs_and_verdicts_cross_the_socket_unchanged() -> None:
 # (stopped before the page is sent, so it cannot answer first).
 KILL_THE_WORKER = """
 import os, signal, sys
-from gpscrape import extract_worker
-original, sent = extract_worker._Worker.send, []
+from gpscrape import extract_pool
+original, sent = extract_pool._Worker.send, []
 def send(self, job):
     sent.append(job)
     if len(sent) == 3:
@@ -278,7 +276,7 @@ def send(self, job):
     if len(sent) == 3:
         os.kill(self.process.pid, signal.SIGKILL)
     return future
-extract_worker._Worker.send = send
+extract_pool._Worker.send = send
 from gpscrape.cli import main
 sys.exit(main(sys.argv[1:]))
 """

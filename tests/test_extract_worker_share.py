@@ -19,7 +19,7 @@ from scrapy.utils.test import get_crawler
 
 from gpscrape.commands.fixtures import load_cases
 from gpscrape.extract import extract_page
-from gpscrape.extract_worker import BACKLOG, ExtractPool
+from gpscrape.extract_pool import BACKLOG, ExtractPool
 from gpscrape.items import CheckedPageItem, PageItem
 from gpscrape.spiders.gp import WORKER_PAGES, GpSpider
 

@@ -24,7 +24,7 @@ summary and report read. Backfill requests are tagged `request.meta[GUESS] = "ba
 left out (the incremental middleware remembers them).
 
 With `GPSCRAPE_EXTRACT_WORKERS` > 0 a page is judged in an extraction worker process whenever
-one is ready and not behind (`gpscrape.extract_worker`, `ExtractPool.has_room`), else here:
+one is ready and not behind (`gpscrape.extract_pool`, `ExtractPool.has_room`), else here:
 the callback then sends the page at once and returns a coroutine that awaits the worker's
 verdict (its record already normalised and validated: a `CheckedPageItem`) and links, and goes
 on exactly as in-process; a worker that died quarantines the page with the reason.
@@ -50,7 +50,8 @@ from gpscrape import urls
 from gpscrape.archive.middleware import WARC_DATE
 from gpscrape.extract import EXTRACTOR_VERSION, PageRecord
 from gpscrape.extract.response import link_urls
-from gpscrape.extract_worker import ExtractPool, Judged, WorkerDied
+from gpscrape.extract_pool import ExtractPool, WorkerDied
+from gpscrape.extract_worker import Judged
 from gpscrape.incremental.filters import LeftOut, RecordFilter
 from gpscrape.items import CheckedPageItem, PageItem, QuarantineItem
 from gpscrape.outcome import (
