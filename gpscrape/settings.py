@@ -64,7 +64,7 @@ GPSCRAPE_MAX_LISTING_PAGE = 500
 # has read FROM pages itself (a short crawl ends before a worker would be ready); FROM 0: they
 # start first. A page a worker cannot take at once (starting, or behind) is read in-process.
 GPSCRAPE_EXTRACT_WORKERS = 1
-GPSCRAPE_EXTRACT_WORKERS_FROM = 50
+GPSCRAPE_EXTRACT_WORKERS_FROM = 20
 # GPSCRAPE_QUEUE_IN_MEMORY: the newest requests waiting to be fetched that are kept in memory,
 # on top of those waiting on disk (gpscrape/request_queue.py); 0: all wait on disk.
 GPSCRAPE_QUEUE_IN_MEMORY = 1000
