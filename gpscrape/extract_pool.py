@@ -3,11 +3,12 @@ them, sends each the pages it takes (`job_of`) and resolves each page's future w
 worker's answer, in order.
 
 The spider sends a page to the least busy worker that is ready (it says `ready` once its
-imports are done) and holds fewer than `BACKLOG` pages; otherwise, while the workers start
-and whenever they fall behind, it judges the page in-process. A page never waits for a worker
-to start or to work off a long queue: pages waiting fill Scrapy's scraper up to its size limit
-(about a hundred pages of 46 KB), where it stops fetching, and a page's links are followed only
-once it is judged. A short crawl is better off without workers (a worker's start, its imports,
+imports are done) and holds fewer than `BACKLOG` pages. While the workers start, up to
+`BACKLOG` pages wait for them; past that, and whenever the workers fall behind, the spider
+judges the page in-process: pages waiting fill Scrapy's scraper up to its size limit (about a
+hundred pages of 46 KB), where it stops fetching, and a page's links are followed only once it
+is judged, while a page read on the reactor costs it as much again as the rest of its work on
+the page. A short crawl is better off without workers (a worker's start, its imports,
 costs about as much CPU as reading seventy pages): the spider starts them once it has judged
 `GPSCRAPE_EXTRACT_WORKERS_FROM` pages itself (at 0 the crawl waits for them before its first
 request).
@@ -37,10 +38,12 @@ from gpscrape.extract_worker import FRAME_HEADER, READY, Job, Judged, decode_jud
 logger = logging.getLogger(__name__)
 
 MAX_RESTARTS = 3  # new workers started in one slot after the first died
-# Pages a worker may hold (sent, not yet answered) before the crawl reads the next page itself:
-# as many as CONCURRENT_REQUESTS fetch at once by default, so that a wave of responses waits
-# for the worker while a worker that falls behind shares its work with the reactor.
-BACKLOG = 16
+# Pages a worker may hold (sent, not yet answered), and pages that may wait for the workers to
+# start, before the crawl reads the next page itself: twice as many as CONCURRENT_REQUESTS
+# fetch at once by default (1.5 MB of 46 KB pages, well under the 5 MB at which Scrapy's
+# scraper stops the downloads), so that waves of responses wait for the worker while a worker
+# that falls behind shares its work with the reactor.
+BACKLOG = 32
 # Bytes the crawl's end of a worker's socket may hold (the system's cap applies): the pages in
 # flight, 16 of about 46 KB, go in one write each instead of in pieces as the worker reads.
 SOCKET_BUFFER = 2 * 1024 * 1024

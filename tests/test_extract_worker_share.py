@@ -1,7 +1,7 @@
 """Who reads a page when extraction workers run (`GPSCRAPE_EXTRACT_WORKERS`): a ready worker
-with room in its backlog; otherwise the crawl's own process, at once, so that no page waits
-for a worker to start, for one that cannot start, or behind a worker that fell behind (the
-downloads would stop while pages wait)."""
+with room in its backlog, or a starting one that fewer pages than its backlog wait for;
+otherwise the crawl's own process, at once, so that no page waits for a worker that cannot
+start, and no more pages wait than Scrapy's scraper holds before it stops the downloads."""
 
 from __future__ import annotations
 
@@ -52,24 +52,21 @@ def _page_items(items: list[Any]) -> list[PageItem]:
     return [item for item in items if isinstance(item, PageItem)]
 
 
-def test_a_page_met_while_the_worker_starts_is_read_here_at_once_and_later_ones_by_it(
-        ) -> None:
+def test_pages_met_while_the_worker_starts_wait_for_it_up_to_its_backlog() -> None:
     async def scenario() -> None:
-        pool = ExtractPool(1)
+        pool = ExtractPool(1, backlog=2)
         spider = _spider_with(pool)
         pool.launch()
         try:
             assert not pool.ready and pool.starting
-            here = spider.parse(_page(0))
-            assert not inspect.iscoroutine(here)  # no waiting for the worker
+            waiting = [spider.parse(_page(n)) for n in (0, 1)]  # both wait for the worker
+            assert all(inspect.iscoroutine(output) for output in waiting)
+            here = spider.parse(_page(2))  # a third would wait past the backlog: read here
+            assert not inspect.iscoroutine(here)
             assert [type(item) for item in _page_items(list(here))] == [PageItem]
-            await pool.wait_ready()
-            assert pool.has_room
-            there = spider.parse(_page(1))
-            assert inspect.iscoroutine(there)
-            assert [type(item) for item in _page_items(await _items(there))] == [
-                CheckedPageItem]
-            assert _worker_pages(spider) == 1
+            for items in await asyncio.gather(*map(_items, waiting)):
+                assert [type(item) for item in _page_items(items)] == [CheckedPageItem]
+            assert _worker_pages(spider) == 2
         finally:
             await pool.close()
 

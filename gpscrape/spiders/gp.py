@@ -24,10 +24,11 @@ summary and report read. Backfill requests are tagged `request.meta[GUESS] = "ba
 left out (the incremental middleware remembers them).
 
 With `GPSCRAPE_EXTRACT_WORKERS` > 0 a page is judged in an extraction worker process whenever
-one is ready and not behind (`gpscrape.extract_pool`, `ExtractPool.has_room`), else here:
-the callback then sends the page at once and returns a coroutine that awaits the worker's
-verdict (its record already normalised and validated: a `CheckedPageItem`) and links, and goes
-on exactly as in-process; a worker that died quarantines the page with the reason.
+one is ready and not behind (`gpscrape.extract_pool`, `ExtractPool.has_room`), or once one is
+ready while the workers start and fewer than a worker's backlog of pages wait for them; else
+here. The callback then returns a coroutine that awaits the worker's verdict (its record
+already normalised and validated: a `CheckedPageItem`) and links, and goes on exactly as
+in-process; a worker that died quarantines the page with the reason.
 """
 
 from __future__ import annotations
@@ -141,6 +142,7 @@ class GpSpider(Spider):
         self._extract_pool: ExtractPool | None = None  # set by `start` (workers > 0)
         self._workers_from = 0  # pages judged here before the workers start
         self._judged_here = 0
+        self._waiting = 0  # pages waiting for a starting worker
         if base_url:
             self._configure(base_url)
 
@@ -237,6 +239,9 @@ class GpSpider(Spider):
         if early is None and pool is not None:
             if pool.has_room:  # sent now, so that the next page sees the worker's backlog
                 return self._parse_in_worker(response, pool.judge(response, guess))
+            if pool.starting and self._waiting < pool.backlog:
+                self._waiting += 1  # counted now, so that the next page sees it
+                return self._parse_once_ready(response, guess)
             self._judged_here += 1
             if not pool.launched and self._judged_here >= self._workers_from:
                 pool.launch()
@@ -252,6 +257,18 @@ class GpSpider(Spider):
         else:
             verdict, hrefs = judge_page(response.body, response.url, response.status, guess), []
         return self._judged(response, verdict, link_urls(response.url, hrefs, verdict.record))
+
+    async def _parse_once_ready(self, response: Response, guess: str | None) -> Iterator[Any]:
+        """`parse` of a page met while the workers start: by a worker once one is ready, here
+        if none can take it then."""
+        pool = self._extract_pool
+        try:
+            await pool.wait_ready()
+        finally:
+            self._waiting -= 1  # counted by `parse`
+        if pool.has_room:
+            return await self._parse_in_worker(response, pool.judge(response, guess))
+        return self._parse_here(response, guess, None)
 
     async def _parse_in_worker(self, response: Response,
                                judged: Awaitable[Judged]) -> Iterator[Any]:
