@@ -35,7 +35,17 @@ from typing import Any
 
 from gpscrape import urls
 from gpscrape.extract import ExtractError, PageRecord, extract_page
-from gpscrape.extract.response import HtmlResponse, extract_body, extract_response, page_links
+from gpscrape.extract.blocks import blocks_of_tree, parse_tree
+from gpscrape.extract.page import extract_blocks
+from gpscrape.extract.response import (
+    HtmlResponse,
+    declared_encoding,
+    extract_body,
+    extract_response,
+    page_links,
+    same_bytes_decoding,
+    tree_links,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +111,27 @@ def judge_response(response: HtmlResponse, status: int = 200, guess: str | None 
     except Exception as error:
         return _failed(error, response.url, guess), page_links(response.selector)
     return _read(page.record), page.links
+
+
+def judge_html(body: bytes, url: str, content_type: bytes | None, encoding: str | None,
+               guess: str | None = None) -> tuple[Verdict, list[str]] | None:
+    """`judge_response(from_body=True)` of the Scrapy `HtmlResponse` of `body` (with that
+    `Content-Type`, built with `encoding`) answering 200, without that response: the page's
+    bytes parsed once where Scrapy's decoding is declared and agrees with ours; None elsewhere
+    (or where the bytes do not parse), for `judge_response` to say."""
+    declared = declared_encoding(body, content_type, encoding)
+    if declared is None or not same_bytes_decoding(body, declared):
+        return None
+    try:
+        root = parse_tree(body)
+    except Exception:
+        return None
+    links = tree_links(root)
+    try:
+        record = extract_blocks(blocks_of_tree(root), url)
+    except Exception as error:
+        return _failed(error, url, guess), links
+    return _read(record), links
 
 
 def by_status(status: int, guess: str | None) -> Verdict | None:

@@ -62,15 +62,18 @@ GPSCRAPE_MAX_LISTING_PAGE = 500
 # links (gpscrape/extract_worker.py), so that extraction runs on another core than the crawl's
 # reactor; 0: every page is read in the crawl's own process. The workers start once the crawl
 # has read FROM pages itself (a short crawl ends before a worker would be ready); FROM 0: they
-# start first, and every page goes through them.
+# start first. A page a worker cannot take at once (starting, or behind) is read in-process.
 GPSCRAPE_EXTRACT_WORKERS = 1
-GPSCRAPE_EXTRACT_WORKERS_FROM = 50
+GPSCRAPE_EXTRACT_WORKERS_FROM = 20
 # GPSCRAPE_QUEUE_IN_MEMORY: the newest requests waiting to be fetched that are kept in memory,
 # on top of those waiting on disk (gpscrape/request_queue.py); 0: all wait on disk.
 GPSCRAPE_QUEUE_IN_MEMORY = 1000
 
 # Incremental runs: known article pages skipped (or revalidated), probes for new records.
 SPIDER_MIDDLEWARES = {
+    # A response's output passes on only once its WARC exchange is written (the first to see
+    # it; gpscrape/archive/middleware.py).
+    "gpscrape.archive.middleware.ArchiveGate": 990,
     "gpscrape.incremental.middleware.IncrementalMiddleware": 950,
     # Listing pages past GPSCRAPE_MAX_LISTING_PAGE are not requested.
     "gpscrape.listing_cap.ListingCapMiddleware": 940,

@@ -1,36 +1,33 @@
 """What keeps the crawl's reactor lean: the garbage collector tuned while the engine runs (and
 put back after), records checked by the extraction worker passing the normalise and validate
 pipelines as they are, a page's links made absolute and unique wherever it was read, no page
-decoded to look for a meta refresh its bytes rule out, and pages met while the extraction worker
-starts waiting for it (unless it cannot start) rather than being read on the reactor, and the
-newest queued requests waiting in memory rather than on disk, in the disk queue's order."""
+decoded to look for a meta refresh its bytes rule out, and the newest queued requests waiting in
+memory rather than on disk, in the disk queue's order (who reads a page when extraction workers
+run: test_extract_worker_share.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import json
-import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from scrapy import Request, signals
-from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from gpscrape.collector import GEN0_THRESHOLD
 from gpscrape.commands.fixtures import load_cases
 from gpscrape.extract import EXTRACTOR_VERSION, PageRecord, extract_page
 from gpscrape.extract.response import link_urls
-from gpscrape.extract_worker import ExtractPool, decode_judged, encode_judged
+from gpscrape.extract_worker import decode_judged, encode_judged
 from gpscrape.garbage import CrawlGarbageCollection
 from gpscrape.items import CheckedPageItem, PageItem
 from gpscrape.middlewares import may_refresh
 from gpscrape.outcome import RECORD, Verdict
 from gpscrape.request_queue import DiskQueue
-from gpscrape.spiders.gp import WORKER_PAGES, GpSpider
+from gpscrape.spiders.gp import GpSpider
 from pipelines.normalise import NormalisePipeline
 from pipelines.validate import ValidatePipeline
 
@@ -97,53 +94,6 @@ def test_an_answer_whose_record_has_odd_types_is_read_back_as_from_dict_reads_it
         encode_judged((Verdict(RECORD, record=record), ["http://h/a"], "0" * 64, False)))
     assert verdict.record == PageRecord.from_dict(json.loads(json.dumps(record.to_dict())))
     assert verdict.record.title == 12 and verdict.record.cwa_no == "63" and not checked and links == ["http://h/a"]
-
-
-def _spider_with(pool: ExtractPool) -> GpSpider:
-    crawler = get_crawler(GpSpider, {"GPSCRAPE_SEEDS": []})
-    spider = GpSpider.from_crawler(crawler, base_url="http://127.0.0.1:8000/")
-    spider._extract_pool = pool
-    return spider
-
-
-def _page() -> HtmlResponse:
-    case = next(c for c in CASES if extract_page(c.page_path.read_bytes(), c.url).title)
-    return HtmlResponse(case.url, body=case.page_path.read_bytes(), request=Request(case.url))
-
-
-def test_a_page_met_while_the_worker_starts_waits_for_it_rather_than_costing_the_reactor(
-        ) -> None:
-    async def scenario() -> tuple[list, int]:
-        pool = ExtractPool(1)
-        spider = _spider_with(pool)
-        pool.launch()
-        try:
-            assert not pool.ready and pool.starting
-            items = list(await spider.parse(_page()))
-            return items, spider.crawler.stats.get_value(WORKER_PAGES)
-        finally:
-            await pool.close()
-
-    items, by_worker = asyncio.run(scenario())
-    assert by_worker == 1 and type(items[0]) is CheckedPageItem
-
-
-def test_a_page_is_read_here_when_no_worker_can_start(monkeypatch) -> None:
-    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
-
-    async def scenario() -> tuple[list, int | None]:
-        pool = ExtractPool(1)
-        spider = _spider_with(pool)
-        pool.launch()
-        try:
-            items = list(await spider.parse(_page()))
-            assert not pool.starting and not pool.ready
-            return items, spider.crawler.stats.get_value(WORKER_PAGES)
-        finally:
-            await pool.close()
-
-    items, by_worker = asyncio.run(scenario())
-    assert by_worker is None and type(items[0]) is PageItem
 
 
 def _queue(tmp_path: Path, keep: int) -> tuple[DiskQueue, GpSpider]:

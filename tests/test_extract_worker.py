@@ -28,15 +28,13 @@ from gpscrape import exit_codes
 from gpscrape.commands.fixtures import load_cases
 from gpscrape.extract import EXTRACTOR_VERSION, extract_page
 from gpscrape.extract.response import link_urls
+from gpscrape.extract_pool import ExtractPool, WorkerDied, job_of
 from gpscrape.extract_worker import (
-    ExtractPool,
-    WorkerDied,
     checked_verdict,
     decode_job,
     decode_judged,
     encode_job,
     encode_judged,
-    job_of,
     judge_job,
 )
 from gpscrape.items import PageItem
@@ -160,7 +158,7 @@ def test_a_pool_answers_in_order_and_a_dead_worker_fails_only_its_pages() -> Non
 
 HOLDER = """
 import asyncio, sys
-from gpscrape.extract_worker import ExtractPool
+from gpscrape.extract_pool import ExtractPool
 
 async def main():
     pool = ExtractPool(1)
@@ -235,7 +233,7 @@ def test_a_crawl_through_a_worker_gives_the_records_and_verdicts_of_one_without(
 
 def test_the_spider_quarantines_the_pages_of_a_worker_that_died() -> None:
     class DeadPool:
-        ready = True
+        ready = has_room = True
 
         def judge(self, response, guess):
             future = asyncio.get_running_loop().create_future()
@@ -246,7 +244,11 @@ def test_the_spider_quarantines_the_pages_of_a_worker_that_died() -> None:
     spider = GpSpider.from_crawler(crawler, base_url="http://127.0.0.1:8000/")
     spider._extract_pool = DeadPool()
     response = HtmlResponse(URL, body=CASES[0].page_path.read_bytes(), request=Request(URL))
-    items = list(asyncio.run(spider.parse(response)))
+
+    async def parse() -> list:  # the page is sent to the pool at once, on the running loop
+        return list(await spider.parse(response))
+
+    items = asyncio.run(parse())
     assert [item.reason for item in items] == ["extraction worker pid 1 ended (exit code 1)"]
     assert spider.verdicts.counts[QUARANTINED] == 1
     assert items[0].content_sha256 == hashlib.sha256(response.body).hexdigest()
@@ -264,8 +266,8 @@ def test_jobs_and_verdicts_cross_the_socket_unchanged() -> None:
 # (stopped before the page is sent, so it cannot answer first).
 KILL_THE_WORKER = """
 import os, signal, sys
-from gpscrape import extract_worker
-original, sent = extract_worker._Worker.send, []
+from gpscrape import extract_pool
+original, sent = extract_pool._Worker.send, []
 def send(self, job):
     sent.append(job)
     if len(sent) == 3:
@@ -274,7 +276,7 @@ def send(self, job):
     if len(sent) == 3:
         os.kill(self.process.pid, signal.SIGKILL)
     return future
-extract_worker._Worker.send = send
+extract_pool._Worker.send = send
 from gpscrape.cli import main
 sys.exit(main(sys.argv[1:]))
 """

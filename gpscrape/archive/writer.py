@@ -127,14 +127,14 @@ class WarcWriter:
                                     use_micros=True)
         response = self._warc.create_warc_record(
             exchange.url, "response", payload=io.BytesIO(exchange.body),
-            warc_headers_dict={"WARC-Date": date,
+            length=len(exchange.body), warc_headers_dict={"WARC-Date": date,
                                **({GUESS_HEADER: exchange.guess} if exchange.guess else {})},
             http_headers=StatusAndHeaders(_status_line(exchange.status),
                                           exchange.response_headers, protocol="HTTP/1.1"),
         )
         request = self._warc.create_warc_record(
             exchange.url, "request", payload=io.BytesIO(exchange.request_body),
-            warc_headers_dict={
+            length=len(exchange.request_body), warc_headers_dict={
                 "WARC-Date": date,
                 "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
             },
@@ -196,24 +196,25 @@ class WarcWriter:
 
 class GzipMembers:
     """A writable stream for warcio's (uncompressed) writer: what is written between two
-    flushes, one WARC record, becomes one gzip member of `out` at `level`."""
+    flushes, one WARC record, becomes one gzip member of `out` at `level`, compressed in one
+    call (warcio writes a record in pieces of at most 16 KiB; each call to zlib is a switch of
+    Python's lock on the writing thread)."""
 
     def __init__(self, out: io.BufferedWriter, level: int = GZIP_LEVEL) -> None:
         self.out = out
         self.level = level
-        self._compressor: zlib._Compress | None = None
+        self._pieces: list[bytes] = []
 
     def write(self, data: bytes) -> int:
-        if self._compressor is None:
-            self._compressor = zlib.compressobj(self.level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-        self.out.write(self._compressor.compress(data))
+        self._pieces.append(data)
         return len(data)
 
     def flush(self) -> None:
         """End the current member."""
-        if self._compressor is not None:
-            self.out.write(self._compressor.flush())
-            self._compressor = None
+        if self._pieces:
+            compressor = zlib.compressobj(self.level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+            self.out.write(compressor.compress(b"".join(self._pieces)) + compressor.flush())
+            self._pieces = []
 
 
 class BackgroundSync:

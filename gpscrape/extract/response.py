@@ -11,7 +11,8 @@ the record is read from the bytes instead (`Read.reparsed`).
 `extract_body` is the same read for a process that holds the page's bytes but no parsed tree
 (the crawl's extraction worker, `gpscrape.extract_worker`): where the decodings agree it parses
 the bytes once, with `blocks.parse_tree`, for the record and the links alike; elsewhere it
-reads the page as `extract_response` does.
+reads the page as `extract_response` does. `declared_encoding` and `same_bytes_decoding` tell
+whether the decodings agree from the bytes alone, without a Scrapy response.
 
 `link_urls` turns a page's links (and its listing's entries) into the absolute URLs the crawl
 may follow, each once, wherever the page was read.
@@ -26,7 +27,9 @@ from urllib.parse import urljoin
 
 from lxml import etree
 from parsel import Selector
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
+from gpscrape.extract._scan import CONTROL, NOT_UTF8, scan
 from gpscrape.extract.blocks import blocks_of_tree, has_markup, parse_tree
 from gpscrape.extract.page import extract_blocks, extract_page
 from gpscrape.extract.record import PageRecord
@@ -66,6 +69,11 @@ def page_links(selector: Selector) -> list[str]:
     return _LINKS(selector.root)
 
 
+def tree_links(root: etree._Element) -> list[str]:
+    """`page_links` of a page's lxml tree (`blocks.parse_tree`)."""
+    return _LINKS(root)
+
+
 def extract_selector(selector: Selector, url: str) -> tuple[PageRecord, list[str]]:
     """The page record and links of a page parsel parsed (comments in its tree are dropped)."""
     return extract_blocks(blocks_of_tree(selector.root), url), page_links(selector)
@@ -91,7 +99,7 @@ def extract_body(response: HtmlResponse, html: bool = True) -> Read:
     """
     if html and same_decoding(response):
         root = parse_tree(response.body)
-        links = _LINKS(root)
+        links = tree_links(root)
         return Read(extract_blocks(blocks_of_tree(root), response.url), links, reparsed=False)
     return extract_response(response)
 
@@ -112,6 +120,34 @@ def same_decoding(response: HtmlResponse) -> bool:
     if body.isascii():
         return encoding in _ASCII_SUPERSETS
     return encoding == "utf-8" and "\ufffd" not in response.text
+
+
+def declared_encoding(body: bytes, content_type: bytes | None, given: str | None) -> str | None:
+    """The encoding a Scrapy `TextResponse` of `body` (with that `Content-Type` header, built
+    with encoding `given`) declares, as its `encoding` reads it first: the one given, a BOM's,
+    the header's charset, the page's own declaration; None where Scrapy would infer one from
+    the bytes."""
+    header = "" if content_type is None else content_type.decode("latin-1")
+    return (given or read_bom(body)[0] or http_content_type_encoding(header)
+            or html_body_declared_encoding(body))
+
+
+def same_bytes_decoding(body: bytes, encoding: str) -> bool:
+    """`same_decoding` of a response of `body` whose encoding is `encoding`, from the bytes
+    alone, in one pass over them (`_scan.scan`): valid UTF-8 holds U+FFFD only where its
+    bytes write it. False for an encoding Python does not know."""
+    if not has_markup(body):
+        return False
+    flags = scan(body)
+    if flags & CONTROL:
+        return False
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    if body.isascii():
+        return name in _ASCII_SUPERSETS
+    return name == "utf-8" and not flags & NOT_UTF8 and b"\xef\xbf\xbd" not in body
 
 
 def link_urls(page_url: str, hrefs: list[str], record: PageRecord | None = None) -> list[str]:

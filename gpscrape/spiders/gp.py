@@ -23,17 +23,18 @@ summary and report read. Backfill requests are tagged `request.meta[GUESS] = "ba
 (probes are tagged by the incremental middleware). `left_out` holds the records series/since
 left out (the incremental middleware remembers them).
 
-With `GPSCRAPE_EXTRACT_WORKERS` > 0 a page is judged in an extraction worker process once the
-workers are launched (`gpscrape.extract_worker`): the callback is then a coroutine that awaits a
-ready worker's verdict (its record already normalised and validated: a `CheckedPageItem`) and
-links, and goes on exactly as in-process; a worker that died quarantines the page with the
-reason.
+With `GPSCRAPE_EXTRACT_WORKERS` > 0 a page is judged in an extraction worker process whenever
+one is ready and not behind (`gpscrape.extract_pool`, `ExtractPool.has_room`), or once one is
+ready while the workers start and fewer than a worker's backlog of pages wait for them; else
+here. The callback then returns a coroutine that awaits the worker's verdict (its record
+already normalised and validated: a `CheckedPageItem`) and links, and goes on exactly as
+in-process; a worker that died quarantines the page with the reason.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Coroutine, Generator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Coroutine, Generator, Iterator
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -50,7 +51,8 @@ from gpscrape import urls
 from gpscrape.archive.middleware import WARC_DATE
 from gpscrape.extract import EXTRACTOR_VERSION, PageRecord
 from gpscrape.extract.response import link_urls
-from gpscrape.extract_worker import ExtractPool, WorkerDied
+from gpscrape.extract_pool import ExtractPool, WorkerDied
+from gpscrape.extract_worker import Judged
 from gpscrape.incremental.filters import LeftOut, RecordFilter
 from gpscrape.items import CheckedPageItem, PageItem, QuarantineItem
 from gpscrape.outcome import (
@@ -140,6 +142,7 @@ class GpSpider(Spider):
         self._extract_pool: ExtractPool | None = None  # set by `start` (workers > 0)
         self._workers_from = 0  # pages judged here before the workers start
         self._judged_here = 0
+        self._waiting = 0  # pages waiting for a starting worker
         if base_url:
             self._configure(base_url)
 
@@ -172,7 +175,7 @@ class GpSpider(Spider):
                              f"not be negative: {workers}, {self._workers_from}")
         if workers and is_asyncio_available():  # workers talk to the reactor's asyncio loop
             self._extract_pool = ExtractPool(workers)
-            if self._workers_from == 0:  # every page through the workers: wait for them
+            if self._workers_from == 0:  # the workers from the first page: wait for them
                 self._extract_pool.launch()
                 await self._extract_pool.wait_ready()
         if self.backfill:
@@ -234,8 +237,11 @@ class GpSpider(Spider):
         early = by_status(response.status, guess)
         pool = self._extract_pool
         if early is None and pool is not None:
-            if pool.ready or pool.starting:
-                return self._parse_in_worker(response, guess)
+            if pool.has_room:  # sent now, so that the next page sees the worker's backlog
+                return self._parse_in_worker(response, pool.judge(response, guess))
+            if pool.starting and self._waiting < pool.backlog:
+                self._waiting += 1  # counted now, so that the next page sees it
+                return self._parse_once_ready(response, guess)
             self._judged_here += 1
             if not pool.launched and self._judged_here >= self._workers_from:
                 pool.launch()
@@ -252,15 +258,23 @@ class GpSpider(Spider):
             verdict, hrefs = judge_page(response.body, response.url, response.status, guess), []
         return self._judged(response, verdict, link_urls(response.url, hrefs, verdict.record))
 
-    async def _parse_in_worker(self, response: Response, guess: str | None) -> Iterator[Any]:
-        """`parse` by an extraction worker, once one is ready (here if none is on its way)."""
+    async def _parse_once_ready(self, response: Response, guess: str | None) -> Iterator[Any]:
+        """`parse` of a page met while the workers start: by a worker once one is ready, here
+        if none can take it then."""
         pool = self._extract_pool
-        if not pool.ready:
-            await pool.wait_ready()
-            if not pool.ready:
-                return self._parse_here(response, guess, None)
         try:
-            verdict, links, digest, checked = await self._extract_pool.judge(response, guess)
+            await pool.wait_ready()
+        finally:
+            self._waiting -= 1  # counted by `parse`
+        if pool.has_room:
+            return await self._parse_in_worker(response, pool.judge(response, guess))
+        return self._parse_here(response, guess, None)
+
+    async def _parse_in_worker(self, response: Response,
+                               judged: Awaitable[Judged]) -> Iterator[Any]:
+        """`parse` of a page sent to an extraction worker, once `judged` is its answer."""
+        try:
+            verdict, links, digest, checked = await judged
         except WorkerDied as error:
             verdict, links, digest, checked = Verdict(QUARANTINED, str(error)), [], None, False
         self.crawler.stats.inc_value(WORKER_PAGES)
