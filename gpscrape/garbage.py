@@ -1,13 +1,17 @@
-"""The crawl's Scrapy extension for `gpscrape.collector`: the cycle collector tuned for
-throughput from the engine's start to its stop."""
+"""The crawl's Scrapy extensions for its memory, from the engine's start to its stop: the cycle
+collector tuned for throughput (`gpscrape.collector`), the heap's free memory given back to the
+OS every `RELEASE_INTERVAL` seconds (`gpscrape.heap`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from scrapy import signals
+from twisted.internet.interfaces import IReactorTime
+from twisted.internet.task import LoopingCall
 
 from gpscrape.collector import Tuning, restore, tune_for_throughput
+from gpscrape.heap import RELEASE_INTERVAL, release_free_memory
 
 
 class CrawlGarbageCollection:
@@ -31,3 +35,31 @@ class CrawlGarbageCollection:
         if self._tuning is not None:
             restore(self._tuning)
             self._tuning = None
+
+
+class HeapRelease:
+    """Scrapy extension: `release_free_memory` every `interval` seconds while the engine runs."""
+
+    def __init__(self, interval: float = RELEASE_INTERVAL, clock: IReactorTime | None = None
+                 ) -> None:
+        self.interval, self._clock = interval, clock  # the reactor's clock unless given
+        self._loop: LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> HeapRelease:
+        extension = cls()
+        crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        return extension
+
+    def engine_started(self) -> None:
+        if self._loop is None:
+            self._loop = LoopingCall(release_free_memory)
+            if self._clock is not None:
+                self._loop.clock = self._clock
+            self._loop.start(self.interval, now=False)
+
+    def engine_stopped(self) -> None:
+        if self._loop is not None and self._loop.running:
+            self._loop.stop()
+        self._loop = None

@@ -92,6 +92,8 @@ EXTENSIONS = {
     "gpscrape.progress.ProgressExtension": 510,
     # The cyclic garbage collector tuned for throughput while the engine runs (gpscrape/garbage.py).
     "gpscrape.garbage.CrawlGarbageCollection": 520,
+    # The heap's free memory given back to the OS every 2 s (gpscrape/heap.py).
+    "gpscrape.garbage.HeapRelease": 530,
 }
 # Run checks (gpscrape/run_report/; each also a command-line flag): quarantined pages at
 # most, share of failed or broken pages at most, share of records with each field at least.

@@ -1,0 +1,65 @@
+"""The heap's free memory given back to the OS: on a clock in loops, on the reactor in a crawl."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy import signals
+from scrapy.utils.project import get_project_settings
+from scrapy.utils.test import get_crawler
+from twisted.internet import task
+
+from gpscrape import garbage, heap
+from gpscrape.garbage import HeapRelease
+from gpscrape.heap import PeriodicRelease, release_free_memory
+
+
+def test_release_reports_whether_the_c_library_could(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(heap, "_TRIM", lambda pad: calls.append(pad) or 1)
+    assert release_free_memory() is True
+    assert calls == [0]  # malloc_trim(0): every free page, none kept at the top
+    monkeypatch.setattr(heap, "_TRIM", None)
+    assert release_free_memory() is False
+
+
+def test_release_runs_where_glibc_does() -> None:
+    assert release_free_memory() is (heap._TRIM is not None)
+
+
+def test_periodic_release_waits_its_interval_between_releases(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    released: list[float] = []
+    now = [100.0]
+    monkeypatch.setattr(heap, "release_free_memory", lambda: released.append(now[0]) or True)
+    release = PeriodicRelease(2.0, clock=lambda: now[0])
+    for step in range(10):  # a loop stepping every 0.5 s for 5 s
+        now[0] = 100.0 + 0.5 * (step + 1)
+        release()
+    assert released == [102.0, 104.0]
+
+
+def test_the_crawl_extension_releases_on_the_reactor_while_the_engine_runs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = task.Clock()
+    released: list[float] = []
+    monkeypatch.setattr(garbage, "release_free_memory", lambda: released.append(clock.seconds()))
+    crawler = get_crawler()
+    extension = HeapRelease(clock=clock)
+    crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
+    crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+    crawler.signals.send_catch_log(signals.engine_started)
+    clock.pump([1.0] * 7)
+    crawler.signals.send_catch_log(signals.engine_stopped)
+    clock.pump([1.0] * 5)
+    assert released == [2.0, 4.0, 6.0]
+    assert extension._loop is None
+
+
+def test_the_project_crawl_runs_the_extension_from_the_engine_start_to_its_stop() -> None:
+    assert "gpscrape.garbage.HeapRelease" in get_project_settings().getdict("EXTENSIONS")
+    crawler = get_crawler()
+    extension = HeapRelease.from_crawler(crawler)
+    crawler.signals.send_catch_log(signals.engine_started)
+    assert extension._loop is not None and extension._loop.running
+    crawler.signals.send_catch_log(signals.engine_stopped)
+    assert extension._loop is None
