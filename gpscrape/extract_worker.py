@@ -9,7 +9,8 @@ would (`judge_job`) and sends back the verdict (with its record), the page's lin
 body's SHA-256; the spider's callback awaits that and goes on as it does in-process. A page
 is judged alike either way (tests compare them). The worker also normalises and validates the
 record as the pipelines would (`checked_verdict`), so the crawl's reactor only writes it, and
-sends each link URL once (`serve`).
+sends a link URL once while it recurs (`serve`), and gives its heap's free memory back to the OS
+every few seconds (`gpscrape.heap`).
 
 An HTML page whose encoding Scrapy would take from its headers or its own declaration, and
 whose text that decoding and ours agree on, is parsed once from its bytes
@@ -46,8 +47,10 @@ import msgspec
 
 from gpscrape.extract import EXTRACTOR_VERSION, PageRecord
 from gpscrape.extract.response import link_urls
+from gpscrape.heap import PeriodicRelease
 from gpscrape.items import PageItem
 from gpscrape.outcome import Verdict, judge_html, judge_page, judge_response
+from gpscrape.recent import RecentSet
 from pipelines.normalise import normalise_record
 from pipelines.validate import item_problems
 
@@ -58,6 +61,9 @@ logger = logging.getLogger(__name__)
 
 READY = b"ready"
 FRAME_HEADER = struct.Struct("!i")  # a frame's length, as multiprocessing.connection writes it
+# Link URLs a worker remembers having sent (8,192 to twice as many, about 2 MiB): a sidebar's
+# links recur on the pages read near it; one sent again is dropped by the crawl as seen.
+SENT_LINKS = 8_192
 
 # What the spider sends: url, body, kind ("html", "xml", "text" or "bytes": the response's
 # class), Content-Type, explicit encoding, the request's guess tag.
@@ -176,13 +182,16 @@ def _field_names(kind: type) -> tuple[str, ...]:
 def serve(conn: Connection) -> None:
     """Judge the jobs `conn` brings, in order, until it closes (even before the worker is
     ready: a short crawl may end first). A link URL goes back with the first page that has
-    it only: the crawl follows a URL the first time it meets it, and takes a worker's answers
-    in order (the sidebars repeat most links on every page)."""
+    it, and not again while the worker remembers sending it (the latest `SENT_LINKS`; the
+    sidebars repeat most links on every page): the crawl follows a URL the first time it
+    meets it, and takes a worker's answers in order. Every few seconds the worker's free heap
+    memory goes back to the OS."""
     try:
         conn.send_bytes(READY)
     except (BrokenPipeError, ConnectionResetError):
         return
-    sent: set[str] = set()  # link URLs already sent: the crawl has followed them
+    sent = RecentSet(SENT_LINKS)  # link URLs sent lately: the crawl has followed them
+    release = PeriodicRelease()
     while True:
         try:
             job = decode_job(conn.recv_bytes())
@@ -190,11 +199,13 @@ def serve(conn: Connection) -> None:
             return
         verdict, links, digest, checked = judge_job(job)
         links = [url for url in links if url not in sent]
-        sent.update(links)
+        for url in links:
+            sent.add(url)
         try:
             conn.send_bytes(encode_judged((verdict, links, digest, checked)))
         except (BrokenPipeError, ConnectionResetError):
             return
+        release()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -72,12 +72,16 @@ from gpscrape.outcome import (
     judge_page,
     judge_response,
 )
+from gpscrape.recent import RecentSet
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 _ROBOTS_REFUSAL = "Forbidden by robots.txt"
 WORKER_PAGES = "gpscrape/extract_worker/pages"  # stats key: pages an extraction worker judged
+# Link URLs the spider remembers judging (16,384 to twice as many): the sidebars' links recur on
+# nearby pages; a URL met again after that is judged again and dropped as a record or page seen.
+SEEN_LINKS = 16_384
 
 
 def parse_since(text: str) -> date:
@@ -137,7 +141,7 @@ class GpSpider(Spider):
         self.left_out: list[LeftOut] = []  # records series/since left out (not limit)
         self._seen_records: set[tuple[str, int]] = set()
         self._seen_pages: set[str] = set()
-        self._seen_links: set[str] = set()
+        self._seen_links = RecentSet(SEEN_LINKS)  # the records and pages: _seen_records/_pages
         self._article_records = 0
         self._extract_pool: ExtractPool | None = None  # set by `start` (workers > 0)
         self._workers_from = 0  # pages judged here before the workers start
@@ -216,7 +220,7 @@ class GpSpider(Spider):
         if self.backfill:
             return
         for url in links:
-            if url in self._seen_links:  # sidebars repeat most links: judge each URL once
+            if url in self._seen_links:  # sidebars repeat most links: judge a URL once (lately)
                 continue
             self._seen_links.add(url)
             if not urls.is_on_site(url, self.allowed_domains):
