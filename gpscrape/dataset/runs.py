@@ -27,7 +27,7 @@ from gpscrape.schema import Row, SortKey
 
 SEQ = "_seq"  # order of arrival of the item a staged row came from
 READ_BATCH = 64  # rows read at a time from a Parquet file
-RUN_BATCH = 16  # rows to a line of a run, read at a time
+RUN_BATCH = 4  # rows to a line of a run, read at a time
 FAN_IN = 32  # runs merged at once: at most FAN_IN * RUN_BATCH rows read ahead
 
 # The columns of a run holding dates or timestamps, each with its parser of the ISO text.
