@@ -57,6 +57,7 @@ from gpscrape.incremental.filters import LeftOut, RecordFilter
 from gpscrape.items import CheckedPageItem, PageItem, QuarantineItem
 from gpscrape.outcome import (
     BACKFILL,
+    DISCOVERY_PRIORITY,
     DUPLICATE,
     FAILED,
     FILTERED,
@@ -139,6 +140,7 @@ class GpSpider(Spider):
         self._seen_pages: set[str] = set()
         self._seen_links: set[str] = set()
         self._article_records = 0
+        self._newest_record = -1  # the highest recordNo requested (crawl)
         self._extract_pool: ExtractPool | None = None  # set by `start` (workers > 0)
         self._workers_from = 0  # pages judged here before the workers start
         self._judged_here = 0
@@ -198,17 +200,24 @@ class GpSpider(Spider):
 
     def _request_once(self, url: str, key: tuple[str, int] | None = None) -> Request | None:
         """A request for `url` unless its record (`key`, computed when not given) or, for other
-        pages, the URL was seen."""
+        pages, the URL was seen; with `DISCOVERY_PRIORITY` for a page that is no record and
+        for the newest record yet (in a crawl)."""
         key = key or urls.record_key(url)
         if key is not None:
             if key in self._seen_records:
                 return None
             self._seen_records.add(key)
+            if key[1] > self._newest_record and not self.backfill:
+                self._newest_record = key[1]
+                return Request(url, callback=self.parse, errback=self.on_error,
+                               priority=DISCOVERY_PRIORITY)
         else:
             page = urls.page_key(url)
             if page in self._seen_pages:
                 return None
             self._seen_pages.add(page)
+            return Request(url, callback=self.parse, errback=self.on_error,
+                           priority=DISCOVERY_PRIORITY)
         return Request(url, callback=self.parse, errback=self.on_error)
 
     def _follow(self, links: list[str]) -> Iterator[Request]:
