@@ -3,15 +3,16 @@ them, sends each the pages it takes (`job_of`) and resolves each page's future w
 worker's answer, in order.
 
 The spider sends a page to the least busy worker that is ready (it says `ready` once its
-imports are done) and holds fewer than `BACKLOG` pages. While the workers start, up to
-`BACKLOG` pages wait for them; past that, and whenever the workers fall behind, the spider
-judges the page in-process: pages waiting fill Scrapy's scraper up to its size limit (about a
-hundred pages of 46 KB), where it stops fetching, and a page's links are followed only once it
-is judged, while a page read on the reactor costs it as much again as the rest of its work on
-the page. A short crawl is better off without workers (a worker's start, its imports,
-costs about as much CPU as reading seventy pages): the spider starts them once it has judged
-`GPSCRAPE_EXTRACT_WORKERS_FROM` pages itself (at 0 the crawl waits for them before its first
-request).
+imports are done) and holds fewer than `BACKLOG` pages. The spider starts the workers with the
+crawl, so that their imports (about 0.2 s of CPU) overlap robots.txt and the first pages; it
+judges the first `GPSCRAPE_EXTRACT_WORKERS_FROM` pages itself meanwhile (the landing and
+listing pages, whose links the crawl needs at once), then up to `BACKLOG` pages wait for the
+workers (at FROM 0 the crawl waits for them before its first request). Past that, and
+whenever the workers fall behind, the spider judges the page in-process: pages waiting fill
+Scrapy's scraper up to its size limit (about a hundred pages of 46 KB), where it stops
+fetching, and a page's links are followed only once it is judged, while a page read on the
+reactor costs it as much again as the rest of its work on the page. A crawl that ends before
+a worker is ready kills it (it holds no page).
 
 A worker ends when its socket closes: when the crawl closes it, or when the crawl dies, even
 by SIGKILL (the kernel closes the crawl's end). A worker that dies is an error in the log;
@@ -46,6 +47,11 @@ MAX_RESTARTS = 3  # new workers started in one slot after the first died
 # waiting for a starting worker, the reactor read 15-25% of the pages itself and its CPU per
 # page rose by 0.45 ms; with 32 and waiting, by 0.33 ms).
 BACKLOG = 48
+# Pages a worker may hold while no request waits to be fetched (the crawl's last pages are in
+# flight, or it waits for links): the spider reads the others itself, on the reactor, which
+# has no downloads left to serve, so that they are read on two cores instead of waiting in
+# one worker's queue (a page takes a worker about 2.5 ms, the crawl's process about 4).
+FINAL_BACKLOG = 2
 # Bytes the crawl's end of a worker's socket may hold (the system's cap applies): the pages in
 # flight, 16 of about 46 KB, go in one write each instead of in pieces as the worker reads.
 SOCKET_BUFFER = 2 * 1024 * 1024
@@ -157,16 +163,15 @@ class ExtractPool:
         self.backlog = backlog
         self.workers: list[_Worker] = []
         self.closing = False
-        self.launched = False
         self._restarts = [0] * workers
         self._starting: set[asyncio.Task[None]] = set()
         self._change: asyncio.Event | None = None  # set (and replaced) when `ready` may change
         self._gave_up = False  # `wait_ready` timed out: pages no longer wait
+        self._ending: list[subprocess.Popen[bytes]] = []  # stopped, waited for by `close`
 
     def launch(self) -> None:
         """Start the workers, in the background (each says `ready` once it can take pages;
         until one has, `ready` is False)."""
-        self.launched = True
         for slot in range(self.size):
             self._start_in_background(slot)
 
@@ -189,9 +194,12 @@ class ExtractPool:
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
         finally:
             theirs.close()
-        loop = asyncio.get_running_loop()
-        await loop.create_connection(lambda: worker, sock=ours)
-        self.workers.append(worker)
+        self.workers.append(worker)  # from now on, `close` ends it however far it got
+        try:
+            await asyncio.get_running_loop().create_connection(lambda: worker, sock=ours)
+        except BaseException:  # cancelled by `close`
+            ours.close()
+            raise
 
     def replace(self, worker: _Worker) -> None:
         """Drop a worker that ended; start another in its slot unless it has had its
@@ -241,8 +249,11 @@ class ExtractPool:
     def has_room(self) -> bool:
         """Whether a ready worker holds fewer than `backlog` pages: one that can take a page
         without keeping it waiting behind a long queue."""
-        return any(worker.ready and len(worker.pending) < self.backlog
-                   for worker in self.workers)
+        return self.has_room_under(self.backlog)
+
+    def has_room_under(self, pages: int) -> bool:
+        """Whether a ready worker holds fewer than `pages` pages."""
+        return any(worker.ready and len(worker.pending) < pages for worker in self.workers)
 
     @property
     def starting(self) -> bool:
@@ -256,17 +267,27 @@ class ExtractPool:
         worker = min((w for w in self.workers if w.ready), key=lambda w: len(w.pending))
         return worker.send(job_of(response, guess))
 
-    async def close(self, timeout: float = 10.0) -> None:
-        """Close the workers' sockets and wait for them to end (killed after `timeout`)."""
+    def stop(self) -> None:
+        """Close the workers' sockets: each ends once it has read its last page (`close` waits
+        for that); a worker not ready yet holds no page and is killed at once (a short crawl
+        does not wait for its imports). Pages met later are for the crawl's own process."""
         self.closing = True
         for task in self._starting:
             task.cancel()
         for worker in self.workers:
             if worker.transport is not None:
                 worker.transport.close()
-        processes = [w.process for w in self.workers if w.process is not None]
+            if worker.process is not None:
+                if not worker.ready:
+                    worker.process.kill()
+                self._ending.append(worker.process)
         self.workers.clear()
         self.changed()
+
+    async def close(self, timeout: float = 10.0) -> None:
+        """`stop`, and wait for the workers to end (killed after `timeout`)."""
+        self.stop()
+        processes = self._ending
         deadline = time.monotonic() + timeout
         while any(process.poll() is None for process in processes):
             if time.monotonic() > deadline:

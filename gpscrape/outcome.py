@@ -72,6 +72,13 @@ GUESS = "gpscrape_guess"  # request meta key: why a page that may not exist was 
 VERDICT = "gpscrape_verdict"  # response meta key: the verdict the spider gave the page
 PROBE = "probe"  # a recordNo above the highest known one (`gpscrape.incremental`)
 BACKFILL = "backfill"  # a recordNo of a backfill's range
+# Scheduler priority of a crawl's requests for landing and listing pages, for the newest record
+# met so far and for probes (other requests: 0). Fetched before the articles waiting, they keep
+# discovery ahead of the downloads: a listing leads to the next one (a series' archive is a
+# chain of pages), and probes look above the newest record. Left in the requests' last-in-
+# first-out queue, where every page's links go on top, they would be fetched last and end the
+# crawl on pages fetched one at a time.
+DISCOVERY_PRIORITY = 1
 NOT_MODIFIED = 304
 NO_CONTENT_REASON = "page without article or listing"
 

@@ -60,9 +60,10 @@ GPSCRAPE_PROBE_MISSES = 25
 GPSCRAPE_MAX_LISTING_PAGE = 500
 # GPSCRAPE_EXTRACT_WORKERS / _FROM: worker processes that read fetched pages into records and
 # links (gpscrape/extract_worker.py), so that extraction runs on another core than the crawl's
-# reactor; 0: every page is read in the crawl's own process. The workers start once the crawl
-# has read FROM pages itself (a short crawl ends before a worker would be ready); FROM 0: they
-# start first. A page a worker cannot take at once (starting, or behind) is read in-process.
+# reactor; 0: every page is read in the crawl's own process. The workers start with the crawl;
+# while they start, the crawl reads the first FROM pages itself, then pages wait for them (FROM
+# 0: the crawl waits for them before its first request). A page a worker cannot take at once
+# (too many waiting, or the workers behind) is read in-process.
 GPSCRAPE_EXTRACT_WORKERS = 1
 GPSCRAPE_EXTRACT_WORKERS_FROM = 20
 # GPSCRAPE_QUEUE_IN_MEMORY: the newest requests waiting to be fetched that are kept in memory,

@@ -40,7 +40,7 @@ from gpscrape.incremental.filters import RecordFilter, save_left_out
 from gpscrape.incremental.state import DatasetState, load_state
 from gpscrape.items import PageItem
 from gpscrape.locations import output_root
-from gpscrape.outcome import GUESS, NOT_MODIFIED, PROBE, PROBE_MISS, VERDICT
+from gpscrape.outcome import DISCOVERY_PRIORITY, GUESS, NOT_MODIFIED, PROBE, PROBE_MISS, VERDICT
 
 REFETCH_MODES = ("none", "all", "revalidate")
 
@@ -198,7 +198,7 @@ class IncrementalMiddleware:
             self.stats.inc_value("gpscrape/probes")
             self.probing[key] = False
             yield Request(url, callback=self.spider.parse, errback=self.spider.on_error,
-                          meta={GUESS: PROBE})
+                          meta={GUESS: PROBE}, priority=DISCOVERY_PRIORITY)
 
     def _linked_to_probe(self, key: tuple[str, int], request: Request) -> Request | None:
         """A link to a record already requested: dropped, unless a probe asked for it and

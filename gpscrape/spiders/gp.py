@@ -23,12 +23,14 @@ summary and report read. Backfill requests are tagged `request.meta[GUESS] = "ba
 (probes are tagged by the incremental middleware). `left_out` holds the records series/since
 left out (the incremental middleware remembers them).
 
-With `GPSCRAPE_EXTRACT_WORKERS` > 0 a page is judged in an extraction worker process whenever
-one is ready and not behind (`gpscrape.extract_pool`, `ExtractPool.has_room`), or once one is
-ready while the workers start and fewer than a worker's backlog of pages wait for them; else
-here. The callback then returns a coroutine that awaits the worker's verdict (its record
-already normalised and validated: a `CheckedPageItem`) and links, and goes on exactly as
-in-process; a worker that died quarantines the page with the reason.
+With `GPSCRAPE_EXTRACT_WORKERS` > 0 the extraction worker processes start with the crawl
+(`gpscrape.extract_pool`), and a page is judged in one whenever one is ready and not behind
+(`ExtractPool.has_room`; when no request waits to be fetched, only one that holds fewer than
+`FINAL_BACKLOG` pages), or, while they start, once one is ready when the crawl has judged
+`GPSCRAPE_EXTRACT_WORKERS_FROM` pages itself and fewer than a worker's backlog of pages wait
+for them; else here. The callback then returns a coroutine that awaits the worker's verdict
+(its record already normalised and validated: a `CheckedPageItem`) and links, and goes on
+exactly as in-process; a worker that died quarantines the page with the reason.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import dateparser
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -51,12 +53,13 @@ from gpscrape import urls
 from gpscrape.archive.middleware import WARC_DATE
 from gpscrape.extract import EXTRACTOR_VERSION, PageRecord
 from gpscrape.extract.response import link_urls
-from gpscrape.extract_pool import ExtractPool, WorkerDied
+from gpscrape.extract_pool import FINAL_BACKLOG, ExtractPool, WorkerDied
 from gpscrape.extract_worker import Judged
 from gpscrape.incremental.filters import LeftOut, RecordFilter
 from gpscrape.items import CheckedPageItem, PageItem, QuarantineItem
 from gpscrape.outcome import (
     BACKFILL,
+    DISCOVERY_PRIORITY,
     DUPLICATE,
     FAILED,
     FILTERED,
@@ -143,8 +146,9 @@ class GpSpider(Spider):
         self._seen_pages: set[str] = set()
         self._seen_links = RecentSet(SEEN_LINKS)  # the records and pages: _seen_records/_pages
         self._article_records = 0
+        self._newest_record = -1  # the highest recordNo requested (crawl)
         self._extract_pool: ExtractPool | None = None  # set by `start` (workers > 0)
-        self._workers_from = 0  # pages judged here before the workers start
+        self._workers_from = 0  # pages judged here before pages wait for starting workers
         self._judged_here = 0
         self._waiting = 0  # pages waiting for a starting worker
         if base_url:
@@ -167,6 +171,7 @@ class GpSpider(Spider):
             raise ValueError(f"url_template needs {{n}} for the recordNo: {spider._url_template!r}")
         if spider._seeds is None:
             spider._seeds = crawler.settings.getlist("GPSCRAPE_SEEDS")
+        crawler.signals.connect(spider._stop_workers, signal=signals.spider_idle)
         return spider
 
     # --- requests ---------------------------------------------------------------------
@@ -179,8 +184,10 @@ class GpSpider(Spider):
                              f"not be negative: {workers}, {self._workers_from}")
         if workers and is_asyncio_available():  # workers talk to the reactor's asyncio loop
             self._extract_pool = ExtractPool(workers)
-            if self._workers_from == 0:  # the workers from the first page: wait for them
-                self._extract_pool.launch()
+            # Started now, in the background: their imports overlap robots.txt and the first
+            # pages, which the crawl reads itself meanwhile (FROM 0: it waits for them).
+            self._extract_pool.launch()
+            if self._workers_from == 0:
                 await self._extract_pool.wait_ready()
         if self.backfill:
             urls_ = [self._record_url(n) for n in range(self.backfill[0], self.backfill[1] + 1)]
@@ -202,17 +209,24 @@ class GpSpider(Spider):
 
     def _request_once(self, url: str, key: tuple[str, int] | None = None) -> Request | None:
         """A request for `url` unless its record (`key`, computed when not given) or, for other
-        pages, the URL was seen."""
+        pages, the URL was seen; with `DISCOVERY_PRIORITY` for a page that is no record and
+        for the newest record yet (in a crawl)."""
         key = key or urls.record_key(url)
         if key is not None:
             if key in self._seen_records:
                 return None
             self._seen_records.add(key)
+            if key[1] > self._newest_record and not self.backfill:
+                self._newest_record = key[1]
+                return Request(url, callback=self.parse, errback=self.on_error,
+                               priority=DISCOVERY_PRIORITY)
         else:
             page = urls.page_key(url)
             if page in self._seen_pages:
                 return None
             self._seen_pages.add(page)
+            return Request(url, callback=self.parse, errback=self.on_error,
+                           priority=DISCOVERY_PRIORITY)
         return Request(url, callback=self.parse, errback=self.on_error)
 
     def _follow(self, links: list[str]) -> Iterator[Request]:
@@ -241,15 +255,25 @@ class GpSpider(Spider):
         early = by_status(response.status, guess)
         pool = self._extract_pool
         if early is None and pool is not None:
-            if pool.has_room:  # sent now, so that the next page sees the worker's backlog
+            if pool.has_room and (not self._nothing_queued()
+                                  or pool.has_room_under(FINAL_BACKLOG)):
+                # sent now, so that the next page sees the worker's backlog
                 return self._parse_in_worker(response, pool.judge(response, guess))
-            if pool.starting and self._waiting < pool.backlog:
+            if (pool.starting and self._judged_here >= self._workers_from
+                    and self._waiting < pool.backlog):
                 self._waiting += 1  # counted now, so that the next page sees it
                 return self._parse_once_ready(response, guess)
             self._judged_here += 1
-            if not pool.launched and self._judged_here >= self._workers_from:
-                pool.launch()
         return self._parse_here(response, guess, early)
+
+    def _nothing_queued(self) -> bool:
+        """Whether no request waits in the scheduler: the pages in flight are the crawl's last
+        unless those being read link to more."""
+        try:
+            scheduler = self.crawler.engine.scheduler
+        except RuntimeError:  # no engine: the spider is not crawling (tests drive it)
+            return False
+        return scheduler is not None and not scheduler.has_pending_requests()
 
     def _parse_here(self, response: Response, guess: str | None,
                     early: Verdict | None) -> Iterator[Any]:
@@ -360,6 +384,13 @@ class GpSpider(Spider):
         if self.limit is not None and self._article_records >= self.limit:
             return False
         return self.record_filter.keeps(record.series, record.published)
+
+    def _stop_workers(self) -> None:
+        """At idle every page is judged and the crawl closes: the extraction workers end
+        meanwhile, while the dataset publishes (a page met after all, when an extension keeps
+        the crawl open, is judged here)."""
+        if self._extract_pool is not None:
+            self._extract_pool.stop()
 
     async def closed(self, reason: str) -> None:
         """End the extraction workers (the crawl's pages are all judged by now)."""
