@@ -61,9 +61,9 @@ logger = logging.getLogger(__name__)
 
 READY = b"ready"
 FRAME_HEADER = struct.Struct("!i")  # a frame's length, as multiprocessing.connection writes it
-# Link URLs a worker remembers having sent (8,192 to twice as many, about 2 MiB): a sidebar's
+# Link URLs a worker remembers having sent (4,096 to twice as many, under 1.5 MiB): a sidebar's
 # links recur on the pages read near it; one sent again is dropped by the crawl as seen.
-SENT_LINKS = 8_192
+SENT_LINKS = 4_096
 
 # What the spider sends: url, body, kind ("html", "xml", "text" or "bytes": the response's
 # class), Content-Type, explicit encoding, the request's guess tag.

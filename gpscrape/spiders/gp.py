@@ -82,9 +82,10 @@ if TYPE_CHECKING:
 
 _ROBOTS_REFUSAL = "Forbidden by robots.txt"
 WORKER_PAGES = "gpscrape/extract_worker/pages"  # stats key: pages an extraction worker judged
-# Link URLs the spider remembers judging (16,384 to twice as many): the sidebars' links recur on
-# nearby pages; a URL met again after that is judged again and dropped as a record or page seen.
-SEEN_LINKS = 16_384
+# Link URLs the spider remembers judging (4,096 to twice as many, under 1.5 MiB): the sidebars'
+# links recur on nearby pages; a URL met again later is judged again and dropped as a record or
+# page seen.
+SEEN_LINKS = 4_096
 
 
 def parse_since(text: str) -> date:
