@@ -41,6 +41,7 @@ from gpscrape.incremental.state import DatasetState, load_state
 from gpscrape.items import PageItem
 from gpscrape.locations import output_root
 from gpscrape.outcome import DISCOVERY_PRIORITY, GUESS, NOT_MODIFIED, PROBE, PROBE_MISS, VERDICT
+from gpscrape.record_keys import NumberSet, RecordKeySet
 
 REFETCH_MODES = ("none", "all", "revalidate")
 
@@ -59,14 +60,14 @@ class IncrementalMiddleware:
         self.state = state
         self.refetch = refetch
         self.probe_misses = probe_misses
-        self.requested: set[tuple[str, int]] = set()  # record keys asked for in this run
+        self.requested = RecordKeySet()  # record keys asked for in this run
         # Probes not yet answered (key -> linked to since), and probes that missed (key -> URL).
         self.probing: dict[tuple[str, int], bool] = {}
         self.missed: dict[tuple[str, int], str] = {}
         self.highest_found = state.highest
         self.probed_up_to: int | None = None
         self.output = output  # where the records filters left out are remembered
-        self.found: set[int] = set()  # recordNos yielded in this run
+        self.found = NumberSet()  # recordNos yielded in this run
         self.stats.set_value("gpscrape/incremental/known", len(state.known))
 
     @classmethod

@@ -76,6 +76,7 @@ from gpscrape.outcome import (
     judge_response,
 )
 from gpscrape.recent import RecentSet
+from gpscrape.record_keys import RecordKeySet
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -143,7 +144,7 @@ class GpSpider(Spider):
         self._seeds = seeds.split(",") if isinstance(seeds, str) else seeds
         self.verdicts = Verdicts()  # also counted in the crawler's stats
         self.left_out: list[LeftOut] = []  # records series/since left out (not limit)
-        self._seen_records: set[tuple[str, int]] = set()
+        self._seen_records = RecordKeySet()
         self._seen_pages: set[str] = set()
         self._seen_links = RecentSet(SEEN_LINKS)  # the records and pages: _seen_records/_pages
         self._article_records = 0
