@@ -28,15 +28,23 @@ _SERIES_NAMES: tuple[tuple[str, str, bool, bool], ...] = (
     (r"NIAS\s+Europe\s+Studies", EUROPE_STUDIES, False, False),
     (r"CWA\s+Commentary", CWA_COMMENTARY, False, False),
 )
-# Printed series labels (full line) -> canonical series; `n` is a number in the label.
-LABELS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(f"(?:{name})" + (r"(?:\s+(?P<n>\d+))?" if numbered else ""), re.I), series)
-    for name, series, numbered, _ in _SERIES_NAMES
-)
+# Each expression below holds every series as an alternative `s<i>` (`i` its place in
+# `_SERIES_NAMES`), tried in that order: one call finds what a loop over the series would.
+# Printed series labels (full line); `n<i>` is a number in the label.
+_LABEL = re.compile("|".join(
+    f"(?P<s{i}>(?:{name})" + (rf"(?:\s+(?P<n{i}>\d+))?" if numbered else "") + ")"
+    for i, (name, _, numbered, _) in enumerate(_SERIES_NAMES)
+), re.I)
 # Series names that open an issue line.
-ISSUE_LINE_SERIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(name, re.I), series) for name, series, _, opens in _SERIES_NAMES if opens
-)
+ISSUE_LINE_SERIES = re.compile("|".join(
+    f"(?P<s{i}>{name})" for i, (name, _, _, opens) in enumerate(_SERIES_NAMES) if opens
+), re.I)
+
+
+def matched_series(match: re.Match[str]) -> str:
+    """The canonical series whose alternative matched (in `_LABEL` or `ISSUE_LINE_SERIES`)."""
+    assert match.lastgroup is not None
+    return _SERIES_NAMES[int(match.lastgroup[1:])][1]
 
 # Section kinds: the analytic kinds in the order a topic prints them (a kind that does not come
 # later than the previous one starts a new topic), and `other` for every other heading and for
@@ -71,6 +79,11 @@ TOPIC_LABELS = frozenset({"in focus", "report review", "cover story", "cwa comme
 ABOUT_AUTHOR = re.compile(r"^about\s+the\s+authors?\b\s*[:.\-–]?\s*", re.I)
 PREVIOUS_COMMENTS = re.compile(r"^previous\s+comments\s*:?$", re.I)
 PHOTO_SOURCE = re.compile(r"^photo\s*source\s*:?\s*", re.I)
+# The characters a line must open with for `ABOUT_AUTHOR` or `PHOTO_SOURCE` to match it (what
+# their first letter matches, ignoring case; a test checks every character): most lines are
+# told by their first character, without a call of the expression.
+ABOUT_AUTHOR_FIRST = "aA"
+PHOTO_SOURCE_FIRST = "pP"
 
 # Chrome lines: dropped wherever they occur (matched against the whole line).
 CHROME = re.compile(
@@ -155,12 +168,12 @@ def label_series(text: str) -> tuple[str, int | None] | None:
 
 @lru_cache(maxsize=2048)
 def _label_series(text: str) -> tuple[str, int | None] | None:
-    for pattern, series in LABELS:
-        match = pattern.fullmatch(text.strip())
-        if match:
-            number = match.groupdict().get("n")
-            return series, int(number) if number else None
-    return None
+    match = _LABEL.fullmatch(text.strip())
+    if match is None:
+        return None
+    assert match.lastgroup is not None
+    number = match.groupdict().get(f"n{match.lastgroup[1:]}")
+    return matched_series(match), int(number) if number else None
 
 
 @lru_cache(maxsize=2048)
