@@ -71,6 +71,45 @@ def test_the_cwa_line_is_told_as_lowering_and_trimming_tell_it() -> None:
         assert (page._chrome_kind(text) == page._CWA_LINE) == expected, text
 
 
+CHROME_AS_WRITTEN = re.compile(  # the expression before its lines were listed one by one
+    r"""^(?:
+      NIAS\s+Course\s+on\s+Global\s+Politics
+    | National\s+Institute\s+of\s+Advanced\s+Studies(?:\s*\(NIAS\))?,?
+    | Indian\s+Institute\s+of\s+Science\s+Campus,?\s*Bangal(?:o|u)re\.?
+    | .{0,40}subscribe\s+to\s+(?:GP|Conflict\s+Weekly|IPRI)?\s*alerts.*
+    | For\s+any\s+further\s+information.*
+    | Print(?:\s*\|?\s*Bookmark)?
+    | Bookmark
+    | Share
+    | An\s+initiative\s+(?:by|of)\s+NIAS.*
+    | IPRI\s+Comments
+    | International\s+Peace\s+Research\s+Initiative(?:\s*\(IPRI\))?
+    | Conflict\s+Resolution\s+and\s+Peace\s+Research\s+Programme
+    | !\[\]\(\)\s*\|?
+    | (?:©|\(c\)|Copyright\b|All\s+rights\s+reserved|Best\s+viewed\b).{0,200}
+    | [|\s]+
+    )$""",
+    re.I | re.X,
+)
+
+
+def test_chrome_lines_are_told_as_the_whole_expression_tells_them() -> None:
+    assert set(re.findall("[ub]", EVERY_CHARACTER, re.I)) == set("uUbB")
+    pieces = ("subscribe to GP alerts", "SUBSCRIBE TO alerts", "\u017fubscribe to IPRI alerts",
+              "Please", "x" * 30, "Print", "Bookmark", "|", " ", "\n", "Copyright", "\u00a9",
+              "NIAS Course on Global Politics", "For any further information", "Share", "ub",
+              "\u0130", "An initiative by NIAS", "text")
+    rng = random.Random(47)
+    told = set()
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) + rng.choice(("", " ", "\n"))
+                       for _ in range(rng.randint(0, 5)))
+        expected = CHROME_AS_WRITTEN.match(text) is not None
+        assert vocab.is_chrome(text) == expected == (vocab.CHROME.match(text) is not None), text
+        told.add(expected)
+    assert told == {True, False}
+
+
 def series_by_loop(text: str, anchored: bool) -> tuple[str, int | None, int] | None:
     """Each series tried in turn: a label (the whole line, maybe numbered) or an issue line's
     series (at its start); (series, number, end of the match)."""
@@ -215,3 +254,13 @@ def test_squash_reads_one_and_two_byte_texts_as_split_and_join_do() -> None:
             text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 10)))
             expected = " ".join(text.replace("\u200b", " ").replace("\ufeff", " ").split())
             assert _walk.squash(text) == expected, repr(text)
+
+
+def test_the_walk_makes_blocks_of_a_class_without_slots_through_setattr() -> None:
+    class Line:
+        """A block class whose fields are plain attributes."""
+
+    root = lxml.html.document_fromstring("<html><body><p><b>x</b> y</p></body></html>")
+    made = _walk.walk(root.find("body"), {"p": 24, "b": 32}, None, None, Line)
+    assert [vars(line) for line in made] == [
+        {"text": "x y", "emphasised": False, "lead": "x", "href": None, "linked": False}]

@@ -31,6 +31,8 @@ from lxml.includes.tree cimport const_xmlChar, xmlAttr, xmlNode
 
 cimport lxml.includes.etreepublic as cetree
 
+from types import MemberDescriptorType
+
 cetree.import_lxml__etree()
 
 cdef extern from *:
@@ -201,7 +203,7 @@ cdef class _Fields:
     def __init__(self, type kind, tuple names):
         self.names = list(names)
         self.descriptors = [getattr(kind, name, None) for name in names]
-        self.direct = all(type(d).__name__ == "member_descriptor" for d in self.descriptors)
+        self.direct = all(isinstance(d, MemberDescriptorType) for d in self.descriptors)
 
     cdef int set(self, object obj, Py_ssize_t i, object value) except -1:
         """Field `i` of `obj` (a new object of the class) to `value`."""

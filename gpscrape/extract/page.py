@@ -25,13 +25,13 @@ from gpscrape.extract.url_keys import article_no_in, record_no_in
 from gpscrape.extract.vocab import (
     ABOUT_AUTHOR,
     ABOUT_AUTHOR_FIRST,
-    CHROME,
     CWA_COMMENTARY,
     FOOTER,
     PHOTO_SOURCE,
     PHOTO_SOURCE_FIRST,
     heading_key,
     heading_kind,
+    is_chrome,
     label_series,
 )
 from gpscrape.extract.warnings import page_warnings
@@ -201,7 +201,7 @@ def _chrome_kind(text: str) -> str | None:
     (a chrome line is shorter than `_CHROME_MAX`)."""
     if text[:1] in PHOTO_SOURCE_FIRST and PHOTO_SOURCE.match(text):
         return _PHOTO
-    if len(text) < _CHROME_MAX and CHROME.match(text):
+    if len(text) < _CHROME_MAX and is_chrome(text):
         if heading_key(text) in _END_MARKS:
             return _END_MARK
         return _FOOTER if FOOTER.match(text) else _TOP_CHROME

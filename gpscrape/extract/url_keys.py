@@ -25,7 +25,10 @@ def _number(url: str | None, name: str) -> int | None:
     for part in query.split("#", 1)[0].replace(";", "&").split("&"):  # `&` and `;` separate
         key, equals, value = part.partition("=")
         if equals and _decoded(key).strip().lower().removeprefix("amp;") == name:
-            digits = _DIGITS.match(_decoded(value).strip())
+            value = _decoded(value).strip()
+            if value.isdecimal():  # (what `_DIGITS` matches whole, without a call of it)
+                return int(value)
+            digits = _DIGITS.match(value)
             if digits:
                 return int(digits.group())
     return None

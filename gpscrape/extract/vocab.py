@@ -86,26 +86,39 @@ ABOUT_AUTHOR_FIRST = "aA"
 PHOTO_SOURCE_FIRST = "pP"
 
 # Chrome lines: dropped wherever they occur (matched against the whole line).
-CHROME = re.compile(
-    r"""^(?:
-      NIAS\s+Course\s+on\s+Global\s+Politics
-    | National\s+Institute\s+of\s+Advanced\s+Studies(?:\s*\(NIAS\))?,?
-    | Indian\s+Institute\s+of\s+Science\s+Campus,?\s*Bangal(?:o|u)re\.?
-    | .{0,40}subscribe\s+to\s+(?:GP|Conflict\s+Weekly|IPRI)?\s*alerts.*
-    | For\s+any\s+further\s+information.*
-    | Print(?:\s*\|?\s*Bookmark)?
-    | Bookmark
-    | Share
-    | An\s+initiative\s+(?:by|of)\s+NIAS.*
-    | IPRI\s+Comments
-    | International\s+Peace\s+Research\s+Initiative(?:\s*\(IPRI\))?
-    | Conflict\s+Resolution\s+and\s+Peace\s+Research\s+Programme
-    | !\[\]\(\)\s*\|?
-    | (?:©|\(c\)|Copyright\b|All\s+rights\s+reserved|Best\s+viewed\b).{0,200}
-    | [|\s]+
-    )$""",
-    re.I | re.X,
+_SUBSCRIBE_LINE = r".{0,40}subscribe\s+to\s+(?:GP|Conflict\s+Weekly|IPRI)?\s*alerts.*"
+_CHROME_LINES = (
+    r"NIAS\s+Course\s+on\s+Global\s+Politics",
+    r"National\s+Institute\s+of\s+Advanced\s+Studies(?:\s*\(NIAS\))?,?",
+    r"Indian\s+Institute\s+of\s+Science\s+Campus,?\s*Bangal(?:o|u)re\.?",
+    _SUBSCRIBE_LINE,
+    r"For\s+any\s+further\s+information.*",
+    r"Print(?:\s*\|?\s*Bookmark)?",
+    r"Bookmark",
+    r"Share",
+    r"An\s+initiative\s+(?:by|of)\s+NIAS.*",
+    r"IPRI\s+Comments",
+    r"International\s+Peace\s+Research\s+Initiative(?:\s*\(IPRI\))?",
+    r"Conflict\s+Resolution\s+and\s+Peace\s+Research\s+Programme",
+    r"!\[\]\(\)\s*\|?",
+    r"(?:©|\(c\)|Copyright\b|All\s+rights\s+reserved|Best\s+viewed\b).{0,200}",
+    r"[|\s]+",
 )
+CHROME = re.compile(f"^(?:{'|'.join(_CHROME_LINES)})$", re.I)
+# The other chrome lines: the line asking to subscribe costs most of `CHROME`'s tries (at each
+# of its first 41 characters), and few lines can be it (`is_chrome`).
+_CHROME_BUT_SUBSCRIBE = re.compile(
+    f"^(?:{'|'.join(line for line in _CHROME_LINES if line != _SUBSCRIBE_LINE)})$", re.I)
+
+
+def is_chrome(text: str) -> bool:
+    """Whether `CHROME` matches the line. The line asking to subscribe holds `ub` (of
+    `subscribe`; `u` and `b` match no other character ignoring case) within its first 43
+    characters: without it, the other chrome lines are tried alone."""
+    return (_CHROME_BUT_SUBSCRIBE.match(text) is not None
+            or ("ub" in text[:43].lower() and CHROME.match(text) is not None))
+
+
 FOOTER = re.compile(r"^(?:©|\(c\)|Copyright\b|All\s+rights\s+reserved|Best\s+viewed\b)", re.I)
 # Initiative text glued onto an issue line (the lookahead only spares the search a try of `\s*`
 # at every character).
