@@ -8,11 +8,22 @@ title) and makes its `ListingEntry`. The judgements stay in Python: `listing._he
 `listing._author_line` and `listing._resolve` (links met before come from its per-base dict).
 """
 
+from cpython.object cimport PyObject, PyTypeObject
+
+
 cdef extern from *:
     const char* LISTING_SOURCE_SHA256  # given by setup.py
 
 SOURCE_SHA256 = LISTING_SOURCE_SHA256.decode("ascii")  # of the .pyx this module was built from
-cdef object _new_object = object.__new__
+cdef tuple _NO_ARGS = ()
+
+
+cdef inline object _new_object(type kind):
+    """`object.__new__(kind)` (for a class without a `__new__` of its own), without a call
+    through Python."""
+    return (<PyTypeObject*>kind).tp_new(kind, <PyObject*>_NO_ARGS, NULL)
+
+
 cdef tuple _NO_URL = (None, None)
 
 

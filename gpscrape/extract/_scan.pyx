@@ -15,6 +15,9 @@ SOURCE_SHA256 = SCAN_SOURCE_SHA256.decode("ascii")  # of the .pyx this module wa
 
 NOT_UTF8 = 1  # not UTF-8 as Python's strict decoder reads it
 CONTROL = 2  # a control byte: 0-8, 11, 12, 14-31 or 127 (`blocks._CONTROL`)
+cdef enum:  # the same flags, for C
+    _NOT_UTF8 = 1
+    _CONTROL = 2
 
 cdef uint64_t _HIGH = 0x8080808080808080ULL
 cdef uint64_t _SPACE = 0x2020202020202020ULL
@@ -25,11 +28,21 @@ cdef inline bint _is_control(unsigned char c) noexcept nogil:
     return (c < 0x20 and c != 9 and c != 10 and c != 13) or c == 0x7f
 
 
-cdef inline bint _plain_word(const unsigned char* p) noexcept nogil:
-    """Eight ASCII bytes, none below 0x20 (not even a newline) and none 0x7f."""
+cdef inline int _ascii_word(const unsigned char* p) noexcept nogil:
+    """For eight bytes: -1 when one is not ASCII, else `CONTROL` when one is a control byte,
+    else 0. A word without a byte below 0x20 or 0x7f is told at once; one with a newline or a
+    tab in it, byte by byte."""
     cdef uint64_t w
+    cdef int k
     memcpy(&w, p, 8)
-    return (w & _HIGH) == 0 and ((w - _SPACE) & _HIGH) == 0 and ((w + _ONES) & _HIGH) == 0
+    if w & _HIGH:
+        return -1
+    if ((w - _SPACE) & _HIGH) == 0 and ((w + _ONES) & _HIGH) == 0:
+        return 0
+    for k in range(8):
+        if _is_control(p[k]):
+            return _CONTROL
+    return 0
 
 
 cdef inline Py_ssize_t _sequence(const unsigned char* p, Py_ssize_t i, Py_ssize_t n) noexcept nogil:
@@ -66,26 +79,29 @@ def scan(bytes data not None) -> int:
     """`NOT_UTF8 | CONTROL`, the flags that hold for `data` (0: UTF-8 without control bytes)."""
     cdef const unsigned char* p = <const unsigned char*><const char*>data
     cdef Py_ssize_t n = len(data), i = 0, stop, size
-    cdef int flags = 0
+    cdef int flags = 0, word
     cdef unsigned char c
     while i < n:
-        if i + 8 <= n and _plain_word(p + i):
-            i += 8
-            continue
-        stop = i + 8  # byte by byte up to the next word (a newline, a non-ASCII character)
+        if i + 8 <= n:
+            word = _ascii_word(p + i)
+            if word >= 0:
+                flags |= word
+                i += 8
+                continue
+        stop = i + 8  # byte by byte up to the next word (a non-ASCII character)
         while i < stop and i < n:
             c = p[i]
             if c < 0x80:
                 if _is_control(c):
-                    flags |= CONTROL
+                    flags |= _CONTROL
                 i += 1
                 continue
-            size = _sequence(p, i, n) if not flags & NOT_UTF8 else 0
+            size = _sequence(p, i, n) if not flags & _NOT_UTF8 else 0
             if size:
                 i += size
             else:
-                flags |= NOT_UTF8
+                flags |= _NOT_UTF8
                 i += 1
-        if flags == NOT_UTF8 | CONTROL:
+        if flags == _NOT_UTF8 | _CONTROL:
             break
     return flags

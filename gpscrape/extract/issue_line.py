@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from gpscrape.extract.dates import ParsedDate, find_date
-from gpscrape.extract.vocab import GLUED_INITIATIVE, ISSUE_LINE_SERIES
+from gpscrape.extract.vocab import GLUED_INITIATIVE, ISSUE_LINE_SERIES, matched_series
 
 _LIST = r"\d+(?:\s*(?:&|and|-|–|—)\s*\d+)*"
 _ISSUE_NOS = re.compile(rf"#\s*(?P<list>{_LIST})", re.I)
@@ -80,11 +80,9 @@ def _read_issue_line(line: str) -> tuple | None:
         return None
     series = None
     rest = text
-    for pattern, name in ISSUE_LINE_SERIES:
-        match = pattern.match(text)
-        if match:
-            series, rest = name, text[match.end():]
-            break
+    match = ISSUE_LINE_SERIES.match(text)
+    if match:
+        series, rest = matched_series(match), text[match.end():]
     if series is None and not _BARE_ISSUE.match(text):
         return None
     issue_numbers: list[int] = []

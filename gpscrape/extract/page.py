@@ -24,12 +24,14 @@ from gpscrape.extract.sections import segment
 from gpscrape.extract.url_keys import article_no_in, record_no_in
 from gpscrape.extract.vocab import (
     ABOUT_AUTHOR,
-    CHROME,
+    ABOUT_AUTHOR_FIRST,
     CWA_COMMENTARY,
     FOOTER,
     PHOTO_SOURCE,
+    PHOTO_SOURCE_FIRST,
     heading_key,
     heading_kind,
+    is_chrome,
     label_series,
 )
 from gpscrape.extract.warnings import page_warnings
@@ -132,7 +134,7 @@ def _strip_chrome(blocks: list[Block]) -> Cleaned:
 
     for block in blocks:
         text = block.text
-        kind = _line_kind(text)
+        kind = _short_line_kind(text) if len(text) <= _NAMED_MAX else _chrome_kind(text)
         if kind is None:
             pass
         elif kind is _NAMED:
@@ -197,15 +199,19 @@ def _short_line_kind(text: str) -> str | None:
 def _chrome_kind(text: str) -> str | None:
     """`_line_kind` for the chrome lines: `Photo Source`, chrome or the `CWA Commentary` line
     (a chrome line is shorter than `_CHROME_MAX`)."""
-    if PHOTO_SOURCE.match(text):
+    if text[:1] in PHOTO_SOURCE_FIRST and PHOTO_SOURCE.match(text):
         return _PHOTO
-    if len(text) < _CHROME_MAX and CHROME.match(text):
+    if len(text) < _CHROME_MAX and is_chrome(text):
         if heading_key(text) in _END_MARKS:
             return _END_MARK
         return _FOOTER if FOOTER.match(text) else _TOP_CHROME
-    if text.lower().strip() == CWA_COMMENTARY.lower():
+    stripped = text.strip()  # (lowering never shortens a text: a longer one is no CWA line)
+    if len(stripped) == len(_CWA_COMMENTARY_LOWER) and stripped.lower() == _CWA_COMMENTARY_LOWER:
         return _CWA_LINE
     return None
+
+
+_CWA_COMMENTARY_LOWER = CWA_COMMENTARY.lower()
 
 
 def _photo_source(text: str) -> str | None:
@@ -238,13 +244,19 @@ def _header_top(blocks: list[Block], cleaned: Cleaned, url: str) -> int:
         block = blocks[i]
         if block.linked:
             continue
-        if label_series(block.text) or (echoed and block.text.lower() == echoed):
+        if label_series(block.text) or (echoed and _lowers_to(block.text, echoed)):
             if i < cleaned.top and not _near_top_chrome(i, cleaned.top, blocks):
                 continue
             return i
     if cleaned.top == 0 and not cleaned.seen_photo_source:
         return _top_before_anchor(blocks, limit)
     return cleaned.top
+
+
+def _lowers_to(text: str, lowered: str) -> bool:
+    """`text.lower() == lowered`, without lowering a text longer than `lowered` (lowering
+    never shortens a text)."""
+    return len(text) <= len(lowered) and text.lower() == lowered
 
 
 def _top_before_anchor(blocks: list[Block], limit: int) -> int:
@@ -294,7 +306,10 @@ def _body_end(blocks: list[Block], start: int, end_marks: list[int]) -> int:
 def _about_author(blocks: list[Block], start: int, end: int) -> tuple[str | None, int]:
     """The `About the author` text, and the new end of the body."""
     for i in range(start, end):
-        match = ABOUT_AUTHOR.match(blocks[i].text)
+        text = blocks[i].text
+        if text[:1] not in ABOUT_AUTHOR_FIRST:
+            continue
+        match = ABOUT_AUTHOR.match(text)
         if match and len(blocks[i].text) < 400:
             rest = blocks[i].text[match.end():].strip()
             bio = rest or (blocks[i + 1].text if i + 1 < end else None)

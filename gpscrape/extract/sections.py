@@ -34,6 +34,7 @@ from gpscrape.extract.vocab import (
 )
 
 _TERMINAL = (".", ",", ";", "!", "?", "\"", "”")
+_SENTENCE_ENDS = _TERMINAL[:3]  # what a title line does not end with
 
 
 @dataclass(slots=True)
@@ -301,9 +302,10 @@ def _after_head(head: Head) -> int:
 
 
 def _titleish(it: Item) -> bool:
-    if it.heading and it.kind != OTHER:
+    """A title-like line not ending like a sentence (asked first: most lines are paragraphs)."""
+    if it.heading and it.kind != OTHER or it.text.endswith(_SENTENCE_ENDS):
         return False
-    return is_title_like(it.line) and not it.text.endswith(_TERMINAL[:3])
+    return is_title_like(it.line)
 
 
 def _author(it: Item) -> bool:
@@ -313,7 +315,7 @@ def _author(it: Item) -> bool:
 
 def _teaser(it: Item) -> bool:
     """A teaser paragraph (running text, not a title line or an author line)."""
-    return not it.heading and not is_author_line(it.text) and is_paragraph(it.line)
+    return not it.heading and is_paragraph(it.line) and not is_author_line(it.text)
 
 
 def _topic(items: list[Item], head: Head, byline_people: list[str]) -> Topic:

@@ -12,7 +12,6 @@ import re
 from functools import lru_cache
 from urllib.parse import unquote_plus
 
-_SEPARATORS = re.compile(r"[&;]")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -23,13 +22,21 @@ def _number(url: str | None, name: str) -> int | None:
     _, question, query = (url or "").partition("?")
     if not question:
         return None
-    for part in _SEPARATORS.split(query.split("#", 1)[0]):
+    for part in query.split("#", 1)[0].replace(";", "&").split("&"):  # `&` and `;` separate
         key, equals, value = part.partition("=")
-        if equals and unquote_plus(key).strip().lower().removeprefix("amp;") == name:
-            digits = _DIGITS.match(unquote_plus(value).strip())
+        if equals and _decoded(key).strip().lower().removeprefix("amp;") == name:
+            value = _decoded(value).strip()
+            if value.isdecimal():  # (what `_DIGITS` matches whole, without a call of it)
+                return int(value)
+            digits = _DIGITS.match(value)
             if digits:
                 return int(digits.group())
     return None
+
+
+def _decoded(text: str) -> str:
+    """`unquote_plus(text)`, which gives back a text without `%` or `+` as it is."""
+    return unquote_plus(text) if "%" in text or "+" in text else text
 
 
 def record_no_in(url: str | None) -> int | None:

@@ -28,15 +28,23 @@ _SERIES_NAMES: tuple[tuple[str, str, bool, bool], ...] = (
     (r"NIAS\s+Europe\s+Studies", EUROPE_STUDIES, False, False),
     (r"CWA\s+Commentary", CWA_COMMENTARY, False, False),
 )
-# Printed series labels (full line) -> canonical series; `n` is a number in the label.
-LABELS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(f"(?:{name})" + (r"(?:\s+(?P<n>\d+))?" if numbered else ""), re.I), series)
-    for name, series, numbered, _ in _SERIES_NAMES
-)
+# Each expression below holds every series as an alternative `s<i>` (`i` its place in
+# `_SERIES_NAMES`), tried in that order: one call finds what a loop over the series would.
+# Printed series labels (full line); `n<i>` is a number in the label.
+_LABEL = re.compile("|".join(
+    f"(?P<s{i}>(?:{name})" + (rf"(?:\s+(?P<n{i}>\d+))?" if numbered else "") + ")"
+    for i, (name, _, numbered, _) in enumerate(_SERIES_NAMES)
+), re.I)
 # Series names that open an issue line.
-ISSUE_LINE_SERIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(name, re.I), series) for name, series, _, opens in _SERIES_NAMES if opens
-)
+ISSUE_LINE_SERIES = re.compile("|".join(
+    f"(?P<s{i}>{name})" for i, (name, _, _, opens) in enumerate(_SERIES_NAMES) if opens
+), re.I)
+
+
+def matched_series(match: re.Match[str]) -> str:
+    """The canonical series whose alternative matched (in `_LABEL` or `ISSUE_LINE_SERIES`)."""
+    assert match.lastgroup is not None
+    return _SERIES_NAMES[int(match.lastgroup[1:])][1]
 
 # Section kinds: the analytic kinds in the order a topic prints them (a kind that does not come
 # later than the previous one starts a new topic), and `other` for every other heading and for
@@ -71,28 +79,46 @@ TOPIC_LABELS = frozenset({"in focus", "report review", "cover story", "cwa comme
 ABOUT_AUTHOR = re.compile(r"^about\s+the\s+authors?\b\s*[:.\-–]?\s*", re.I)
 PREVIOUS_COMMENTS = re.compile(r"^previous\s+comments\s*:?$", re.I)
 PHOTO_SOURCE = re.compile(r"^photo\s*source\s*:?\s*", re.I)
+# The characters a line must open with for `ABOUT_AUTHOR` or `PHOTO_SOURCE` to match it (what
+# their first letter matches, ignoring case; a test checks every character): most lines are
+# told by their first character, without a call of the expression.
+ABOUT_AUTHOR_FIRST = "aA"
+PHOTO_SOURCE_FIRST = "pP"
 
 # Chrome lines: dropped wherever they occur (matched against the whole line).
-CHROME = re.compile(
-    r"""^(?:
-      NIAS\s+Course\s+on\s+Global\s+Politics
-    | National\s+Institute\s+of\s+Advanced\s+Studies(?:\s*\(NIAS\))?,?
-    | Indian\s+Institute\s+of\s+Science\s+Campus,?\s*Bangal(?:o|u)re\.?
-    | .{0,40}subscribe\s+to\s+(?:GP|Conflict\s+Weekly|IPRI)?\s*alerts.*
-    | For\s+any\s+further\s+information.*
-    | Print(?:\s*\|?\s*Bookmark)?
-    | Bookmark
-    | Share
-    | An\s+initiative\s+(?:by|of)\s+NIAS.*
-    | IPRI\s+Comments
-    | International\s+Peace\s+Research\s+Initiative(?:\s*\(IPRI\))?
-    | Conflict\s+Resolution\s+and\s+Peace\s+Research\s+Programme
-    | !\[\]\(\)\s*\|?
-    | (?:©|\(c\)|Copyright\b|All\s+rights\s+reserved|Best\s+viewed\b).{0,200}
-    | [|\s]+
-    )$""",
-    re.I | re.X,
+_SUBSCRIBE_LINE = r".{0,40}subscribe\s+to\s+(?:GP|Conflict\s+Weekly|IPRI)?\s*alerts.*"
+_CHROME_LINES = (
+    r"NIAS\s+Course\s+on\s+Global\s+Politics",
+    r"National\s+Institute\s+of\s+Advanced\s+Studies(?:\s*\(NIAS\))?,?",
+    r"Indian\s+Institute\s+of\s+Science\s+Campus,?\s*Bangal(?:o|u)re\.?",
+    _SUBSCRIBE_LINE,
+    r"For\s+any\s+further\s+information.*",
+    r"Print(?:\s*\|?\s*Bookmark)?",
+    r"Bookmark",
+    r"Share",
+    r"An\s+initiative\s+(?:by|of)\s+NIAS.*",
+    r"IPRI\s+Comments",
+    r"International\s+Peace\s+Research\s+Initiative(?:\s*\(IPRI\))?",
+    r"Conflict\s+Resolution\s+and\s+Peace\s+Research\s+Programme",
+    r"!\[\]\(\)\s*\|?",
+    r"(?:©|\(c\)|Copyright\b|All\s+rights\s+reserved|Best\s+viewed\b).{0,200}",
+    r"[|\s]+",
 )
+CHROME = re.compile(f"^(?:{'|'.join(_CHROME_LINES)})$", re.I)
+# The other chrome lines: the line asking to subscribe costs most of `CHROME`'s tries (at each
+# of its first 41 characters), and few lines can be it (`is_chrome`).
+_CHROME_BUT_SUBSCRIBE = re.compile(
+    f"^(?:{'|'.join(line for line in _CHROME_LINES if line != _SUBSCRIBE_LINE)})$", re.I)
+
+
+def is_chrome(text: str) -> bool:
+    """Whether `CHROME` matches the line. The line asking to subscribe holds `ub` (of
+    `subscribe`; `u` and `b` match no other character ignoring case) within its first 43
+    characters: without it, the other chrome lines are tried alone."""
+    return (_CHROME_BUT_SUBSCRIBE.match(text) is not None
+            or ("ub" in text[:43].lower() and CHROME.match(text) is not None))
+
+
 FOOTER = re.compile(r"^(?:©|\(c\)|Copyright\b|All\s+rights\s+reserved|Best\s+viewed\b)", re.I)
 # Initiative text glued onto an issue line (the lookahead only spares the search a try of `\s*`
 # at every character).
@@ -155,12 +181,12 @@ def label_series(text: str) -> tuple[str, int | None] | None:
 
 @lru_cache(maxsize=2048)
 def _label_series(text: str) -> tuple[str, int | None] | None:
-    for pattern, series in LABELS:
-        match = pattern.fullmatch(text.strip())
-        if match:
-            number = match.groupdict().get("n")
-            return series, int(number) if number else None
-    return None
+    match = _LABEL.fullmatch(text.strip())
+    if match is None:
+        return None
+    assert match.lastgroup is not None
+    number = match.groupdict().get(f"n{match.lastgroup[1:]}")
+    return matched_series(match), int(number) if number else None
 
 
 @lru_cache(maxsize=2048)

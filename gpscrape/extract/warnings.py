@@ -104,7 +104,7 @@ def _names_line(text: str) -> bool:
     """A list of two or more names, not all of them teams."""
     if len(text) > _NAMES_LINE_MAX:
         return False  # (before the search for a list mark, which reads the whole paragraph)
-    listed = "," in text or "&" in text or _AND.search(text)
+    listed = "," in text or "&" in text or ("and" in text and _AND.search(text))
     if not listed or not is_author_line(text):
         return False
     names = split_names(text)
