@@ -245,10 +245,11 @@ def test_the_blocks_of_a_page_repeating_its_classes_are_those_of_each_element_al
     assert _attribute_verdict("p", False, None, "menu", None) is None  # the text decides
 
 
-def test_squash_reads_one_and_two_byte_texts_as_split_and_join_do() -> None:
+def test_squash_reads_one_two_and_four_byte_texts_as_split_and_join_do() -> None:
     rng = random.Random(46)
     for chars in ("ab \t\n\r\x0b\x0c\x1b\x1c\x1f\x00\x85\xa0\xe9\x7f",
                   "ab \t\x1c\x85\xa0\u2003\u3000\u200b\ufeff\u2028\u2019\u1680",
+                  "ab \t\x1c\x85\xa0\u3000\u200b\ufeff\U0001d400\U0001f600\U00020000",
                   string.ascii_letters + "  "):
         for _ in range(20_000):
             text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 10)))

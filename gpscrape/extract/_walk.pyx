@@ -77,29 +77,22 @@ cdef str _squash(str text):
     return " ".join(text.split())
 
 
-ctypedef fused _unit:  # one character of a text of one or two bytes a character
+ctypedef fused _unit:  # one character of a text of one, two or four bytes a character
     unsigned char
     unsigned short
+    uint32_t
 
 
 cdef bint _squashed(str text) except -1:
     """Whether `squash` would give the text back unchanged: single spaces between words and no
     other whitespace (nor a zero-width space or BOM), none at either end. One pass in C spares
     most lines the split and the join."""
-    cdef Py_UCS4 c, previous = 32
     cdef int kind = PyUnicode_KIND(text)
     if kind == PyUnicode_1BYTE_KIND:
         return _squashed_units(<const unsigned char*>PyUnicode_DATA(text), len(text))
     if kind == PyUnicode_2BYTE_KIND:
         return _squashed_units(<const unsigned short*>PyUnicode_DATA(text), len(text))
-    for c in text:
-        if c == 32:
-            if previous == 32:
-                return False
-        elif _other_space(c):
-            return False
-        previous = c
-    return previous != 32 or len(text) == 0
+    return _squashed_units(<const uint32_t*>PyUnicode_DATA(text), len(text))
 
 
 cdef inline bint _other_space(Py_UCS4 c) noexcept:
@@ -110,7 +103,7 @@ cdef inline bint _other_space(Py_UCS4 c) noexcept:
 
 
 cdef bint _squashed_units(const _unit* chars, Py_ssize_t count) noexcept:
-    """`_squashed` of a text of one- or two-byte characters."""
+    """`_squashed` of a text of one-, two- or four-byte characters."""
     cdef Py_UCS4 c, previous = 32
     cdef Py_ssize_t i
     for i in range(count):
