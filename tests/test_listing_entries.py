@@ -19,8 +19,8 @@ from gpscrape.extract.listing import (
     entry_heads,
     find_listing,
 )
-from gpscrape.extract.vocab import PREVIOUS_COMMENTS
 from gpscrape.extract.record import ListingEntry
+from gpscrape.extract.vocab import PREVIOUS_COMMENTS
 
 SOURCE = Path(__file__).resolve().parents[1] / "gpscrape" / "extract" / "_listing.pyx"
 PAGE_URLS = ("https://globalpolitics.in/view_cir_articles.php?url=X&recordNo=5",
