@@ -1,7 +1,8 @@
 """More shortcuts of the extractor give what their definitions give: lines told by their first
-character before an expression is tried, texts not lowered when too long to be equal, the
-series expressions tried as one, query keys not decoded when there is nothing to decode, and
-the walk remembering tag names and class verdicts within a page."""
+character before an expression is tried, repeated paragraphs told by trimming each text once,
+sentence ends read from a text's end (before its words are counted), texts not lowered when
+too long to be equal, the series expressions tried as one, query keys not decoded when there
+is nothing to decode, and the walk remembering tag names and class verdicts within a page."""
 
 from __future__ import annotations
 
@@ -13,7 +14,17 @@ from urllib.parse import unquote_plus
 import lxml.html
 import pytest
 
-from gpscrape.extract import _walk, lines, names, page, url_keys, vocab
+from gpscrape.extract import (
+    _walk,
+    lines,
+    listing,
+    names,
+    page,
+    sections,
+    url_keys,
+    vocab,
+    warnings,
+)
 from gpscrape.extract.blocks import Block, _attribute_verdict, blocks_of_tree
 from gpscrape.extract.issue_line import parse_issue_line
 
@@ -24,6 +35,7 @@ EVERY_CHARACTER = "".join(map(chr, range(0x110000)))
     (vocab.ABOUT_AUTHOR_FIRST, vocab.ABOUT_AUTHOR, "^about", "a"),
     (vocab.PHOTO_SOURCE_FIRST, vocab.PHOTO_SOURCE, "^photo", "p"),
     (names.BY_FIRST, names._BY, "^(?:written\\s+)?by", "wb"),
+    (listing.PREVIOUS_COMMENTS_FIRST, vocab.PREVIOUS_COMMENTS, "^previous", "p"),
 ])
 def test_a_line_opens_with_what_the_first_letter_of_its_expression_matches(
         first: str, expression: re.Pattern[str], opening: str, letters: str) -> None:
@@ -50,6 +62,56 @@ def test_the_lines_told_by_their_first_character_are_judged_as_by_the_expression
         match = vocab.ABOUT_AUTHOR.match(text)
         expected = ((text[match.end():].strip() or "bio"), 0) if match else (None, 2)
         assert page._about_author(blocks, 0, 2) == expected, text
+
+
+def test_repeated_paragraphs_are_dropped_as_same_paragraph_tells_them() -> None:
+    pieces = ("Text", "text", ".", " ", ". ", "..", "", "Text.")
+    rng = random.Random(42)
+    for _ in range(20_000):
+        blocks = [Block("".join(rng.choice(pieces) for _ in range(rng.randint(0, 3))))
+                  for _ in range(rng.randint(0, 5))]
+        expected = [b for i, b in enumerate(blocks)
+                    if i == 0 or not lines.same_paragraph(b.text, blocks[i - 1].text)]
+        assert sections._without_repeats(blocks) == expected, blocks
+
+
+def test_a_sentence_end_is_read_from_the_end_as_the_expression_finds_it() -> None:
+    sentence_end = re.compile(r"[.!?…:;,][\"”’')]*$")  # the definition
+    chars = "Aa .!?…:;,\"”’')\n("
+    rng = random.Random(43)
+    for _ in range(50_000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 6)))
+        assert warnings._ends_sentence(text) == bool(sentence_end.search(text)), repr(text)
+
+
+def title_shaped(text: str) -> bool:
+    """The definition of `warnings._title_shaped`: the words counted first."""
+    if not text[:1].isupper():
+        return False
+    words = text.split(None, 16)
+    if len(words) > 16:
+        return False
+    if text.endswith(":"):
+        return len(words) <= 6
+    if re.search(r"[.!?…:;,][\"”’')]*$", text) or warnings._CLAUSE.search(text):
+        return False
+    if warnings._REGION_HEAD.match(text):
+        return True
+    long_words = [w for w in words if len(w) >= 4]
+    capitals = sum(1 for w in long_words if w[:1].isupper())
+    return bool(long_words) and capitals >= 0.75 * len(long_words)
+
+
+def test_a_title_shaped_text_is_told_as_counting_its_words_first_tells_it() -> None:
+    pieces = ("Word", "word", "Asia:", "The", "a", ",", ".", ":", "\"", "”", "\n", "Longer",
+              ", then", "?")
+    rng = random.Random(44)
+    shaped = 0
+    for _ in range(30_000):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        assert warnings._title_shaped(text) == title_shaped(text), repr(text)
+        shaped += title_shaped(text)
+    assert shaped > 1000  # both answers are checked
 
 
 def test_a_text_lowers_to_a_lowered_one_as_lower_says() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from gpscrape.extract import _listing
 from gpscrape.extract.blocks import Block
 from gpscrape.extract.listing import (
+    PREVIOUS_COMMENTS_FIRST,
     _author_line,
     _base,
     _head,
@@ -19,6 +20,7 @@ from gpscrape.extract.listing import (
     find_listing,
 )
 from gpscrape.extract.record import ListingEntry
+from gpscrape.extract.vocab import PREVIOUS_COMMENTS
 
 SOURCE = Path(__file__).resolve().parents[1] / "gpscrape" / "extract" / "_listing.pyx"
 PAGE_URLS = ("https://globalpolitics.in/view_cir_articles.php?url=X&recordNo=5",
@@ -106,6 +108,18 @@ def test_entries_are_read_as_in_python() -> None:
             links.update({b.href: _resolve(b.href, page_url, base) for b in blocks if b.href})
         checked += 1
     assert checked > 2000
+
+
+def test_the_previous_comments_line_is_found_as_by_trying_the_expression_on_each_line() -> None:
+    pieces = ("PREVIOUS COMMENTS", "Previous  comments:", "previous", "comments", "P", "p",
+              "", " ", "\u0130", "X")
+    rng = random.Random(15)
+    for _ in range(5000):
+        blocks = [Block(" ".join(rng.choice(pieces) for _ in range(rng.randint(0, 3))))
+                  for _ in range(rng.randint(0, 6))]
+        expected = next((i for i, b in enumerate(blocks) if PREVIOUS_COMMENTS.match(b.text)),
+                        None)
+        assert _listing.first_match(blocks, PREVIOUS_COMMENTS_FIRST, PREVIOUS_COMMENTS) == expected
 
 
 def test_a_sidebar_gives_its_entries_and_span() -> None:

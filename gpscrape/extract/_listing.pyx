@@ -3,8 +3,8 @@
 
 A real page's sidebar lists 30 to 45 entries of three lines each: the steps of one entry, in
 Python, cost more than the rest of the listing. `entry_heads` finds the entries' head lines
-(`Month YYYY | CWA # N`); `entries_after` reads each entry of the sidebar form (head / author /
-title) and makes its `ListingEntry`. The judgements stay in Python: `listing._head`,
+(`Month YYYY | CWA # N`), `first_match` the `PREVIOUS COMMENTS` line; `entries_after` reads
+each entry of the sidebar form (head / author / title) and makes its `ListingEntry`. The judgements stay in Python: `listing._head`,
 `listing._author_line` and `listing._resolve` (links met before come from its per-base dict).
 """
 
@@ -40,6 +40,19 @@ def entry_heads(list blocks, head):
             if value:
                 found[i] = value
     return found
+
+
+def first_match(list blocks, str firsts, pattern):
+    """The index of the first block whose text opens with one of the characters `firsts`
+    and is matched by `pattern` (a compiled expression that matches no empty text), else
+    None."""
+    cdef Py_ssize_t i
+    cdef str text
+    for i in range(len(blocks)):
+        text = blocks[i].text
+        if text and firsts.find(text[0]) >= 0 and pattern.match(text) is not None:
+            return i
+    return None
 
 
 cdef tuple _link(href, dict links, resolve):

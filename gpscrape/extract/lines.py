@@ -45,6 +45,7 @@ HEADING_MAX = 160
 _SUBHEAD_WORDS = 10  # a free sub-heading between paragraphs on a page with analytic headings
 _LABEL_MAX = max(map(len, TOPIC_LABELS)) + 4
 TITLE_MAX = 260
+PARAGRAPH_END = ". "  # what `same_paragraph` trims off a paragraph's end
 
 
 def analytic_inline(block: Block) -> tuple[str, str, str] | None:
@@ -185,7 +186,7 @@ def is_paragraph(block: Block) -> bool:
 
 def same_paragraph(a: str, b: str) -> bool:
     """The same paragraph printed twice, once with and once without its final period."""
-    return a.rstrip(". ") == b.rstrip(". ")
+    return a.rstrip(PARAGRAPH_END) == b.rstrip(PARAGRAPH_END)
 
 
 def is_news_lede(text: str) -> bool:

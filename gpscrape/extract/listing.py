@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache, partial
 from urllib.parse import urljoin
 
-from gpscrape.extract._listing import entries_after, entry_heads
+from gpscrape.extract._listing import entries_after, entry_heads, first_match
 from gpscrape.extract.blocks import Block
 from gpscrape.extract.dates import MONTHS, parse_date
 from gpscrape.extract.names import split_names
@@ -21,6 +21,7 @@ ENTRY_LINE = re.compile(
 )
 _ENTRY_GAP = 4  # at most this many lines between two entries of one listing
 _LAYOUT_SAMPLE = 5  # entries looked at to tell the landing-page layout from the sidebar one
+PREVIOUS_COMMENTS_FIRST = "Pp"  # what a line `PREVIOUS_COMMENTS` matches opens with
 
 
 @dataclass(slots=True)
@@ -38,8 +39,7 @@ def find_listing(blocks: list[Block], page_url: str) -> Listing | None:
     if not heads:
         return None
     marks = list(heads)
-    header = next((i for i, b in enumerate(blocks)
-                   if b.text[:1] in "Pp" and PREVIOUS_COMMENTS.match(b.text)), None)
+    header = first_match(blocks, PREVIOUS_COMMENTS_FIRST, PREVIOUS_COMMENTS)
     if header is not None:
         after = [i for i in marks if i > header]
         marks = _contiguous(after) if after else _contiguous(marks)

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from gpscrape.extract.blocks import Block
 from gpscrape.extract.lines import (
     HEADING_MAX,
+    PARAGRAPH_END,
     analytic_inline,
     is_news_lede,
     is_paragraph,
     is_title_like,
     lead_heading,
     other_heading,
-    same_paragraph,
 )
 from gpscrape.extract.names import has_by, is_author_line, split_names
 from gpscrape.extract.record import Section, Topic
@@ -113,9 +113,16 @@ def segment(blocks: list[Block], byline_people: list[str], page_title: str | Non
 
 def _without_repeats(blocks: list[Block]) -> list[Block]:
     """A paragraph printed twice in a row (a repeated teaser, with or without its final
-    period) is kept once."""
-    return [b for i, b in enumerate(blocks)
-            if i == 0 or not same_paragraph(b.text, blocks[i - 1].text)]
+    period) is kept once: a block is dropped when it is `lines.same_paragraph` as the block
+    before it (each text trimmed once, not twice)."""
+    kept: list[Block] = []
+    previous = None
+    for block in blocks:
+        key = block.text.rstrip(PARAGRAPH_END)
+        if key != previous:
+            kept.append(block)
+        previous = key
+    return kept
 
 
 def _items(blocks: list[Block]) -> list[Item]:

@@ -45,7 +45,8 @@ WARNINGS: dict[str, str] = {
 
 ANALYTIC_SERIES = frozenset({TWTW, CONFLICT_WEEKLY})
 _NUMBERED = re.compile(r"^(?:\d{1,2}|[IVXivx]{1,4})[.)]?\s+\S")
-_SENTENCE_END = re.compile(r"[.!?…:;,][\"”’')]*$")
+_SENTENCE_MARKS = frozenset(".!?…:;,")  # what ends a sentence, before closing quotes
+_CLOSERS = "\"”’')"
 _SHORT_LINE_WORDS = 16
 _NAMES_LINE_MAX = 400
 _HEADER_LINE_MAX = 200
@@ -148,18 +149,29 @@ def _title_shaped(text: str) -> bool:
     title-cased (most of its longer words capitalised)."""
     if not text[:1].isupper():
         return False
+    colon = text.endswith(":")
+    if not colon and _ends_sentence(text):
+        return False  # (asked before the split: most paragraphs end so)
     words = text.split(None, _SHORT_LINE_WORDS)  # a longer line's rest stays one "word"
     if len(words) > _SHORT_LINE_WORDS:
         return False
-    if text.endswith(":"):
+    if colon:
         return len(words) <= _COLON_TITLE_WORDS
-    if _SENTENCE_END.search(text) or _CLAUSE.search(text):
+    if _CLAUSE.search(text):
         return False
     if _REGION_HEAD.match(text):
         return True
     long_words = [w for w in words if len(w) >= 4]
     capitals = sum(1 for w in long_words if w[:1].isupper())
     return bool(long_words) and capitals >= 0.75 * len(long_words)
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether the text ends with sentence punctuation, maybe followed by closing quotes or
+    brackets (and a final newline, as `$` allows), read from its end."""
+    if text.endswith("\n"):
+        text = text[:-1]
+    return text.rstrip(_CLOSERS)[-1:] in _SENTENCE_MARKS
 
 
 def _title_like_text(record: PageRecord, paragraphs: list[str]) -> bool:
