@@ -1,5 +1,7 @@
 """Dates as printed: the fast path, the dateparser fallback, precision, odd dates."""
 
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -49,3 +51,19 @@ def test_find_date_in_line():
     parsed, match = find_date("Global Politics Team 25 January 2026")
     assert parsed.value == date(2026, 1, 25) and parsed.raw == "25 January 2026"
     assert match.start() == len("Global Politics Team ")
+
+
+def test_dateparser_is_imported_only_when_a_date_needs_it():
+    """The site's formats are read without dateparser, whose import costs every crawl worker
+    and rebuild start-up; the first date outside them imports it and still parses."""
+    script = (
+        "import sys\n"
+        "from gpscrape.extract.dates import parse_date\n"
+        "from gpscrape.commands import reextract\n"
+        "assert parse_date('2 March 2023').precision == 'day'\n"
+        "print('dateparser' in sys.modules)\n"
+        "print(parse_date('2021-10-05').value)\n"
+        "print('dateparser' in sys.modules)\n")
+    lines = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           check=True).stdout.split()
+    assert lines == ["False", "2021-10-05", "True"]
