@@ -29,6 +29,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from functools import cache
 from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ import msgspec
 
 from gpscrape.dataset.runs import SEQ, SortedRuns
 from gpscrape.extract.record import RECORD_TYPES, PageRecord
+from gpscrape.record_keys import NumberSet
 from gpscrape.schema import Row
 
 NOT_CONTENT = ("record_no", "url", "series_raw", "listing", "warnings")
@@ -154,18 +156,25 @@ class Span:
     version: Version | None
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """A record's history in brief, as its `articles` row carries it."""
+# The `revisions` columns a record's history in brief is read from.
+SUMMARY_COLUMNS = ["record_no", "revision", "first_seen_at", "last_seen_at"]
 
-    revision: int
-    first_seen_at: datetime
-    last_seen_at: datetime
-    changed_at: datetime | None
 
-    def columns(self) -> Row:
-        return {"revision": self.revision, "first_seen_at": self.first_seen_at,
-                "last_seen_at": self.last_seen_at, "changed_at": self.changed_at}
+def summary_columns(first: Row, last: Row) -> Row:
+    """A record's history in brief, as its `articles` row carries it, from its first and last
+    `revisions` rows."""
+    return {"revision": last["revision"], "first_seen_at": first["first_seen_at"],
+            "last_seen_at": last["last_seen_at"],
+            "changed_at": last["first_seen_at"] if last["revision"] > 1 else None}
+
+
+def summaries(revisions: Iterable[Row], records: NumberSet) -> Iterator[tuple[int, Row]]:
+    """Each record of `records` with its history in brief, in record order, from `revisions`
+    rows sorted by record and revision (`SUMMARY_COLUMNS` at least)."""
+    for record_no, group in groupby(revisions, key=itemgetter("record_no")):
+        if record_no in records:
+            rows = list(group)
+            yield record_no, summary_columns(rows[0], rows[-1])
 
 
 def merge_revisions(record_no: int, published: list[Row], spans: list[Span]) -> list[Row]:
@@ -226,7 +235,9 @@ class History:
         self._staged = SortedRuns(Path(directory), _sighting_order,
                                   {"at": datetime.fromisoformat})
         self.sightings = 0
-        self.summaries: dict[int, Summary] = {}  # filled by `merge`
+        # Records `merge` gave revisions: their `articles` rows take new history columns. A
+        # bit each, not a summary each: the summaries are read back from the written table.
+        self.summarised = NumberSet()
         self.changed = 0  # records given a revision after their first, filled by `merge`
 
     def see(self, record_no: int, at: datetime, record: PageRecord | None = None) -> None:
@@ -250,7 +261,7 @@ class History:
 
     def merge(self, published: Iterator[Row]) -> Iterator[Row]:
         """The `revisions` rows: `published` (sorted by record and revision) with the run's
-        sightings merged in, in the same order. Fills `summaries` and `changed` on the way."""
+        sightings merged in, in the same order. Fills `summarised` and `changed` on the way."""
         pending = self._spans()
         current = next(pending, None)
         for record_no, group in groupby(published, key=lambda row: row["record_no"]):
@@ -271,9 +282,5 @@ class History:
         if not rows:
             return rows
         self.changed += len(rows) > max(len(published), 1)
-        first, last = rows[0], rows[-1]
-        self.summaries[record_no] = Summary(
-            revision=last["revision"], first_seen_at=first["first_seen_at"],
-            last_seen_at=last["last_seen_at"],
-            changed_at=last["first_seen_at"] if last["revision"] > 1 else None)
+        self.summarised.add(record_no)
         return rows

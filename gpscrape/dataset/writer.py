@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 
 from gpscrape.dataset import layout
 from gpscrape.dataset.authors import author_rows
-from gpscrape.dataset.history import History
+from gpscrape.dataset.history import SUMMARY_COLUMNS, History, summaries
 from gpscrape.dataset.rows import item_rows, listing_key_row, listing_rank_row, listing_row
 from gpscrape.dataset.runs import (
     SEQ,
@@ -277,7 +277,7 @@ class DatasetWriter:
         table = stage.table
         old_file = self._published_file(previous, table)
         path = layout.table_file(out_dir, table.name)
-        touched = (stage.latest or (table.name == "articles" and self._history.summaries)
+        touched = (stage.latest or (table.name == "articles" and self._history.summarised)
                    or (table.name == "quarantine" and self._stages["articles"].latest))  # heals
         if old_file is not None and not touched and _reusable(old_file, table):
             return _link(old_file, path)
@@ -290,7 +290,7 @@ class DatasetWriter:
             new = (row for row in new if not self._healed(table, row))
         rows = _last_per_key(merge([kept, new], key=table.key), table.key)
         if table.name == "articles":
-            rows = self._with_history(rows)
+            rows = self._with_history(rows, out_dir)
         count = write_rows(path, table.schema, (_without_seq(r) for r in rows), BATCH_ROWS)
         layout.fsync_file(path)
         return count
@@ -313,13 +313,18 @@ class DatasetWriter:
         layout.fsync_file(path)
         return count
 
-    def _with_history(self, rows: Iterator[Row]) -> Iterator[Row]:
-        """`articles` rows with the history columns of the records this run saw."""
-        summaries = self._history.summaries
+    def _with_history(self, rows: Iterator[Row], out_dir: Path) -> Iterator[Row]:
+        """`articles` rows with the history columns of the records this run saw, read back
+        from the `revisions` table just written in `out_dir` (both in record order)."""
+        revisions = read_rows(layout.table_file(out_dir, REVISIONS.name),
+                              columns=SUMMARY_COLUMNS)
+        pending = summaries(revisions, self._history.summarised)
+        current = next(pending, None)
         for row in rows:
-            summary = summaries.get(row["record_no"])
-            if summary is not None:
-                row.update(summary.columns())
+            while current is not None and current[0] < row["record_no"]:
+                current = next(pending, None)
+            if current is not None and current[0] == row["record_no"]:
+                row.update(current[1])
             yield row
 
     def _healed(self, table: Table, row: Row) -> bool:
