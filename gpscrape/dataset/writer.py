@@ -79,8 +79,9 @@ class _TableStage:
 
     table: Table
     directory: Path
-    # group -> the winning item's (rank, seq): the highest rank, then the newest item
-    latest: dict[SortKey, tuple[SortKey, int]] = field(default_factory=dict)
+    # group -> the winning item's (rank, seq): the highest rank, then the newest item; both
+    # keys `_flat`, a claim being held for every record of the run
+    latest: dict[object, tuple[object, int]] = field(default_factory=dict)
     staged: SortedRuns = field(init=False)  # only the rows of each group's winner survive
 
     def __post_init__(self) -> None:
@@ -90,22 +91,38 @@ class _TableStage:
     def sort_key(self, row: Row) -> tuple[SortKey, int]:
         return self.table.key(row), row[SEQ]
 
-    def rank(self, row: Row) -> SortKey:
-        return self.table.rank(row) if self.table.rank else ()
+    def token(self, row: Row, seq: int) -> tuple[object, int]:
+        """The claim of the row of item `seq` on its group."""
+        return _flat(self.table.rank(row)) if self.table.rank else (), seq
 
-    def claim(self, group: SortKey, token: tuple[SortKey, int]) -> bool:
+    def claim(self, group: SortKey, token: tuple[object, int]) -> bool:
         """Let the row (or item) with `token` replace `group` unless a better one did;
         whether its item holds the group now (as `is_latest` judges its rows)."""
-        held = self.latest.get(group)
+        key = _flat(group)
+        held = self.latest.get(key)
         if held is None or token > held:
-            self.latest[group] = token
+            self.latest[key] = token
             return True
         return held[1] == token[1]
 
+    def holds(self, group: SortKey) -> bool:
+        """Whether an item of this run claimed `group`."""
+        return _flat(group) in self.latest
+
+    def won_by(self, group: SortKey, seq: int) -> bool:
+        """Whether item `seq` holds `group`."""
+        winner = self.latest.get(_flat(group))
+        return winner is not None and winner[1] == seq
+
     def is_latest(self, row: Row) -> bool:
         """Whether the row comes from the item that won its group."""
-        winner = self.latest.get(self.table.group(row))
-        return winner is not None and winner[1] == row[SEQ]
+        return self.won_by(self.table.group(row), row[SEQ])
+
+
+def _flat(key: SortKey) -> object:
+    """A key as a claim holds it: a key of one value is that value (a tuple of one costs 56
+    bytes more, and tokens compare the same either way)."""
+    return key[0] if len(key) == 1 else key
 
 
 class DatasetWriter:
@@ -147,6 +164,9 @@ class DatasetWriter:
         _remove_unpublished_versions(self.output)
         run_dir = layout.staging_dir(self.output) / layout.new_version_name()
         self._stages = {name: _TableStage(TABLES[name], run_dir / name) for name in ITEM_TABLES}
+        # The winning fetch of a record gives its `articles` row and all its sections, even
+        # when it has none: one set of claims serves both.
+        self._stages["sections"].latest = self._stages["articles"].latest
         self._staged_history = History(run_dir / "sightings")
         quarantined = self._published_file(layout.current_version(self.output), QUARANTINE)
         self._quarantined_urls = set() if quarantined is None else {
@@ -185,18 +205,20 @@ class DatasetWriter:
             quarantine, group = self._stages["quarantine"], (item.record.url,)
             # Claimed only when quarantined (published or staged): a claim per record would
             # hold every URL of the run in memory.
-            if group in self._quarantined_urls or group in quarantine.latest:
+            if group in self._quarantined_urls or quarantine.holds(group):
                 quarantine.claim(group, ((), self._seq))
             if item.record.record_no is not None:
                 self._history.see(item.record.record_no, item.fetched_at, item.record)
         for name, row in item_rows(item):
             stage = self._stages[name]
-            group, token = stage.table.group(row), (stage.rank(row), self._seq)
-            if name == "articles":
-                self._replaced += group in stage.latest
-                # The winning fetch of a record gives all its sections, even when it has none.
-                self._stages["sections"].claim(group, token)
-            if stage.claim(group, token):  # else a better row holds the group: merging drops it
+            group = stage.table.group(row)
+            if name == "sections":  # claimed with the record's articles row, which comes first
+                won = stage.won_by(group, self._seq)
+            else:
+                if name == "articles":
+                    self._replaced += stage.holds(group)
+                won = stage.claim(group, stage.token(row, self._seq))
+            if won:  # else a better row holds the group: merging drops it
                 self._stage(stage, row)
         if isinstance(item, PageItem) and item.record.listing:
             self._add_listing(item)
@@ -206,10 +228,10 @@ class DatasetWriter:
         from its key columns, and only a winner's row is built (most entries of a sidebar
         were listed by a page of a higher record already)."""
         stage = self._stages["listings"]
-        token = (stage.rank(listing_rank_row(item)), self._seq)
+        token = stage.token(listing_rank_row(item), self._seq)
         group_of, latest = stage.table.group, stage.latest
         for entry in item.record.listing:
-            group = group_of(listing_key_row(entry))
+            group = _flat(group_of(listing_key_row(entry)))
             held = latest.get(group)  # `stage.claim`, inline: a page lists dozens of entries
             if held is None or token > held:
                 latest[group] = token
@@ -284,7 +306,7 @@ class DatasetWriter:
         kept: Iterator[Row] = iter(())
         if old_file is not None:
             kept = (row for row in read_rows(old_file)
-                    if table.group(row) not in stage.latest and not self._healed(table, row))
+                    if not stage.holds(table.group(row)) and not self._healed(table, row))
         new = stage.staged.merged()
         if table.name == "quarantine":
             new = (row for row in new if not self._healed(table, row))
@@ -331,7 +353,7 @@ class DatasetWriter:
         """A quarantine row of a record this run published, under whichever of its URLs (the
         site links a record under several)."""
         return (table.name == "quarantine"
-                and (row["record_no"],) in self._stages["articles"].latest)
+                and self._stages["articles"].holds((row["record_no"],)))
 
     def _write_authors(self, out_dir: Path) -> int:
         articles = read_rows(layout.table_file(out_dir, "articles"),
