@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from gpscrape.schema import Row
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _EPOCH_DAY = 719163  # date(1970, 1, 1).toordinal()
 
@@ -114,7 +114,7 @@ _INT_OR_NULL = {int, type(None)}
 def _microseconds(value: Any) -> int:
     if type(value) is not datetime or value.tzinfo is None:
         raise TypeError("not a timezone-aware datetime")
-    return (value - _EPOCH) // _MICROSECOND
+    return (value - EPOCH) // _MICROSECOND
 
 
 def _days(value: Any) -> int:

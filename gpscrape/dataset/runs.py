@@ -15,15 +15,15 @@ import heapq
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import msgspec
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from gpscrape.dataset.columns import table_of
-from gpscrape.schema import Row, SortKey
+from gpscrape.dataset.columns import EPOCH, table_of
+from gpscrape.schema import TIMESTAMP, Row, SortKey
 
 SEQ = "_seq"  # order of arrival of the item a staged row came from
 READ_BATCH = 64  # rows read at a time from a Parquet file
@@ -68,7 +68,26 @@ def read_rows(path: Path, columns: list[str] | None = None) -> Iterator[Row]:
     """Stream a Parquet file's rows as dicts, a small batch at a time."""
     parquet = pq.ParquetFile(path, pre_buffer=False)
     for batch in parquet.iter_batches(batch_size=READ_BATCH, columns=columns, use_threads=False):
-        yield from batch.to_pylist()
+        yield from rows_of(batch)
+
+
+def rows_of(batch: pa.RecordBatch) -> list[Row]:
+    """The batch's rows as dicts (`to_pylist`), its UTC timestamps made datetimes here: pyarrow
+    makes a zone-aware datetime through pandas, whose import alone costs a run some 30 MiB and
+    0.3 s."""
+    stamps = [index for index, column in enumerate(batch.schema) if column.type == TIMESTAMP]
+    for index in stamps:
+        column = batch.schema.field(index)
+        batch = batch.set_column(index, column.with_type(pa.int64()),
+                                 batch.column(index).view(pa.int64()))
+    rows = batch.to_pylist()
+    if stamps:
+        names = [batch.schema.names[index] for index in stamps]
+        for row in rows:
+            for name in names:
+                if (value := row[name]) is not None:
+                    row[name] = EPOCH + timedelta(microseconds=value)
+    return rows
 
 
 def write_run(path: Path, rows: Iterable[Row]) -> None:

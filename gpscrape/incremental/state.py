@@ -3,14 +3,15 @@ out of it (the state lives with the dataset: deleting the output folder means a 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
-from gpscrape.dataset.layout import table_path
+from gpscrape.dataset.layout import table_file
+from gpscrape.dataset.runs import read_rows
 from gpscrape.incremental.filters import LeftOut, load_left_out
+from gpscrape.schema import Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +72,8 @@ def load_state(output: Path) -> DatasetState:
     return state
 
 
-def _read(output: Path, table: str, columns: list[str]) -> list[dict]:
-    path = table_path(Path(output), table)
-    if not path.exists():
-        return []
-    return pq.read_table(path, columns=columns).to_pylist()
+def _read(output: Path, table: str, columns: list[str]) -> Iterator[Row]:
+    """The `columns` of the published table's rows, a batch at a time (none when there is no
+    table)."""
+    path = table_file(Path(output), table)
+    return read_rows(path, columns) if path.exists() else iter(())
