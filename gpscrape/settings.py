@@ -211,3 +211,6 @@ FEED_EXPORTERS = {
 # default), so it is not set; TWISTED_REACTOR keeps Scrapy's default (asyncio).
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+# Scrapy's DEBUG lines for every response and item are not even built above DEBUG
+# (gpscrape/log_formatter.py).
+LOG_FORMATTER = "gpscrape.log_formatter.QuietLogFormatter"

@@ -75,7 +75,7 @@ from gpscrape.extract_worker import judge_job
 body = open(sys.argv[1], "rb").read()
 verdict, links, digest, checked = judge_job(
     (sys.argv[2], body, "html", sys.argv[3].encode() or None, None, None))
-print(verdict.name, len(links) > 0, "scrapy" in sys.modules)
+print(verdict.name, len(links) > 0, "scrapy" in sys.modules, "parsel" in sys.modules)
 """
 
 
@@ -85,14 +85,15 @@ def _judged_in_a_fresh_process(page: Path, url: str, content_type: str) -> list[
     return done.stdout.split()
 
 
-def test_a_worker_imports_scrapy_only_for_a_page_that_needs_it(tmp_path: Path) -> None:
+def test_a_worker_imports_scrapy_and_parsel_only_for_a_page_that_needs_them(tmp_path: Path) -> None:
     case = next(c for c in CASES if same_bytes_decoding(c.page_path.read_bytes(), "utf-8")
                 and declared_encoding(c.page_path.read_bytes(), None, None) is None)
     assert _judged_in_a_fresh_process(case.page_path, case.url,
-                                      "text/html; charset=utf-8") == ["record", "True", "False"]
+                                      "text/html; charset=utf-8") == [
+        "record", "True", "False", "False"]
     # No charset anywhere: Scrapy infers the encoding from the bytes, so the worker asks it.
     assert _judged_in_a_fresh_process(case.page_path, case.url, "text/html") == [
-        "record", "True", "True"]
+        "record", "True", "True", "True"]
 
 
 def test_a_page_read_from_its_bytes_gets_the_verdict_and_links_of_its_response() -> None:

@@ -7,9 +7,12 @@ instead, for all the writes of `sync_interval` seconds at once. A power loss or 
 system crash can therefore cost the responses of the last `sync_interval` seconds (plus the time
 one fsync takes); closing or rolling over a file fsyncs it on the spot.
 
-Each record is one gzip member compressed at `GZIP_LEVEL` (warcio's own writer uses level 9,
-which on HTML costs about twice the CPU of level 1 for files about 15% smaller; the crawl
-compresses every response, on the archive middleware's writing thread).
+Each record is one gzip member compressed by ISA-L (`isal`, which the archive's reader inflates
+with too) at `GZIP_LEVEL`: the crawl compresses every response, on the archive middleware's
+writing thread. Measured on 47 KB mirror pages: 0.07 ms a page at ISA-L's level 1 against
+0.33 ms at zlib's level 1 (0.76 at zlib's 6, warcio's own writer uses 9), for members of the
+same size (0.19 of the page against zlib level 1's 0.20). The members are plain gzip: any
+reader inflates them.
 """
 
 from __future__ import annotations
@@ -19,13 +22,13 @@ import io
 import logging
 import os
 import threading
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from isal import isal_zlib
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter as _WarcioWriter
@@ -48,7 +51,7 @@ Headers = list[tuple[str, str]]
 # probe, backfill), so that a rebuild judges the page as the crawl did.
 GUESS_HEADER = "GPSCRAPE-Guess"
 
-GZIP_LEVEL = 1  # zlib level of each record's gzip member (1 fastest, 9 smallest)
+GZIP_LEVEL = 1  # ISA-L level of each record's gzip member (0 fastest, 3 smallest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,9 +199,9 @@ class WarcWriter:
 
 class GzipMembers:
     """A writable stream for warcio's (uncompressed) writer: what is written between two
-    flushes, one WARC record, becomes one gzip member of `out` at `level`, compressed in one
-    call (warcio writes a record in pieces of at most 16 KiB; each call to zlib is a switch of
-    Python's lock on the writing thread)."""
+    flushes, one WARC record, becomes one gzip member of `out` at ISA-L's `level`, compressed
+    in one call (warcio writes a record in pieces of at most 16 KiB; each call to the
+    compressor is a switch of Python's lock on the writing thread)."""
 
     def __init__(self, out: io.BufferedWriter, level: int = GZIP_LEVEL) -> None:
         self.out = out
@@ -212,7 +215,8 @@ class GzipMembers:
     def flush(self) -> None:
         """End the current member."""
         if self._pieces:
-            compressor = zlib.compressobj(self.level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+            compressor = isal_zlib.compressobj(self.level, isal_zlib.DEFLATED,
+                                               isal_zlib.MAX_WBITS + 16)
             self.out.write(compressor.compress(b"".join(self._pieces)) + compressor.flush())
             self._pieces = []
 

@@ -22,17 +22,19 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urljoin
 
 from lxml import etree
-from parsel import Selector
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from gpscrape.extract._scan import CONTROL, NOT_UTF8, scan
 from gpscrape.extract.blocks import blocks_of_tree, has_markup, parse_tree
 from gpscrape.extract.page import extract_blocks, extract_page
 from gpscrape.extract.record import PageRecord
+
+if TYPE_CHECKING:  # parsel is imported by Scrapy's responses; a worker reading bytes needs none
+    from parsel import Selector
 
 _LINKS = etree.XPath("//a/@href", smart_strings=False)
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
@@ -154,11 +156,14 @@ def link_urls(page_url: str, hrefs: list[str], record: PageRecord | None = None)
     """The absolute URLs of `hrefs` (as written in the page at `page_url`) and of the
     record's listing entries, each once, in that order; fragments, `javascript:` and `mailto:`
     links left out."""
+    # Each distinct href once (a page's sidebar and menus repeat most of them, and its listing
+    # entries are among its links): an href's first occurrence is where its URL first occurs.
+    distinct = dict.fromkeys(hrefs)
     if record is not None:
-        hrefs = hrefs + [entry.url for entry in record.listing if entry.url]
+        distinct.update(dict.fromkeys([entry.url for entry in record.listing if entry.url]))
     origin = "/".join(page_url.split("/", 3)[:3])  # scheme://host[:port]
     found: dict[str, None] = {}
-    for href in hrefs:
+    for href in distinct:
         href = href.strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
