@@ -28,8 +28,8 @@ from gpscrape.extract.record import (
 )
 from gpscrape.extract.warnings import WARNINGS
 from gpscrape.items import CheckedPageItem, PageItem, QuarantineItem
-from gpscrape.run_report.counts import VALIDATION_QUARANTINED
 
+QUARANTINED_STAT = "gpscrape/validate/quarantined"  # stats key: records the validator rejected
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _INT64 = range(-(2**63), 2**63)
 # How a problem inside a nested record is prefixed: `topic 0: section 1: ...`.
@@ -276,5 +276,5 @@ class ValidatePipeline:
             return item
         checked = validate_item(item)
         if checked is not item and self.stats is not None:
-            self.stats.inc_value(VALIDATION_QUARANTINED)
+            self.stats.inc_value(QUARANTINED_STAT)
         return checked

@@ -75,7 +75,8 @@ from gpscrape.extract_worker import judge_job
 body = open(sys.argv[1], "rb").read()
 verdict, links, digest, checked = judge_job(
     (sys.argv[2], body, "html", sys.argv[3].encode() or None, None, None))
-print(verdict.name, len(links) > 0, "scrapy" in sys.modules, "parsel" in sys.modules)
+print(verdict.name, len(links) > 0, "scrapy" in sys.modules, "parsel" in sys.modules,
+      "gpscrape.run_report" in sys.modules, "dateparser" in sys.modules)
 """
 
 
@@ -86,14 +87,16 @@ def _judged_in_a_fresh_process(page: Path, url: str, content_type: str) -> list[
 
 
 def test_a_worker_imports_scrapy_and_parsel_only_for_a_page_that_needs_them(tmp_path: Path) -> None:
+    """Nor, for any page, the run reports (the validator's stats key lives with it) or
+    dateparser (the site's date formats never need it)."""
     case = next(c for c in CASES if same_bytes_decoding(c.page_path.read_bytes(), "utf-8")
                 and declared_encoding(c.page_path.read_bytes(), None, None) is None)
     assert _judged_in_a_fresh_process(case.page_path, case.url,
                                       "text/html; charset=utf-8") == [
-        "record", "True", "False", "False"]
+        "record", "True", "False", "False", "False", "False"]
     # No charset anywhere: Scrapy infers the encoding from the bytes, so the worker asks it.
     assert _judged_in_a_fresh_process(case.page_path, case.url, "text/html") == [
-        "record", "True", "True", "True"]
+        "record", "True", "True", "True", "False", "False"]
 
 
 def test_a_page_read_from_its_bytes_gets_the_verdict_and_links_of_its_response() -> None:

@@ -29,8 +29,8 @@ from gpscrape.outcome import (
     STAT,
     UNCHANGED,
 )
+from pipelines.validate import QUARANTINED_STAT as VALIDATION_QUARANTINED
 
-VALIDATION_QUARANTINED = "gpscrape/validate/quarantined"  # records the validator rejected
 CHANGED = "gpscrape/parquet/changed"  # records whose content changed (the Parquet writer)
 LISTING_PAGES_CAPPED = "gpscrape/listing_pages_capped"
 # Every count: its key in the report, its label in the summary and the table, in table order.
