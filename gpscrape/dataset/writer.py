@@ -79,8 +79,8 @@ class _TableStage:
 
     table: Table
     directory: Path
-    # group -> the winning item's (rank, seq): the highest rank, then the newest item; both
-    # keys `_flat`, a claim being held for every record of the run
+    # group -> the winning item's (rank, seq): the highest rank, then the newest item; group
+    # and rank held `_flat`, as a claim is held for every record of the run
     latest: dict[object, tuple[object, int]] = field(default_factory=dict)
     staged: SortedRuns = field(init=False)  # only the rows of each group's winner survive
 
@@ -93,7 +93,7 @@ class _TableStage:
 
     def token(self, row: Row, seq: int) -> tuple[object, int]:
         """The claim of the row of item `seq` on its group."""
-        return _flat(self.table.rank(row)) if self.table.rank else (), seq
+        return (_flat(self.table.rank(row)) if self.table.rank else ()), seq
 
     def claim(self, group: SortKey, token: tuple[object, int]) -> bool:
         """Let the row (or item) with `token` replace `group` unless a better one did;
