@@ -253,7 +253,6 @@ class History:
 
     def _spans(self) -> Iterator[tuple[int, list[Span]]]:
         """Each record seen in this run, in order, with its spans."""
-        self._staged.flush()
         for record_no, rows in groupby(self._staged.merged(), key=lambda row: row["record_no"]):
             yield record_no, spans_of(
                 (row["at"], Version(row["sha256"], tuple(row["digests"]))

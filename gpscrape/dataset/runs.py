@@ -148,8 +148,9 @@ def merge(sources: Iterable[Iterator[Row]], key: Callable[[Row], SortKey]) -> It
 @dataclass(slots=True)
 class SortedRuns:
     """Rows buffered in memory, written as sorted runs under `directory` when `flush`ed, and
-    read back as one sorted stream (`merged`), at most FAN_IN runs open at a time; rows that
-    `keep` (when given) turns down are dropped as the runs are merged."""
+    read back with the rows still buffered as one sorted stream (`merged`), at most FAN_IN
+    runs open at a time; rows that `keep` (when given) turns down are dropped as they are
+    merged."""
 
     directory: Path
     key: Callable[[Row], SortKey]
@@ -173,14 +174,20 @@ class SortedRuns:
         self.runs.append(path)
 
     def merged(self) -> Iterator[Row]:
-        """Every row written, sorted by `key` (flush first)."""
+        """Every row added, sorted by `key`: the runs written, then the rows still buffered,
+        merged as they are (sorted, never written: the buffer is in memory already)."""
+        self.buffer.sort(key=self.key)
+        buffered, self.buffer = self.buffer, []
         while len(self.runs) > FAN_IN:
             batch, self.runs = self.runs[:FAN_IN], self.runs[FAN_IN:]
             self._write_run(self._merge(batch))
             for path in batch:
                 path.unlink()
-        return self._merge(self.runs)
+        return self._merge(self.runs, buffered)
 
-    def _merge(self, runs: list[Path]) -> Iterator[Row]:
-        rows = merge((read_run(p, self.temporal) for p in runs), key=self.key)
+    def _merge(self, runs: list[Path], buffered: list[Row] | None = None) -> Iterator[Row]:
+        sources = [read_run(p, self.temporal) for p in runs]
+        if buffered:  # the newest rows: last, so that the merge's ties keep arrival order
+            sources.append(iter(buffered))
+        rows = merge(sources, key=self.key)
         return rows if self.keep is None else filter(self.keep, rows)

@@ -264,8 +264,6 @@ class DatasetWriter:
     # --- publishing -------------------------------------------------------------------------
     def publish(self) -> PublishResult:
         """Merge the staged rows with the published version and publish the result."""
-        for stage in self._stages.values():
-            stage.staged.flush()
         self._checkpoint("staged")
         previous = layout.current_version(self.output)
         version = layout.new_version_name()
