@@ -8,7 +8,8 @@ processes (`gpscrape.extract_pool`, the crawl's end). The worker judges the page
 would (`judge_job`) and sends back the verdict (with its record), the page's links and the
 body's SHA-256; the spider's callback awaits that and goes on as it does in-process. A page
 is judged alike either way (tests compare them). The worker also normalises and validates the
-record as the pipelines would (`checked_verdict`), so the crawl's reactor only writes it, and
+record as the pipelines would, and hashes its content version as the dataset's history does
+(`checked_verdict`), so the crawl's reactor only writes it, and
 sends a link URL once while it recurs (`serve`), and gives its heap's free memory back to the OS
 every few seconds (`gpscrape.heap`).
 
@@ -45,6 +46,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from gpscrape.content_version import Version, version_of
 from gpscrape.extract import EXTRACTOR_VERSION, PageRecord
 from gpscrape.extract.response import link_urls
 from gpscrape.heap import PeriodicRelease
@@ -69,13 +71,14 @@ SENT_LINKS = 4_096
 # class), Content-Type, explicit encoding, the request's guess tag.
 Job = tuple[str, bytes, str, bytes | None, str | None, str | None]
 # What a worker sends back: the verdict, the URLs the page links to (`link_urls`), the body's
-# SHA-256 (hex), and whether the verdict's record is already normalised and valid (`checked`).
-Judged = tuple[Verdict, list[str], str, bool]
+# SHA-256 (hex), and the content version of the verdict's record when that record is already
+# normalised and valid (checked), else None.
+Judged = tuple[Verdict, list[str], str, Version | None]
 
 
 def judge_job(job: Job) -> Judged:
     """The verdict on a job's page (a status of 200: the spider judges by status alone
-    first), the URLs it links to, its body's SHA-256, and whether its record is `checked`."""
+    first), the URLs it links to, its body's SHA-256, and its record's version if checked."""
     url, body, kind, content_type, encoding, guess = job
     digest = hashlib.sha256(body).hexdigest()
     if kind == "bytes":
@@ -86,8 +89,8 @@ def judge_job(job: Job) -> Judged:
             judged = judge_response(_response_of(job), 200, guess, from_body=True,
                                     html=kind != "xml")
         verdict, links = judged
-    verdict, checked = checked_verdict(verdict, digest)
-    return verdict, link_urls(url, links, verdict.record), digest, checked
+    verdict, version = checked_verdict(verdict, digest)
+    return verdict, link_urls(url, links, verdict.record), digest, version
 
 
 def _response_of(job: Job) -> TextResponse:
@@ -102,24 +105,26 @@ def _response_of(job: Job) -> TextResponse:
     return kinds[kind](url=url, body=body, headers=headers, encoding=encoding)
 
 
-def checked_verdict(verdict: Verdict, digest: str) -> tuple[Verdict, bool]:
-    """The verdict with its record normalised (`pipelines.normalise`) and whether that record
-    passes validation (`pipelines.validate`, the fetch fields as the spider sets them): a
-    checked record's item skips both pipelines in the crawl. A record that fails either
-    comes back as it was, unchecked, for the pipelines to judge (and quarantine)."""
+def checked_verdict(verdict: Verdict, digest: str) -> tuple[Verdict, Version | None]:
+    """The verdict with its record normalised (`pipelines.normalise`) and, when that record
+    passes validation (`pipelines.validate`, the fetch fields as the spider sets them), its
+    content version (`version_of`): a checked record's item skips both pipelines in the crawl,
+    and the dataset's history takes its version as it is. A record that fails either comes
+    back as it was, unchecked (None), for the pipelines to judge (and quarantine)."""
     record = verdict.record
     if record is None:
-        return verdict, False
+        return verdict, None
     try:
         record = normalise_record(record)
         item = PageItem(record=record, fetched_at=datetime.now(UTC), content_sha256=digest,
                         extractor_version=EXTRACTOR_VERSION)
         if item_problems(item):
-            return verdict, False
+            return verdict, None
+        version = version_of(record)
     except Exception:  # an odd record: the pipelines judge it (and say why) as in-process
         logger.exception("could not check the record of %s", record.url)
-        return verdict, False
-    return Verdict(verdict.name, verdict.reason, record), True
+        return verdict, None
+    return Verdict(verdict.name, verdict.reason, record), version
 
 
 def encode_job(job: Job) -> bytes:
@@ -142,9 +147,9 @@ def encode_judged(judged: Judged) -> bytes:
     """A worker's answer as JSON (the record as `PageRecord.to_dict` writes it): by msgspec
     for a checked record (its types are the declared ones), else by the standard library,
     which writes whatever an odd record holds the way `to_dict` does."""
-    verdict, links, digest, checked = judged
-    answer = (verdict.name, verdict.reason, verdict.record, links, digest, checked)
-    if checked:
+    verdict, links, digest, version = judged
+    answer = (verdict.name, verdict.reason, verdict.record, links, digest, version)
+    if version is not None:
         return _ENCODER.encode(answer)
     return json.dumps(answer, default=_plain).encode()
 
@@ -153,15 +158,16 @@ def decode_judged(frame: bytes) -> Judged:
     """Inverse of `encode_judged`: read straight into the record's classes by msgspec where
     the answer has the declared types, else through `PageRecord.from_dict`."""
     try:
-        name, reason, record, links, digest, checked = _DECODER.decode(frame)
-    except msgspec.ValidationError:
-        name, reason, record, links, digest, checked = json.loads(frame)
-        record = None if record is None else PageRecord.from_dict(record)
-    return Verdict(name, reason, record), links, digest, checked
+        name, reason, record, links, digest, version = _DECODER.decode(frame)
+    except msgspec.ValidationError:  # an unchecked record's answer: it has no version
+        name, reason, record, links, digest, _ = json.loads(frame)
+        record, version = None if record is None else PageRecord.from_dict(record), None
+    return Verdict(name, reason, record), links, digest, version
 
 
 _ENCODER = msgspec.json.Encoder()
-_DECODER = msgspec.json.Decoder(tuple[str, str | None, PageRecord | None, list[str], str, bool])
+_DECODER = msgspec.json.Decoder(
+    tuple[str, str | None, PageRecord | None, list[str], str, Version | None])
 
 
 def _plain(value: object) -> object:
@@ -197,12 +203,12 @@ def serve(conn: Connection) -> None:
             job = decode_job(conn.recv_bytes())
         except EOFError:
             return
-        verdict, links, digest, checked = judge_job(job)
+        verdict, links, digest, version = judge_job(job)
         links = [url for url in links if url not in sent]
         for url in links:
             sent.add(url)
         try:
-            conn.send_bytes(encode_judged((verdict, links, digest, checked)))
+            conn.send_bytes(encode_judged((verdict, links, digest, version)))
         except (BrokenPipeError, ConnectionResetError):
             return
         release()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from gpscrape.content_version import Version
 from gpscrape.extract.record import PageRecord
 
 # The fetch fields a page item adds to its record (none is a record field).
@@ -44,7 +45,10 @@ class PageItem:
 class CheckedPageItem(PageItem):
     """A page item whose record the crawl's extraction worker has already normalised and
     validated (`gpscrape.extract_worker`): the normalise and validate pipelines pass it on as
-    it is, so the crawl's reactor does not repeat that work."""
+    it is, and the dataset's history takes the `version` the worker hashed, so the crawl's
+    reactor does not repeat that work."""
+
+    version: Version | None = None  # `content_version.version_of(record)`
 
 
 @dataclass(slots=True, repr=False)

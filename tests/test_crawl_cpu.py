@@ -1,6 +1,7 @@
 """What keeps the crawl's reactor lean: the garbage collector tuned while the engine runs (and
 put back after), records checked by the extraction worker passing the normalise and validate
-pipelines as they are, a page's links made absolute and unique wherever it was read, no page
+pipelines as they are and their content version, hashed by the worker, taken by the dataset's
+history as it is, a page's links made absolute and unique wherever it was read, no page
 decoded to look for a meta refresh its bytes rule out, and the newest queued requests waiting in
 memory rather than on disk, in the disk queue's order (who reads a page when extraction workers
 run: test_extract_worker_share.py)."""
@@ -13,12 +14,15 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from scrapy import Request, signals
 from scrapy.utils.test import get_crawler
 
 from gpscrape.collector import GEN0_THRESHOLD
 from gpscrape.commands.fixtures import load_cases
+from gpscrape.content_version import Version, version_of
+from gpscrape.dataset import DatasetWriter
 from gpscrape.extract import EXTRACTOR_VERSION, PageRecord, extract_page
 from gpscrape.extract.response import link_urls
 from gpscrape.extract_worker import decode_judged, encode_judged
@@ -90,10 +94,34 @@ def test_a_page_is_decoded_to_look_for_a_meta_refresh_only_when_its_bytes_allow_
 
 def test_an_answer_whose_record_has_odd_types_is_read_back_as_from_dict_reads_it() -> None:
     record = replace(_item(PageItem, "t").record, title=12, cwa_no="63")
-    verdict, links, digest, checked = decode_judged(
-        encode_judged((Verdict(RECORD, record=record), ["http://h/a"], "0" * 64, False)))
+    verdict, links, digest, version = decode_judged(
+        encode_judged((Verdict(RECORD, record=record), ["http://h/a"], "0" * 64, None)))
     assert verdict.record == PageRecord.from_dict(json.loads(json.dumps(record.to_dict())))
-    assert verdict.record.title == 12 and verdict.record.cwa_no == "63" and not checked and links == ["http://h/a"]
+    assert verdict.record.title == 12 and verdict.record.cwa_no == "63" and version is None and links == ["http://h/a"]
+
+
+def test_a_checked_answer_brings_back_its_records_content_version() -> None:
+    record = _item(PageItem, "A title").record
+    answer = (Verdict(RECORD, record=record), [], "0" * 64, version_of(record))
+    verdict, _, _, version = decode_judged(encode_judged(answer))
+    assert verdict.record == record
+    assert version == version_of(record) and isinstance(version.digests, tuple)
+
+
+def test_the_history_takes_a_checked_items_version_as_it_is(tmp_path: Path) -> None:
+    """The writer hashes an unchecked item's record itself, never a checked one's: the
+    worker's version is the one the revisions row carries."""
+    unchecked, checked = _item(PageItem, "One title"), _item(CheckedPageItem, "One title")
+    hashed = Version("f" * 64, ("title:" + "f" * 16,))
+    checked = replace(checked, record=replace(checked.record, record_no=2), version=hashed)
+    with DatasetWriter(tmp_path) as writer:
+        writer.add(replace(unchecked, record=replace(unchecked.record, record_no=1)))
+        writer.add(checked)
+        writer.publish()
+    rows = {row["record_no"]: row for row in pq.read_table(tmp_path / "revisions").to_pylist()}
+    assert rows[1]["record_sha256"] == version_of(unchecked.record).sha256 != hashed.sha256
+    assert rows[2]["record_sha256"] == hashed.sha256
+    assert rows[2]["field_digests"] == list(hashed.digests)
 
 
 def _queue(tmp_path: Path, keep: int) -> tuple[DiskQueue, GpSpider]:

@@ -26,6 +26,7 @@ from scrapy.utils.test import get_crawler
 
 from gpscrape import exit_codes
 from gpscrape.commands.fixtures import load_cases
+from gpscrape.content_version import version_of
 from gpscrape.extract import EXTRACTOR_VERSION, extract_page
 from gpscrape.extract.response import link_urls
 from gpscrape.extract_pool import ExtractPool, WorkerDied, job_of
@@ -93,11 +94,13 @@ def _responses() -> list[Response]:
 def test_a_worker_judges_every_page_as_the_crawl_process_does() -> None:
     checks = 0
     for response in _responses():
-        verdict, links, digest, checked = judge_job(job_of(response, None))
+        verdict, links, digest, version = judge_job(job_of(response, None))
         assert (verdict, links) == _in_process(response), response
         assert digest == hashlib.sha256(response.body).hexdigest()
-        assert checked == _valid(verdict, digest), response
-        checks += checked
+        assert (version is not None) == _valid(verdict, digest), response
+        if version is not None:  # the version the dataset's history would hash
+            assert version == version_of(verdict.record)
+            checks += 1
     assert checks >= len(CASES)  # the fixture pages' records are checked, under any charset
 
 
@@ -105,9 +108,10 @@ def test_a_record_that_breaks_the_contract_comes_back_unchecked_for_the_pipeline
     records = (extract_page(case.page_path.read_bytes(), case.url) for case in CASES)
     record = replace(next(r for r in records if r.title), title="  A  title ")
     broken = Verdict("record", record=replace(record, title=None, topics=[], listing=[]))
-    assert checked_verdict(broken, "0" * 64) == (broken, False)
-    verdict, checked = checked_verdict(Verdict("record", record=record), "0" * 64)
-    assert checked and verdict.record == normalise_record(record) != record
+    assert checked_verdict(broken, "0" * 64) == (broken, None)
+    verdict, version = checked_verdict(Verdict("record", record=record), "0" * 64)
+    assert verdict.record == normalise_record(record) != record
+    assert version == version_of(verdict.record) != version_of(record)
     assert verdict.record.title == "A title"
 
 

@@ -17,8 +17,9 @@ from test_dataset import START, page, write
 from test_incremental import crawl, first_crawl
 
 from gpscrape import exit_codes
+from gpscrape.content_version import version_of
 from gpscrape.dataset import DatasetWriter, layout
-from gpscrape.dataset.history import Span, merge_revisions, version_of
+from gpscrape.dataset.history import Span, merge_revisions
 from gpscrape.dataset.read import read_frame
 from gpscrape.mirror import MirrorServer, MirrorSite
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from gpscrape.dataset import history
+from gpscrape import content_version
 from gpscrape.extract.record import PageRecord
 from gpscrape.items import PageItem
 from pipelines import normalise, validate
@@ -131,13 +131,13 @@ def test_a_version_hashes_the_canonical_json_of_the_content():
                      authors=["\u00e9", 'a"b'], issue_numbers=[1, 2], numbers=[True, 3],
                      volume=0, standfirst="")
     for record in [*RECORDS, odd]:
-        content = {name: history._plain(getattr(record, name))
-                   for name in history.CONTENT_FIELDS}
-        content = {name: value for name, value in content.items() if not history._is_empty(value)}
+        content = {name: content_version._plain(getattr(record, name))
+                   for name in content_version.CONTENT_FIELDS}
+        content = {name: value for name, value in content.items() if not content_version._is_empty(value)}
         canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                                default=date.isoformat)
-        version = history.version_of(record)
+        version = content_version.version_of(record)
         assert version.sha256 == hashlib.sha256(canonical.encode()).hexdigest()
         assert version.digests == tuple(
-            f"{name}:{hashlib.sha256(history._canonical(value).encode()).hexdigest()[:16]}"
+            f"{name}:{hashlib.sha256(content_version._canonical(value).encode()).hexdigest()[:16]}"
             for name, value in sorted(content.items()))

@@ -15,7 +15,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from gpscrape.dataset import DatasetWriter, history, runs
+from gpscrape import content_version
+from gpscrape.dataset import DatasetWriter, runs
 from gpscrape.dataset.rows import listing_key_row, listing_rank_row, listing_row
 from gpscrape.extract.record import ListingEntry, PageRecord
 from gpscrape.items import PageItem
@@ -101,7 +102,8 @@ def test_a_field_of_records_is_written_as_json_writes_it(seed):
             rng.choice(["heading", "text", "kind"]): rng.choice(ODD_VALUES)})
         value = [replace(topic, sections=[section, *topic.sections],
                          title=rng.choice([topic.title, *ODD_VALUES]))]
-        assert history._field_json(value) == history._canonical(history._plain(value)).encode()
+        assert content_version._field_json(value) == content_version._canonical(
+            content_version._plain(value)).encode()
 
 
 def test_a_run_holds_what_msgspec_does_not_write(tmp_path, monkeypatch):

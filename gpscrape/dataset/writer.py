@@ -40,7 +40,7 @@ from gpscrape.dataset.runs import (
     temporal_columns,
     write_rows,
 )
-from gpscrape.items import PageItem, QuarantineItem
+from gpscrape.items import CheckedPageItem, PageItem, QuarantineItem
 from gpscrape.schema import (
     AUTHORS,
     ITEM_TABLES,
@@ -207,8 +207,9 @@ class DatasetWriter:
             # hold every URL of the run in memory.
             if group in self._quarantined_urls or quarantine.holds(group):
                 quarantine.claim(group, ((), self._seq))
-            if item.record.record_no is not None:
-                self._history.see(item.record.record_no, item.fetched_at, item.record)
+            if item.record.record_no is not None:  # its version already hashed if checked
+                version = item.version if isinstance(item, CheckedPageItem) else None
+                self._history.see(item.record.record_no, item.fetched_at, item.record, version)
         for name, row in item_rows(item):
             stage = self._stages[name]
             group = stage.table.group(row)

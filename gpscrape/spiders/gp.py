@@ -51,6 +51,7 @@ from twisted.python.failure import Failure
 
 from gpscrape import urls
 from gpscrape.archive.middleware import WARC_DATE
+from gpscrape.content_version import Version
 from gpscrape.extract import EXTRACTOR_VERSION, PageRecord
 from gpscrape.extract.response import link_urls
 from gpscrape.extract_pool import FINAL_BACKLOG, ExtractPool, WorkerDied
@@ -304,22 +305,22 @@ class GpSpider(Spider):
                                judged: Awaitable[Judged]) -> Iterator[Any]:
         """`parse` of a page sent to an extraction worker, once `judged` is its answer."""
         try:
-            verdict, links, digest, checked = await judged
+            verdict, links, digest, version = await judged
         except WorkerDied as error:
-            verdict, links, digest, checked = Verdict(QUARANTINED, str(error)), [], None, False
+            verdict, links, digest, version = Verdict(QUARANTINED, str(error)), [], None, None
         self.crawler.stats.inc_value(WORKER_PAGES)
-        return self._judged(response, verdict, links, digest, checked)
+        return self._judged(response, verdict, links, digest, version)
 
     def _judged(self, response: Response, verdict: Verdict, links: list[str],
-                digest: str | None = None, checked: bool = False) -> Iterator[Any]:
+                digest: str | None = None, version: Version | None = None) -> Iterator[Any]:
         """Yield the judged response's item, count its verdict, follow its links (`digest`:
-        the body's SHA-256 when already known; `checked`: the record is already normalised
-        and valid, see `extract_worker.checked_verdict`)."""
+        the body's SHA-256 when already known; `version`: given when the record is already
+        normalised and valid, its content version, see `extract_worker.checked_verdict`)."""
         record = verdict.record
         if verdict.name == QUARANTINED:
             yield self._quarantine(response, verdict.reason, digest)
         if record is not None:
-            verdict = yield from self._emit(record, response, digest, checked)
+            verdict = yield from self._emit(record, response, digest, version)
         self.verdicts.add(verdict.name, response.url, verdict.reason, self.crawler.stats)
         response.meta[VERDICT] = verdict.name  # read by the incremental middleware (probes)
         yield from self._follow(links)
@@ -349,17 +350,16 @@ class GpSpider(Spider):
         return True
 
     def _emit(self, record: PageRecord, response: Response, digest: str | None = None,
-              checked: bool = False) -> Generator[PageItem, None, Verdict]:
-        """Yield the record's item, if wanted (a `CheckedPageItem` when `checked`); returns
-        the page's verdict (a limit reached closes the spider once that verdict is counted)."""
-        item = (CheckedPageItem if checked else PageItem)(
-            record=record,
-            fetched_at=fetched_at(response),
-            content_sha256=digest or hashlib.sha256(response.body).hexdigest(),
-            extractor_version=EXTRACTOR_VERSION,
-            etag=_header(response, "ETag"),
-            last_modified=_header(response, "Last-Modified"),
-        )
+              version: Version | None = None) -> Generator[PageItem, None, Verdict]:
+        """Yield the record's item, if wanted (a `CheckedPageItem` when its `version` is
+        given); returns the page's verdict (a limit reached closes the spider once that
+        verdict is counted)."""
+        fetch = {"fetched_at": fetched_at(response),
+                 "content_sha256": digest or hashlib.sha256(response.body).hexdigest(),
+                 "extractor_version": EXTRACTOR_VERSION, "etag": _header(response, "ETag"),
+                 "last_modified": _header(response, "Last-Modified")}
+        item = (PageItem(record=record, **fetch) if version is None
+                else CheckedPageItem(record=record, **fetch, version=version))
         if record.record_no is None:
             yield item
             return Verdict(LISTING, record=record)
