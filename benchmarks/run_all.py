@@ -44,7 +44,7 @@ class Plan:
 PLANS: dict[str, Plan] = {
     "extract_speed": Plan(("--pages", "300", "--rounds", "5"), ("--pages", "20", "--rounds", "3")),
     "date_parsing": Plan(("--rounds", "5"), ("--rounds", "3")),
-    "crawl_throughput": Plan(("--records", "500", "--repeats", "3"),
+    "crawl_throughput": Plan(("--records", "500", "--repeats", "5"),
                              ("--records", "40", "--repeats", "3"), timeout=600.0),
     "memory_crawl": Plan((), ("--small", "100", "--large", "300", "--repeats", "1"),
                          timeout=2400.0),
