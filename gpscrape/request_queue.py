@@ -38,6 +38,7 @@ from scrapy.squeues import PickleLifoDiskQueue
 from gpscrape.disk_full import is_disk_full, stop_crawl
 
 QUEUE_DIR = ".queue"
+NO_DUPEFILTER = "scrapy.dupefilters.BaseDupeFilter"  # filters nothing
 
 
 def queues_root(output: Path) -> Path:
@@ -52,11 +53,18 @@ def clear_stale_queues(output: Path) -> None:
 
 def use_own_queue(settings: Any, output: Path, run_id: str) -> Path | None:
     """Point `JOBDIR` at this run's own queue folder, unless the user set `JOBDIR`; returns
-    the folder to remove when the crawl ends (None when the user's)."""
+    the folder to remove when the crawl ends (None when the user's).
+
+    With its own folder a crawl is never resumed, so Scrapy's dupefilter is off too (unless
+    the user chose one): the spider's seen-sets already request each record and page once,
+    and the dupefilter would only repeat them for every request (its URL canonicalised and
+    hashed, the digest held in memory and appended to the folder). A `JOBDIR` the user set
+    keeps it, for Scrapy's resume."""
     if settings.get("JOBDIR"):
         return None
     folder = queues_root(output) / run_id
     settings.set("JOBDIR", str(folder), priority="cmdline")
+    settings.set("DUPEFILTER_CLASS", NO_DUPEFILTER, priority="project")  # a user's `-s` wins
     return folder
 
 

@@ -186,7 +186,9 @@ DOWNLOADER_STATS = False
 ADDONS = {"gpscrape.concurrency.SiteConcurrency": 0}
 
 # Requests waiting to be fetched are kept on disk, in a folder of the run's own
-# (gpscrape/request_queue.py); a full disk there stops the crawl as elsewhere.
+# (gpscrape/request_queue.py); a full disk there stops the crawl as elsewhere. With that folder
+# Scrapy's dupefilter is off (the spider requests each record and page once); a JOBDIR the
+# user sets keeps it, for Scrapy's resume.
 SCHEDULER_DISK_QUEUE = "gpscrape.request_queue.DiskQueue"
 
 # Off by default, available with -s HTTPCACHE_ENABLED=True.

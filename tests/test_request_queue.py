@@ -1,4 +1,5 @@
-"""The crawl's pending requests wait on disk (Scrapy's JOBDIR queues), in a folder of its own."""
+"""The crawl's pending requests wait on disk (Scrapy's JOBDIR queues), in a folder of its own,
+with no dupefilter: the spider requests each record and page once."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from scrapy import Request
 from scrapy.utils.test import get_crawler
 
 from gpscrape import exit_codes
+from gpscrape.config import command_settings
 from gpscrape.dataset.layout import current_version
 from gpscrape.mirror import MirrorServer, MirrorSite
-from gpscrape.request_queue import QUEUE_DIR, DiskQueue
+from gpscrape.request_queue import NO_DUPEFILTER, QUEUE_DIR, DiskQueue, use_own_queue
 from gpscrape.spiders.gp import GpSpider
 
 # Scrapy's stats are logged at INFO; every request goes through the disk.
@@ -52,8 +54,11 @@ def test_every_request_waits_on_disk_and_the_queue_is_removed_after(server, tmp_
     output = tmp_path / "out"
     stale = output / QUEUE_DIR / "20260101T000000.000000Z-killed" / "requests.queue"
     stale.mkdir(parents=True)  # left by a killed crawl
+    server.clear_log()
     done = gpscrape(*crawl_argv(server.base_url, output, *LOGGED), timeout=300)
     assert done.returncode == 0, output_of(done)
+    fetched = [r.target for r in server.requests if r.status == 200]
+    assert len(fetched) == len(set(fetched))  # with no dupefilter: the spider's seen-sets
     enqueued = stat(done.stderr, "scheduler/enqueued")
     assert enqueued >= len(server.site.record_nos())
     assert stat(done.stderr, "scheduler/enqueued/disk") == enqueued
@@ -69,6 +74,18 @@ def test_a_jobdir_the_user_sets_is_used_and_kept(server, tmp_path: Path):
     assert stat(done.stderr, "scheduler/enqueued/disk") > 0
     assert (job / "requests.seen").stat().st_size > 0
     assert not (output / QUEUE_DIR).exists()
+
+
+def test_a_crawl_with_its_own_queue_leaves_duplicates_to_the_spider(tmp_path: Path):
+    own = command_settings()
+    assert use_own_queue(own, tmp_path, "run") == tmp_path / QUEUE_DIR / "run"
+    assert own["DUPEFILTER_CLASS"] == NO_DUPEFILTER
+    chosen = command_settings([("DUPEFILTER_CLASS", "scrapy.dupefilters.RFPDupeFilter")])
+    use_own_queue(chosen, tmp_path, "run")
+    assert chosen["DUPEFILTER_CLASS"] == "scrapy.dupefilters.RFPDupeFilter"
+    resumable = command_settings([("JOBDIR", str(tmp_path / "job"))])
+    assert use_own_queue(resumable, tmp_path, "run") is None
+    assert resumable["DUPEFILTER_CLASS"] == "scrapy.dupefilters.RFPDupeFilter"  # Scrapy's
 
 
 def test_a_full_disk_under_the_queue_stops_the_crawl_with_one_message(server, tmp_path: Path):
