@@ -95,6 +95,11 @@ EXTENSIONS = {
     "gpscrape.garbage.CrawlGarbageCollection": 520,
     # The heap's free memory given back to the OS every 2 s (gpscrape/heap.py).
     "gpscrape.garbage.HeapRelease": 530,
+    # Off, as the telnet console is: Scrapy's remote control serves the running crawl's
+    # Python to any local process holding its token, over an HTTP server it starts with the
+    # engine, and writes that token to a job file in the user's home folder (which a killed
+    # crawl leaves there).
+    "scrapy.extensions.remote_control.RemoteControl": None,
 }
 # Run checks (gpscrape/run_report/; each also a command-line flag): quarantined pages at
 # most, share of failed or broken pages at most, share of records with each field at least.

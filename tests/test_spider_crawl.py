@@ -67,14 +67,16 @@ def site() -> MirrorSite:
 
 
 def test_full_crawl_yields_every_record_once_with_its_content(site, tmp_path) -> None:
+    jobs = tmp_path / "remote-control-jobs"  # where Scrapy's remote control would write
     with MirrorServer(site) as server:
-        run = run_gpscrape(server, tmp_path, "crawl")
+        run = run_gpscrape(server, tmp_path, "crawl", "-s", f"REMOTE_CONTROL_JOBS_DIR={jobs}")
         assert run.result.returncode == exit_codes.OK, run.result.stdout + run.result.stderr
         assert run.record_nos() == site.record_nos()
         assert_expected_content(server, run)
         assert_fetched_once(server)
     assert f"{len(site.record_nos())} records" in run.result.stdout
     assert "WARNING" not in run.result.stderr  # a clean crawl warns of nothing
+    assert not jobs.exists()  # no remote control server, no job file
 
 
 def test_discovery_without_index_pages_from_one_seed(tmp_path) -> None:
