@@ -175,7 +175,8 @@ class SortedRuns:
 
     def merged(self) -> Iterator[Row]:
         """Every row added, sorted by `key`: the runs written, then the rows still buffered,
-        merged as they are (sorted, never written: the buffer is in memory already)."""
+        merged as they are (sorted, never written: the buffer is in memory already). Read
+        once: the buffered rows are handed over to the stream."""
         self.buffer.sort(key=self.key)
         buffered, self.buffer = self.buffer, []
         while len(self.runs) > FAN_IN:
