@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from gpscrape.archive import WarcWriter, member_index
-from gpscrape.archive.member_index import index_path, response_heads
+from gpscrape.archive.member_index import index_path, remove_indexes, response_heads
 from gpscrape.archive.reader import iter_responses
 from gpscrape.archive.writer import Exchange
 from gpscrape.commands.reextract import rebuild
@@ -30,17 +30,26 @@ UNREADABLE = gzip.compress(
     b"WARC-Date: not a date\r\nContent-Length: 19\r\n\r\nHTTP/1.1 200 OK\r\n\r\n\r\n\r\n")
 
 
-def _archive(directory: Path, records: int = 4, run_id: str = "a") -> MirrorSite:
-    """A closed WARC file of `records` article pages (and a 404), in `directory`."""
+def _archive(directory: Path, records: int = 4, run_id: str = "a", *,
+             keep_index: bool = False, max_bytes: int | None = None) -> MirrorSite:
+    """A closed WARC file of `records` article pages (and a 404), in `directory`; without
+    `keep_index`, the index the writer saved is removed, as an archive sealed after a kill
+    or written by an earlier version has none."""
     site = MirrorSite.generate(records=records, seed=5)
-    with WarcWriter(directory, run_id, sync_interval=0) as writer:
+    with WarcWriter(directory, run_id, max_bytes=max_bytes, sync_interval=0) as writer:
         for number, record_no in enumerate(site.record_nos()):
             writer.write(Exchange(site.article_urls(record_no, BASE)[0], "GET", [], b"", 200,
                                   [("Content-Type", "text/html")],
                                   site.render(record_no, BASE).encode(),
-                                  AT + timedelta(seconds=number)))
+                                  AT + timedelta(seconds=number),
+                                  guess="probe" if number % 2 else None))
         writer.write(Exchange(BASE + "view_cir_articles.php?recordNo=999999", "GET", [], b"",
                               404, [], b"", AT))
+        writer.write(Exchange(site.article_urls(site.record_nos()[0], BASE)[0], "GET",
+                              [("If-None-Match", '"v1"')], b"", 304, [], b"",
+                              AT + timedelta(days=1, microseconds=-AT.microsecond)))
+    if not keep_index:
+        remove_indexes(directory)
     return site
 
 
@@ -62,7 +71,7 @@ def test_first_pass_indexes_a_closed_file_and_the_next_reads_the_index(tmp_path,
     _archive(tmp_path)
     [warc] = tmp_path.glob("*.warc.gz")
     want = _read_records(tmp_path)
-    assert _heads(tmp_path) == want and len(want) == 5
+    assert _heads(tmp_path) == want and len(want) == 6
     assert index_path(warc).is_file()
 
     def no_inflating(path: Path) -> None:
@@ -100,7 +109,7 @@ def test_an_index_of_another_file_content_is_stale(tmp_path) -> None:
     two.write_bytes(one.read_bytes() + two.read_bytes())  # the indexed file, grown
     index_path(one).replace(index_path(two))
     assert _heads(tmp_path / "two") == _read_records(tmp_path / "two")
-    assert len(_heads(tmp_path / "two")) == 10
+    assert len(_heads(tmp_path / "two")) == 12
 
 
 def test_unreadable_records_and_torn_tails_are_warned_of_from_the_index_too(tmp_path,
@@ -126,6 +135,70 @@ def test_a_folder_that_cannot_be_written_to_keeps_no_index(tmp_path, monkeypatch
     monkeypatch.setattr(member_index.os, "replace", refuse)
     assert _heads(tmp_path) == _read_records(tmp_path)
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".gz"]
+
+
+def test_the_writer_saves_the_index_a_pass_over_each_file_builds(tmp_path, monkeypatch):
+    """A crawl's files are indexed as they are written: even the first pass reads the index
+    instead of inflating them, and it holds what a pass over the file finds (responses of
+    any status, guessed pages, other records), file by file when the writer rolls over."""
+    _archive(tmp_path, records=6, keep_index=True, max_bytes=40_000)
+    warcs = sorted(tmp_path.glob("*.warc.gz"))
+    assert len(warcs) >= 2
+    for warc in warcs:
+        saved = member_index._DECODER.decode(index_path(warc).read_bytes())
+        assert saved == member_index._scan(warc, member_index._stamp(warc))[1]
+    want = _read_records(tmp_path)
+    assert {status for _, _, status, _, _ in want} == {200, 304, 404}
+
+    def no_inflating(path: Path) -> None:
+        raise AssertionError(f"{path} inflated although the writer indexed it")
+
+    monkeypatch.setattr(member_index, "iter_member_spans", no_inflating)
+    assert _heads(tmp_path) == want
+
+
+def test_an_index_the_writer_cannot_save_only_costs_the_first_pass(tmp_path, monkeypatch,
+                                                                  caplog) -> None:
+    def fail(self: object, path: Path) -> None:
+        raise RuntimeError("no index today")
+
+    monkeypatch.setattr(member_index.IndexBuilder, "save", fail)
+    with caplog.at_level(logging.WARNING):
+        _archive(tmp_path, keep_index=True)
+    assert "no member index written" in caplog.text
+    [warc] = tmp_path.glob("*.warc.gz")  # sealed all the same
+    assert not index_path(warc).exists()
+    monkeypatch.undo()
+    assert _heads(tmp_path) == _read_records(tmp_path)
+    assert index_path(warc).is_file()
+
+
+def test_an_index_of_a_file_that_grew_after_its_members_is_not_saved(tmp_path) -> None:
+    _archive(tmp_path, keep_index=True)
+    [warc] = tmp_path.glob("*.warc.gz")
+    builder = member_index.IndexBuilder(warc)
+    for offset, data, length in member_index.iter_member_spans(warc):
+        builder.add(data, offset, length)
+    index_path(warc).unlink()
+    builder.save(warc)
+    assert member_index._DECODER.decode(index_path(warc).read_bytes()) \
+        == member_index._scan(warc, member_index._stamp(warc))[1]
+    index_path(warc).unlink()
+    warc.write_bytes(warc.read_bytes() + UNREADABLE)
+    builder.save(warc)
+    assert not index_path(warc).exists()
+
+
+def test_a_member_out_of_place_leaves_the_file_without_an_index(tmp_path, caplog) -> None:
+    _archive(tmp_path)
+    [warc] = tmp_path.glob("*.warc.gz")
+    builder = member_index.IndexBuilder(warc)
+    for offset, data, length in member_index.iter_member_spans(warc):
+        builder.add(data, offset + 1, length)  # never raises into the writer
+    with caplog.at_level(logging.INFO):
+        builder.save(warc)
+    assert not index_path(warc).exists()
+    assert "a member at byte 1, not 0" in caplog.text
 
 
 def _rewrite(warc: Path, entries: list, digest: str | None = None) -> None:

@@ -81,7 +81,7 @@ def test_only_runs_without_a_report_are_recovered(tmp_path) -> None:
     (output / "runs").mkdir(parents=True)
     (output / "runs" / "20260101T000000Z-aaaaaa.json").write_text("{}")
     _archive_page(output / "warc", "20260102T000000Z-bbbbbb", site, second)  # killed
-    assert [run_id_of(p) for p in sorted((output / "warc").iterdir())] == [
+    assert [run_id_of(p) for p in sorted((output / "warc").glob("*.warc.gz"))] == [
         "20260101T000000Z-aaaaaa", "20260102T000000Z-bbbbbb"]
     assert recover(output, output / "warc").records == 1
     assert list(read_frame(output, "articles")["record_no"]) == [second]

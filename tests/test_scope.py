@@ -183,7 +183,7 @@ def test_archived_body_is_decoded_up_to_a_cap(tmp_path: Path) -> None:
                            ("bomb", gzip_bomb(8 * 1024 * 1024))):
             writer.write(Exchange(f"http://127.0.0.1/{name}", "GET", [], b"", 200,
                                   [("Content-Encoding", "gzip")], body, datetime.now(UTC)))
-    (path,) = (tmp_path / "warc").iterdir()
+    (path,) = (tmp_path / "warc").glob("*.warc.gz")
     offsets = [offset for offset, data in iter_members(path) if b"WARC-Type: response" in data]
     assert read_response(path, offsets[0], max_size=1024 * 1024).body == b"<html>ok</html>"
     with pytest.raises(ArchiveError, match="larger than 1048576 bytes"):

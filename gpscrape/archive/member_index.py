@@ -1,11 +1,14 @@
 """The member index of a closed WARC file, kept beside it: where each response record is.
 
 A rebuild reads the headers of the whole archive to find each page's latest response, then
-replays those: without an index, the archive is inflated twice. The first pass over a closed
-file (`*.warc.gz`, never written again) saves what it found as `<file>.index.json`: each
-response record's offset, compressed length, status, URL and WARC-Date, the records it could
-not read and where the complete members end (an entry for every member); later passes read
-that instead (and give the same warnings). An index stamped with another size, modification
+replays those: without an index, the archive is inflated twice. The crawl's writer builds the
+index of each file as it writes it (`IndexBuilder`, from each record before it is compressed)
+and saves it when it closes the file; a closed file (`*.warc.gz`, never written again) without
+one (sealed after a kill, written by an older version) is indexed by the first pass over it.
+The index, `<file>.index.json`, holds each response record's offset, compressed length,
+status, URL and WARC-Date, the records that could not be read and where the complete members
+end (an entry for every member); a pass reads that instead of inflating the file (and gives
+the same warnings). An index stamped with another size, modification
 time or digest of the file's last bytes than the file has now, or that cannot be read, or
 whose entries do not tile the file or do not match their digest, is ignored and written
 again; a folder that cannot be written to is only read. A file still being written (`.open`)
@@ -118,15 +121,65 @@ def _scan(path: Path, stamp: Stamp | None = None) -> tuple[list[Head], Index]:
     end = 0
     for offset, data, length in iter_member_spans(path):
         end = offset + length
-        found = parse_member(data, path, offset, with_body=False)
-        if isinstance(found, Unreadable):
-            entries.append((offset, length, None, found.error, None))
-        elif found is None:
-            entries.append((offset, length, OTHER, "", None))
-        else:
-            heads.append(Head(found.url, found.date, found.status, path, offset, length))
-            entries.append((offset, length, found.status, found.url, found.date.isoformat()))
+        entry = _entry(data, path, offset, length)
+        entries.append(entry)
+        if entry[2]:  # a response record (not OTHER, not unreadable)
+            heads.append(Head(entry[3], datetime.fromisoformat(entry[4]), entry[2], path,
+                              offset, length))
     return heads, Index(FORMAT, stamp or Stamp(0, 0, ""), end, _digest(entries), entries)
+
+
+def _entry(data: bytes, path: Path, offset: int, length: int, warn: bool = True) -> Entry:
+    """The index entry of the member `data` (inflated) at `offset` of `path`, `length` bytes
+    compressed; an unreadable record is warned of with `warn`."""
+    found = parse_member(data, path, offset, with_body=False, warn=warn)
+    if isinstance(found, Unreadable):
+        return offset, length, None, found.error, None
+    if found is None:
+        return offset, length, OTHER, "", None
+    return offset, length, found.status, found.url, found.date.isoformat()
+
+
+class IndexBuilder:
+    """The index of a WARC file being written, built from each member as it is written (no
+    inflating: the writer hands over the member's data before compressing it) and saved when
+    the file is closed, so that even the first rebuild finds the pages without inflating the
+    whole file. The entries are held as their JSON, a few dozen bytes a record."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path  # the file being written
+        self._entries = bytearray()
+        self._end = 0
+        self._failed: str | None = None  # why the file will keep no index
+
+    def add(self, data: bytes, offset: int, length: int) -> None:
+        """Index the member `data` (inflated), written at `offset` of the file in `length`
+        bytes, right after the members added before. Never raises: the index is a cache, and
+        a member it cannot follow only leaves the file without one (the write goes on)."""
+        if self._failed is not None:
+            return
+        try:
+            if offset != self._end:
+                raise ValueError(f"a member at byte {offset}, not {self._end}")
+            entry = _ENTRY_ENCODER.encode(_entry(data, self.path, offset, length, warn=False))
+        except Exception as error:
+            self._failed = str(error)
+            return
+        self._entries += b"," if self._entries else b""
+        self._entries += entry
+        self._end = offset + length
+
+    def save(self, path: Path) -> None:
+        """Save the index of `path`, the closed file (its stamp read from it now), unless a
+        member could not be indexed or the file holds more than the members added."""
+        stamp = _stamp(path)
+        if self._failed is None and stamp.size != self._end:
+            self._failed = f"{stamp.size} bytes, {self._end} indexed"
+        if self._failed is not None:
+            logger.info("no member index written beside %s: %s", path, self._failed)
+            return
+        entries = _ENTRIES_DECODER.decode(b"[" + self._entries + b"]")
+        _save(path, Index(FORMAT, stamp, self._end, _digest(entries), entries))
 
 
 def _load(path: Path, stamp: Stamp) -> list[Head] | None:
@@ -194,3 +247,5 @@ def _stamp(path: Path) -> Stamp:
 
 
 _DECODER = msgspec.json.Decoder(Index)
+_ENTRY_ENCODER = msgspec.json.Encoder()
+_ENTRIES_DECODER = msgspec.json.Decoder(list[Entry])

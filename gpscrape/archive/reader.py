@@ -79,16 +79,17 @@ class Unreadable:
                        self.offset, path, self.error)
 
 
-def parse_member(data: bytes, path: Path, offset: int, with_body: bool = True
-                 ) -> ArchivedResponse | Unreadable | None:
+def parse_member(data: bytes, path: Path, offset: int, with_body: bool = True,
+                 warn: bool = True) -> ArchivedResponse | Unreadable | None:
     """The response record in the member `data` (at `offset` of `path`); None for a record of
-    another type; an `Unreadable` (warned of) for a record that cannot be read."""
+    another type; an `Unreadable` (warned of, with `warn`) for a record that cannot be read."""
     try:
         return _parse(data, path, offset, with_body)
     except (ArchiveError, ArchiveLoadFailed, ValueError, TypeError, KeyError,
             AttributeError) as error:
         skipped = Unreadable(offset, str(error))
-        skipped.warn(path)
+        if warn:
+            skipped.warn(path)
         return skipped
 
 

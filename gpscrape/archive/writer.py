@@ -22,10 +22,12 @@ import io
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from isal import isal_zlib
@@ -37,6 +39,9 @@ from gpscrape import __version__
 from gpscrape.archive.members import complete_length
 from gpscrape.dataset.layout import fsync_dir
 from gpscrape.locations import Locations
+
+if TYPE_CHECKING:
+    from gpscrape.archive.member_index import IndexBuilder
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +87,9 @@ def header_pairs(headers: object) -> Headers:
 
 class WarcWriter:
     """Appends exchanges to `directory/gpscrape-<run_id>-<n>.warc.gz.open`, one gzip member per
-    record, each exchange flushed; a file over `max_bytes` is closed (renamed without `.open`)
-    and the next one started.
+    record, each exchange flushed; a file over `max_bytes` is closed (renamed without `.open`,
+    its member index saved beside it: `gpscrape.archive.member_index`) and the next one
+    started.
 
     `sync_interval`: seconds between the background fsyncs that group the writes (see the
     module's docstring); 0 fsyncs every exchange before `write` returns. `info`: extra fields
@@ -108,6 +114,7 @@ class WarcWriter:
         self._handle: io.BufferedWriter | None = None
         self._members: GzipMembers | None = None
         self._warc: _WarcioWriter | None = None
+        self._index: IndexBuilder | None = None
         self._syncer: BackgroundSync | None = None
 
     def open(self) -> WarcWriter:
@@ -173,7 +180,11 @@ class WarcWriter:
         self._path = self.directory / f"{name}{OPEN_SUFFIX}"
         self._handle = self._path.open("xb")
         fcntl.flock(self._handle, fcntl.LOCK_EX)  # held while open: sealing skips live files
-        self._members = GzipMembers(self._handle)
+        # Imported here: the member index reads the archive with what this module defines.
+        from gpscrape.archive.member_index import IndexBuilder  # noqa: PLC0415
+
+        self._index = IndexBuilder(self._path)
+        self._members = GzipMembers(self._handle, on_member=self._index.add)
         self._warc = _WarcioWriter(self._members, gzip=False, warc_version="1.1")
         info = self._warc.create_warcinfo_record(name, {
             "software": f"gpscrape/{__version__}",
@@ -192,20 +203,36 @@ class WarcWriter:
         self._handle.flush()
         os.fsync(self._handle.fileno())
         self._handle.close()
-        os.replace(self._path, _closed_name(self._path))
+        closed = _closed_name(self._path)
+        os.replace(self._path, closed)
         fsync_dir(self.directory)
-        self._handle = self._members = self._warc = self._path = None
+        self._save_index(closed)
+        self._handle = self._members = self._warc = self._path = self._index = None
+
+    def _save_index(self, closed: Path) -> None:
+        """Save the member index of the file just closed; a failure only costs the first
+        rebuild the time to build it (the index is a cache)."""
+        if self._index is None:
+            return
+        try:
+            self._index.save(closed)
+        except Exception:
+            logger.warning("no member index written beside %s; the first rebuild builds it",
+                           closed, exc_info=True)
 
 
 class GzipMembers:
     """A writable stream for warcio's (uncompressed) writer: what is written between two
     flushes, one WARC record, becomes one gzip member of `out` at ISA-L's `level`, compressed
     in one call (warcio writes a record in pieces of at most 16 KiB; each call to the
-    compressor is a switch of Python's lock on the writing thread)."""
+    compressor is a switch of Python's lock on the writing thread). `on_member`, when given,
+    gets each member written: its data (uncompressed), offset and compressed length."""
 
-    def __init__(self, out: io.BufferedWriter, level: int = GZIP_LEVEL) -> None:
+    def __init__(self, out: io.BufferedWriter, level: int = GZIP_LEVEL,
+                 on_member: Callable[[bytes, int, int], None] | None = None) -> None:
         self.out = out
         self.level = level
+        self.on_member = on_member
         self._pieces: list[bytes] = []
 
     def write(self, data: bytes) -> int:
@@ -215,10 +242,15 @@ class GzipMembers:
     def flush(self) -> None:
         """End the current member."""
         if self._pieces:
+            data = b"".join(self._pieces)
             compressor = isal_zlib.compressobj(self.level, isal_zlib.DEFLATED,
                                                isal_zlib.MAX_WBITS + 16)
-            self.out.write(compressor.compress(b"".join(self._pieces)) + compressor.flush())
+            member = compressor.compress(data) + compressor.flush()
+            offset = self.out.tell()
+            self.out.write(member)
             self._pieces = []
+            if self.on_member is not None:
+                self.on_member(data, offset, len(member))
 
 
 class BackgroundSync:

@@ -6,8 +6,9 @@ WARC-Date) wins. The earlier responses of each record and its `304` answers are 
 for its history (`revisions`), so the rebuild reproduces the revisions the crawls recorded.
 Rows are upserted into the dataset under `--output`, so rows of records the archive does not
 hold are kept. This is how extractor improvements reach the dataset without
-crawling again. The first rebuild from a closed WARC file keeps a member index beside it
-(`gpscrape.archive.member_index`), so the next ones find the pages without inflating it.
+crawling again. A closed WARC file's member index (`gpscrape.archive.member_index`: saved by
+the crawl that wrote the file, else by the first rebuild) lets a rebuild find the pages
+without inflating the whole file first.
 Writes a run report under `OUTPUT/runs/` and exits 1 when a check fails.
 """
 
