@@ -178,8 +178,19 @@ class IndexBuilder:
         if self._failed is not None:
             logger.info("no member index written beside %s: %s", path, self._failed)
             return
-        entries = _ENTRIES_DECODER.decode(b"[" + self._entries + b"]")
-        _save(path, Index(FORMAT, stamp, self._end, _digest(entries), entries))
+        entries = b"[" + self._entries + b"]"  # as `_digest` encodes them, read back by Index
+        _save(path, _WrittenIndex(FORMAT, stamp, self._end, hashlib.sha256(entries).hexdigest(),
+                                  msgspec.Raw(entries)))
+
+
+class _WrittenIndex(msgspec.Struct, frozen=True):
+    """`Index` with its entries already in JSON (`IndexBuilder`), written as they are."""
+
+    format: int
+    stamp: Stamp
+    end: int
+    entries_sha256: str
+    entries: msgspec.Raw
 
 
 def _load(path: Path, stamp: Stamp) -> list[Head] | None:
@@ -223,7 +234,7 @@ def _digest(entries: list[Entry]) -> str:
     return hashlib.sha256(msgspec.json.encode(entries)).hexdigest()
 
 
-def _save(path: Path, index: Index) -> None:
+def _save(path: Path, index: Index | _WrittenIndex) -> None:
     """Write the index beside `path` (replaced whole, never half written); a folder that
     cannot be written to keeps none."""
     target = index_path(path)
@@ -248,4 +259,3 @@ def _stamp(path: Path) -> Stamp:
 
 _DECODER = msgspec.json.Decoder(Index)
 _ENTRY_ENCODER = msgspec.json.Encoder()
-_ENTRIES_DECODER = msgspec.json.Decoder(list[Entry])
