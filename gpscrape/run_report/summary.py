@@ -12,7 +12,7 @@ from gpscrape.urls import record_no_of
 
 def summary(command: str, stats: Mapping[str, Any], verdicts: Verdicts, elapsed: float) -> str:
     """The counts (labelled as in the report), then the failed, missing and broken pages."""
-    lines = [f"gpscrape {command}: {summary_line(crawl_counts(stats))}; {elapsed:.1f} s "
+    lines = [f"gpscrape {command}: {summary_line(crawl_counts(stats))}; {elapsed:.2f} s "
              f"({stats.get('finish_reason', '?')})"]
     lines += [f"  failed: {url} ({reason})" for url, reason in verdicts.pages[FAILED]]
     missing = verdicts.pages[MISSING]
