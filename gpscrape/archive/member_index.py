@@ -8,13 +8,13 @@ one (sealed after a kill, written by an older version) is indexed by the first p
 The index, `<file>.index.json`, holds each response record's offset, compressed length,
 status, URL and WARC-Date, the records that could not be read and where the complete members
 end (an entry for every member); a pass reads that instead of inflating the file (and gives
-the same warnings). An index stamped with another size, modification
-time or digest of the file's last bytes than the file has now, or that cannot be read, or
-whose entries do not tile the file or do not match their digest, is ignored and written
-again; a folder that cannot be written to is only read. A file still being written (`.open`)
-is always read. Replay checks that each indexed record it reads is the one indexed
-(`gpscrape.archive.replay.read_indexed`), so a stale index only costs time (StaleIndexError:
-the rebuild starts again without indexes), never changes what is rebuilt.
+the same warnings). An index stamped with another size, modification time or digest of the
+file's last bytes than the file has now, or that cannot be read, or whose entries do not tile
+the file or do not match their digest, is ignored and written again; a folder that cannot be
+written to is only read. A file still being written (`.open`) is always read. Replay checks
+that each indexed record it reads is the one indexed (`gpscrape.archive.replay.read_indexed`),
+so a stale index only costs time (StaleIndexError: the rebuild starts again without indexes),
+never changes what is rebuilt.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ class IndexBuilder:
     """The index of a WARC file being written, built from each member as it is written (no
     inflating: the writer hands over the member's data before compressing it) and saved when
     the file is closed, so that even the first rebuild finds the pages without inflating the
-    whole file. The entries are held as their JSON, a few dozen bytes a record."""
+    whole file. The entries are held as their JSON, under a hundred bytes a record."""
 
     def __init__(self, path: Path) -> None:
         self.path = path  # the file being written
@@ -176,7 +176,8 @@ class IndexBuilder:
         if self._failed is None and stamp.size != self._end:
             self._failed = f"{stamp.size} bytes, {self._end} indexed"
         if self._failed is not None:
-            logger.info("no member index written beside %s: %s", path, self._failed)
+            logger.warning("no member index written beside %s: %s; the first rebuild builds it",
+                           path, self._failed)
             return
         entries = b"[" + self._entries + b"]"  # as `_digest` encodes them, read back by Index
         _save(path, _WrittenIndex(FORMAT, stamp, self._end, hashlib.sha256(entries).hexdigest(),
