@@ -32,7 +32,7 @@ UNREADABLE = gzip.compress(
 
 def _archive(directory: Path, records: int = 4, run_id: str = "a", *,
              keep_index: bool = False, max_bytes: int | None = None) -> MirrorSite:
-    """A closed WARC file of `records` article pages (and a 404), in `directory`; without
+    """A closed WARC file of `records` article pages (a 404 and a 304 too), in `directory`; without
     `keep_index`, the index the writer saved is removed, as an archive sealed after a kill
     or written by an earlier version has none."""
     site = MirrorSite.generate(records=records, seed=5)
