@@ -13,7 +13,6 @@ import importlib
 import sys
 
 from gpscrape import __version__
-from gpscrape.malloc_tuning import tune_and_reexec
 
 COMMANDS: tuple[str, ...] = (
     "extract", "schema", "crawl", "backfill", "demo", "fixtures", "mirror", "report", "docs",
@@ -51,13 +50,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The `gpscrape` script (and `python -m gpscrape`): once glibc's allocator is tuned for
-    parsing (`gpscrape.malloc_tuning`, which re-executes the command), `main`, then exit with
-    its code. What is left on the heap (the extractor's caches, the modules) is frozen first,
-    out of the garbage collector's last pass at exit, which would walk it all only for the
-    process to end: about 0.08 s of a 2,000-page rebuild's 5 s. Every file is closed by
-    then."""
-    tune_and_reexec()
+    """The `gpscrape` script (and `python -m gpscrape`): `main`, then exit with its code. What
+    is left on the heap (the extractor's caches, the modules) is frozen first, out of the
+    garbage collector's last pass at exit, which would walk it all only for the process to
+    end: about 0.08 s of a 2,000-page rebuild's 5 s. Every file is closed by then."""
     code = main()
     gc.freeze()
     sys.exit(code)

@@ -1,5 +1,4 @@
-"""The `gpscrape` script tunes the allocator first (`gpscrape.malloc_tuning`, which
-re-executes it), and exits with the command's code, its heap frozen out of the garbage
+"""The `gpscrape` script exits with the command's code, its heap frozen out of the garbage
 collector's last pass (`gpscrape.cli.run`)."""
 
 from __future__ import annotations
@@ -13,16 +12,13 @@ import pytest
 from gpscrape import cli
 
 
-def test_run_tunes_then_exits_with_the_command_code_and_the_heap_frozen(monkeypatch) -> None:
-    calls: list[str] = []
-    # (the real re-execution would replace this test process: see test_malloc_tuning)
-    monkeypatch.setattr(cli, "tune_and_reexec", lambda: calls.append("tune"))
-    monkeypatch.setattr(cli, "main", lambda: calls.append("main") or 3)
+def test_run_exits_with_the_command_code_and_the_heap_frozen(monkeypatch) -> None:
+    monkeypatch.setattr(cli, "main", lambda: 3)
     before = gc.get_freeze_count()
     try:
         with pytest.raises(SystemExit) as exit_:
             cli.run()
-        assert exit_.value.code == 3 and calls == ["tune", "main"]
+        assert exit_.value.code == 3
         assert gc.get_freeze_count() > before
     finally:
         gc.unfreeze()
