@@ -14,6 +14,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task
 
+from gpscrape.extract.w3lib_guard import is_native_panic
 from gpscrape.urls import is_on_site
 
 if TYPE_CHECKING:
@@ -53,7 +54,12 @@ class SiteMetaRefreshMiddleware(_SiteRedirects, MetaRefreshMiddleware):
     ) -> Request | Response:
         if not may_refresh(response.body):
             return response
-        return super().process_response(request, response)
+        try:
+            return super().process_response(request, response)
+        except BaseException as error:
+            if not is_native_panic(error):
+                raise
+            return response  # Scrapy could not decode the page to look (see `w3lib_guard`)
 
 
 # Scrapy looks for a `<meta http-equiv="refresh">` in the first 4,096 characters of a page's

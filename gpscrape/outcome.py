@@ -46,6 +46,7 @@ from gpscrape.extract.response import (
     same_bytes_decoding,
     tree_links,
 )
+from gpscrape.extract.w3lib_guard import is_native_panic
 
 logger = logging.getLogger(__name__)
 
@@ -114,10 +115,31 @@ def judge_response(response: HtmlResponse, status: int = 200, guess: str | None 
     if early is not None:
         return early, []
     try:
+        return _judged_response(response, guess, from_body, html)
+    except BaseException as error:
+        if not is_native_panic(error):
+            raise
+        # Scrapy could not decode the page (see `w3lib_guard`): read it from its bytes.
+        return judge_page(response.body, response.url, status, guess), _body_links(response.body)
+
+
+def _judged_response(response: HtmlResponse, guess: str | None, from_body: bool, html: bool
+                     ) -> tuple[Verdict, list[str]]:
+    """`judge_response` past the status."""
+    try:
         page = extract_body(response, html) if from_body else extract_response(response)
     except Exception as error:
         return _failed(error, response.url, guess), page_links(response.selector)
     return _read(page.record), page.links
+
+
+def _body_links(body: bytes) -> list[str]:
+    """The links of a page read from its bytes (`blocks.parse_tree`); none if it does not
+    parse."""
+    try:
+        return tree_links(parse_tree(body))
+    except Exception:
+        return []
 
 
 def judge_html(body: bytes, url: str, content_type: bytes | None, encoding: str | None,

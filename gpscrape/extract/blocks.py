@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from lxml import etree
-from w3lib.encoding import html_body_declared_encoding, html_to_unicode
 
 from gpscrape.extract._scan import CONTROL, NOT_UTF8, scan
 from gpscrape.extract._walk import ALWAYS, BLOCK, BREAK, CHECKED, EMPH, LINK, PRE, SKIP, walk
 from gpscrape.extract.errors import ExtractError
+from gpscrape.extract.w3lib_guard import body_declared_encoding, body_to_unicode
 
 # Elements whose start or end breaks the line.
 BLOCK_TAGS = frozenset(
@@ -105,10 +105,9 @@ def _decode(html: bytes | str, text_needed: bool = True) -> tuple[str | None, bo
             if flags & CONTROL:
                 return html.decode("utf-8-sig"), True, None
             return html.decode("utf-8-sig") if text_needed else None, False, html
-        if html_body_declared_encoding(html) is None:  # the web's default: windows-1252
+        if body_declared_encoding(html) is None:  # the web's default: windows-1252
             return html.decode("cp1252", errors="replace"), bool(flags & CONTROL), None
-    _encoding, text = html_to_unicode(None, html)
-    return text, True, None
+    return body_to_unicode(html), True, None
 
 
 def has_markup(html: bytes) -> bool:

@@ -26,12 +26,13 @@ from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urljoin
 
 from lxml import etree
-from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
+from w3lib.encoding import http_content_type_encoding, read_bom
 
 from gpscrape.extract._scan import CONTROL, NOT_UTF8, scan
 from gpscrape.extract.blocks import blocks_of_tree, has_markup, parse_tree
 from gpscrape.extract.page import extract_blocks, extract_page
 from gpscrape.extract.record import PageRecord
+from gpscrape.extract.w3lib_guard import body_declared_encoding
 
 if TYPE_CHECKING:  # parsel is imported by Scrapy's responses; a worker reading bytes needs none
     from parsel import Selector
@@ -131,7 +132,7 @@ def declared_encoding(body: bytes, content_type: bytes | None, given: str | None
     the bytes."""
     header = "" if content_type is None else content_type.decode("latin-1")
     return (given or read_bom(body)[0] or http_content_type_encoding(header)
-            or html_body_declared_encoding(body))
+            or body_declared_encoding(body))
 
 
 def same_bytes_decoding(body: bytes, encoding: str) -> bool:
