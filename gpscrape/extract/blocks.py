@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from lxml import etree
 
@@ -38,14 +39,21 @@ _CHROME_ATTR = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|menu|menubar|breadcrumbs?|cookie|share|footer|screen-reader-text"
     r"|sr-only|visually-hidden|skip-link)(?:$|[\s_-])", re.I
 )
+# Sidebars and their widgets, named by a whole class or id (a `content-sidebar-wrap` or a
+# `has-sidebar` wrapper holds the article): `sidebar`, `widget`, `widget-area`, `left-sidebar`.
+_SIDEBAR_ATTR = re.compile(
+    r"(?:^|\s)(?:(?:left|right)[-_])?(?:sidebar|side-bar|widgets?|widget-area)"
+    r"(?:[-_](?:left|right|\d+))?(?=$|\s)", re.I
+)
 _SMALL_FORM = 300  # a form with less text than this is a search box or a subscribe box
+_OPENING_TEXTS = 4  # texts read at the top of a sidebar for a listing mark
 _CHROME_CONTAINERS = frozenset(
-    ("div", "ul", "ol", "header", "span", "table", "section", "a", "p", "li"))
+    ("div", "ul", "ol", "header", "span", "table", "section", "a", "p", "li", "td"))
 # Elements checked for chrome at all (hidden inline `<b>`s and the like are not worth a look).
-_CHROME_TAGS = _CHROME_CONTAINERS | {"nav", "footer", "form", "aside", "td", "tr", "font",
+_CHROME_TAGS = _CHROME_CONTAINERS | {"nav", "footer", "form", "aside", "tr", "font",
                                      "article", "main", "figure", "center", "dl", "h1", "h2",
                                      "h3", "h4", "h5", "h6"}
-_ALWAYS_CHECKED = frozenset(("nav", "footer", "form"))  # looked at whatever their attributes
+_ALWAYS_CHECKED = frozenset(("nav", "footer", "form", "aside"))  # whatever their attributes
 # What each tag does in the walk (bits of `_walk`): skipped whole, checked for chrome (by its
 # attributes, or always), breaks the line where it starts (`BREAK`) or where it ends too
 # (`BLOCK`), emphasis, link, preformatted. Tags not listed do none of these.
@@ -178,11 +186,38 @@ def _drop_keeping_tail(node: etree._Element) -> None:
     parent.remove(node)
 
 
-def _text_verdict(el: etree._Element, tag: str) -> bool:
-    """The chrome verdict of a navigation container or a form, which their text decides."""
+def _text_verdict(el: etree._Element, tag: str, body: etree._Element, page: list[int]) -> bool:
+    """The chrome verdict of a navigation container, a sidebar or a form, which their text
+    decides: a small form is chrome; a container holding listing entries is not; a sidebar
+    (an `<aside>`, or a container named like one) that holds most of the page's text is the
+    article's wrapper, not chrome. `page` holds the body's text length once it was needed."""
     if tag == "form":
         return len(_text_of(el)) < _SMALL_FORM
-    return not _holds_listing(el)
+    sidebar = tag == "aside" or (tag not in _ALWAYS_CHECKED and _sidebar_names(
+        f"{el.get('class') or ''} {el.get('id') or ''}"))
+    if sidebar and _opens_with_listing(el):
+        return False
+    text = _text_of(el)
+    if _marks_listing(text):
+        return False
+    if sidebar:
+        if not page:
+            page.append(len(_text_of(body)))
+        return 2 * len(text) <= page[0]
+    return True
+
+
+@lru_cache(maxsize=1024)
+def _sidebar_names(names: str) -> bool:
+    """Whether `class id` names a sidebar or a widget, and not navigation."""
+    return _SIDEBAR_ATTR.search(names) is not None and not _chrome_names(names)
+
+
+def _opens_with_listing(el: etree._Element) -> bool:
+    """Whether the first few texts inside a sidebar hold a listing mark (its `PREVIOUS
+    COMMENTS` heading or first entry): the whole text of the sidebar, which lists dozens of
+    entries, is then not needed."""
+    return _marks_listing("".join(islice(el.itertext(), _OPENING_TEXTS)))
 
 
 @lru_cache(maxsize=2048)
@@ -190,8 +225,9 @@ def _attribute_verdict(tag: str, hidden: bool, style: str | None, names: str | N
                        ident: str | None) -> bool | None:
     """Whether an element of `tag` with these attributes (a `hidden` one; the first `style`,
     `class` and `id`; no others count) is chrome; None when the text inside decides (a `nav`,
-    `footer` or `form`, or a container named like navigation). Once per distinct set, as pages
-    repeat the same few; the walk asks only of elements with one of them, or always checked."""
+    `footer`, `form` or `aside`, or a container named like navigation or a sidebar). Once per
+    distinct set, as pages repeat the same few; the walk asks only of elements with one of
+    them, or always checked."""
     if tag in _ALWAYS_CHECKED:
         return None
     if hidden:
@@ -202,18 +238,14 @@ def _attribute_verdict(tag: str, hidden: bool, style: str | None, names: str | N
         return False
     if names is None and ident is None:
         return False
-    return None if _chrome_names(f"{names or ''} {ident or ''}") else False
+    both = f"{names or ''} {ident or ''}"
+    return None if _chrome_names(both) or _SIDEBAR_ATTR.search(both) else False
 
 
 @lru_cache(maxsize=4096)
 def _chrome_names(names: str) -> bool:
     """Whether `class id` names a navigation container (pages repeat the same few names)."""
     return _CHROME_ATTR.search(names) is not None
-
-
-def _holds_listing(el: etree._Element) -> bool:
-    """Navigation-looking containers that hold listing entries are kept."""
-    return _marks_listing(_text_of(el))
 
 
 @lru_cache(maxsize=256)
@@ -238,4 +270,9 @@ def _collect(root: etree._Element) -> list[Block]:
     body = root.find("body")
     if body is None:
         body = root
-    return walk(body, _TAG_ROLES, _attribute_verdict, _text_verdict, Block)
+    page: list[int] = []
+
+    def text_verdict(el: etree._Element, tag: str) -> bool:
+        return _text_verdict(el, tag, body, page)
+
+    return walk(body, _TAG_ROLES, _attribute_verdict, text_verdict, Block)

@@ -1,0 +1,115 @@
+"""Sidebars are chrome: widget areas whose lines read like a page's own (series names, month
+lines, `Region: headline` titles, `In the news`, `About the author`) change no record, before or
+after the article; a sidebar holding listing entries, or the article itself, is kept."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from gpscrape.extract import extract_page
+from gpscrape.extract.blocks import decode, parse_blocks
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+CASES = sorted(p.name for p in PAGES.iterdir() if (p / "expected.json").exists())
+WIDGETS = (
+    '<section class="widget widget_categories"><h2 class="widget-title">Categories</h2><ul>'
+    '<li><a href="c/cw">Conflict Weekly</a></li><li><a href="c/twtw">The World This Week</a>'
+    '</li><li><a href="c/cwa">CWA Commentary</a></li></ul></section>'
+    '<section class="widget widget_archive"><h2 class="widget-title">Archives</h2><ul>'
+    '<li><a href="2025/12">December 2025</a></li><li><a href="2025/11">November 2025</a></li>'
+    '</ul></section>'
+    '<section class="widget"><h2 class="widget-title">Recent Posts</h2><ul>'
+    '<li><a href="p/1">Peru: A long wait for the count</a></li>'
+    '<li><a href="p/2">Nepal: Floods cut the highway again</a></li></ul></section>'
+    '<section class="widget"><h2 class="widget-title">In the news</h2>'
+    '<p>New readers can start with our weekly digest.</p></section>'
+    '<section class="widget"><h3>About the author</h3>'
+    '<p>Ira Sen writes the weekly digest for the programme.</p></section>'
+)
+SIDEBARS = {
+    "aside-widget-area": '<aside id="secondary" class="widget-area">{}</aside>',
+    "plain-aside": "<aside>{}</aside>",
+    "div-sidebar": '<div id="sidebar" class="col-md-4">{}</div>',
+    "left-sidebar": '<div class="left-sidebar">{}</div>',
+    "table-cell": '<table><tr><td class="sidebar" width="200">{}</td></tr></table>',
+}
+
+
+def _with_sidebar(html: bytes, sidebar: str, before: bool) -> bytes:
+    """The page with the sidebar beside its content (wrapped in a plain `<div>`)."""
+    root = etree.fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", decode(html)), etree.HTMLParser())
+    for meta in root.xpath("//meta[@charset or @http-equiv]"):
+        meta.getparent().remove(meta)
+    body = root.find("body")
+    content = etree.Element("div", {"id": "content"})
+    content.text, body.text = body.text, None
+    content.extend(list(body))
+    side = etree.fromstring(f"<div>{sidebar.format(WIDGETS)}</div>", etree.HTMLParser())
+    side = side.find("body/div")[0]
+    body.extend([side, content] if before else [content, side])
+    return b'<meta charset="utf-8">' + etree.tostring(root, method="html", encoding="utf-8")
+
+
+@pytest.mark.parametrize("before", [True, False], ids=["before", "after"])
+@pytest.mark.parametrize("sidebar", sorted(SIDEBARS))
+@pytest.mark.parametrize("case", CASES)
+def test_a_widget_sidebar_changes_no_record(case: str, sidebar: str, before: bool) -> None:
+    url = json.loads((PAGES / case / "meta.json").read_text())["url"]
+    html = (PAGES / case / "page.html").read_bytes()
+    original = extract_page(html, url).to_dict()
+    beside = extract_page(_with_sidebar(html, SIDEBARS[sidebar], before), url).to_dict()
+    different = sorted(k for k in original if original[k] != beside[k])
+    assert not different, f"{case} with {sidebar} {'before' if before else 'after'}: {different}"
+
+
+def _texts(body: str) -> list[str]:
+    return [b.text for b in parse_blocks(f"<html><body>{body}</body></html>".encode())]
+
+
+ARTICLE = "".join(f"<p>Paragraph {n} of the article, long enough to be most of the page.</p>"
+                  for n in range(6))
+
+
+@pytest.mark.parametrize("wrapper", ['<div class="sidebar">{}</div>', "<aside>{}</aside>",
+                                     '<div id="widget-area">{}</div>'])
+def test_a_sidebar_holding_most_of_the_page_is_the_article(wrapper: str) -> None:
+    side = '<aside class="widget"><p>Search</p></aside>'
+    assert _texts(wrapper.format(ARTICLE + side)) == _texts(ARTICLE)
+
+
+@pytest.mark.parametrize("name", ["content-sidebar-wrap", "has-sidebar", "sidebarless",
+                                  "elementor-widget-text-editor", "widgetized"])
+def test_wrappers_named_after_a_sidebar_are_not_sidebars(name: str) -> None:
+    page = f'<div class="{name}"><p>Kept line</p></div>' + ARTICLE
+    assert _texts(page)[0] == "Kept line"
+
+
+@pytest.mark.parametrize("name", ["sidebar", "Sidebar", "left-sidebar", "sidebar-2", "widget",
+                                  "widget-area", "widgets", "side-bar", "sidebar_right"])
+def test_sidebar_names(name: str) -> None:
+    page = f'<div class="x {name}"><p>Sidebar line</p></div>' + ARTICLE
+    assert "Sidebar line" not in _texts(page)
+    page = f'<section id="{name}"><p>Sidebar line</p></section>' + ARTICLE
+    assert "Sidebar line" not in _texts(page)
+
+
+def test_a_sidebar_listing_below_other_widgets_is_kept() -> None:
+    entries = "".join(f"<p>December 2025 | CWA # {n}</p><p>Ira Sen</p>"
+                      f'<p><a href="view.php?recordNo={n}">Title {n}</a></p>' for n in (7, 6))
+    side = ('<div class="sidebar"><div class="widget"><p>Search the site</p></div>'
+            f"<p>Follow us</p><p>Newsletter</p><p>Contact</p><p>PREVIOUS COMMENTS</p>{entries}"
+            "</div>")
+    texts = _texts(ARTICLE + side)
+    assert "Search the site" not in texts
+    assert texts[-7:] == ["PREVIOUS COMMENTS", "December 2025 | CWA # 7", "Ira Sen", "Title 7",
+                          "December 2025 | CWA # 6", "Ira Sen", "Title 6"]
+
+
+def test_a_navigation_widget_is_navigation() -> None:
+    """A menu inside a widget keeps the navigation rule (chrome unless it holds entries)."""
+    page = ARTICLE + ('<div class="widget widget_nav_menu"><ul><li><a href="/">Home</a></li>'
+                      '</ul></div>')
+    assert _texts(page) == _texts(ARTICLE)
