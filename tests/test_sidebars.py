@@ -1,6 +1,7 @@
-"""Sidebars are chrome: widget areas whose lines read like a page's own (series names, month
+"""Asides are chrome: widget sidebars whose lines read like a page's own (series names, month
 lines, `Region: headline` titles, `In the news`, `About the author`) change no record, before or
-after the article; a sidebar holding listing entries, or the article itself, is kept."""
+after the article, nor do related posts, sharing boxes, tag lists and comment areas after it;
+an aside holding listing entries, or the article itself, is kept."""
 
 import json
 import re
@@ -37,6 +38,20 @@ SIDEBARS = {
     "table-cell": '<table><tr><td class="sidebar" width="200">{}</td></tr></table>',
 }
 
+# Furniture below an article, named as WordPress and its plugins name it.
+BELOW = {
+    "related": '<div class="related-posts"><h3>Related Posts</h3><ul><li><a href="p/3">Chad: '
+               'The junta extends its term</a> <span>May 4, 2024</span></li></ul></div>',
+    "sharing": '<div class="sharedaddy sd-sharing-enabled"><h3>Share this:</h3><ul><li>'
+               '<a href="#">Email</a></li><li><a href="#">Facebook</a></li></ul></div>',
+    "tags": '<div class="tags-links">Tags: <a href="t/1">Elections</a>, <a href="t/2">In the '
+            'news</a></div>',
+    "comments": '<div id="comments" class="comments-area"><h2>2 thoughts on this</h2><ol '
+                'class="comment-list"><li><p>Anil Rao</p><p>May 5, 2024 at 9:10 am</p><p>What '
+                'is the background?</p></li></ol><div id="respond"><h3>Leave a Reply</h3>'
+                '</div></div>',
+}
+
 
 def _with_sidebar(html: bytes, sidebar: str, before: bool) -> bytes:
     """The page with the sidebar beside its content (wrapped in a plain `<div>`)."""
@@ -47,7 +62,7 @@ def _with_sidebar(html: bytes, sidebar: str, before: bool) -> bytes:
     content = etree.Element("div", {"id": "content"})
     content.text, body.text = body.text, None
     content.extend(list(body))
-    side = etree.fromstring(f"<div>{sidebar.format(WIDGETS)}</div>", etree.HTMLParser())
+    side = etree.fromstring(f"<div>{sidebar.replace('{}', WIDGETS)}</div>", etree.HTMLParser())
     side = side.find("body/div")[0]
     body.extend([side, content] if before else [content, side])
     return b'<meta charset="utf-8">' + etree.tostring(root, method="html", encoding="utf-8")
@@ -63,6 +78,17 @@ def test_a_widget_sidebar_changes_no_record(case: str, sidebar: str, before: boo
     beside = extract_page(_with_sidebar(html, SIDEBARS[sidebar], before), url).to_dict()
     different = sorted(k for k in original if original[k] != beside[k])
     assert not different, f"{case} with {sidebar} {'before' if before else 'after'}: {different}"
+
+
+@pytest.mark.parametrize("furniture", sorted(BELOW))
+@pytest.mark.parametrize("case", CASES)
+def test_furniture_below_the_article_changes_no_record(case: str, furniture: str) -> None:
+    url = json.loads((PAGES / case / "meta.json").read_text())["url"]
+    html = (PAGES / case / "page.html").read_bytes()
+    original = extract_page(html, url).to_dict()
+    below = extract_page(_with_sidebar(html, BELOW[furniture], before=False), url).to_dict()
+    different = sorted(k for k in original if original[k] != below[k])
+    assert not different, f"{case} with {furniture} below: {different}"
 
 
 def _texts(body: str) -> list[str]:
@@ -81,14 +107,17 @@ def test_a_sidebar_holding_most_of_the_page_is_the_article(wrapper: str) -> None
 
 
 @pytest.mark.parametrize("name", ["content-sidebar-wrap", "has-sidebar", "sidebarless",
-                                  "elementor-widget-text-editor", "widgetized"])
+                                  "elementor-widget-text-editor", "widgetized", "comment",
+                                  "comments", "comment-body", "unrelated"])
 def test_wrappers_named_after_a_sidebar_are_not_sidebars(name: str) -> None:
     page = f'<div class="{name}"><p>Kept line</p></div>' + ARTICLE
     assert _texts(page)[0] == "Kept line"
 
 
 @pytest.mark.parametrize("name", ["sidebar", "Sidebar", "left-sidebar", "sidebar-2", "widget",
-                                  "widget-area", "widgets", "side-bar", "sidebar_right"])
+                                  "widget-area", "widgets", "side-bar", "sidebar_right",
+                                  "related", "related-posts", "jp-relatedposts", "sharedaddy",
+                                  "tags-links", "comments-area", "respond"])
 def test_sidebar_names(name: str) -> None:
     page = f'<div class="x {name}"><p>Sidebar line</p></div>' + ARTICLE
     assert "Sidebar line" not in _texts(page)

@@ -39,14 +39,19 @@ _CHROME_ATTR = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|menu|menubar|breadcrumbs?|cookie|share|footer|screen-reader-text"
     r"|sr-only|visually-hidden|skip-link)(?:$|[\s_-])", re.I
 )
-# Sidebars and their widgets, named by a whole class or id (a `content-sidebar-wrap` or a
-# `has-sidebar` wrapper holds the article): `sidebar`, `widget`, `widget-area`, `left-sidebar`.
-_SIDEBAR_ATTR = re.compile(
-    r"(?:^|\s)(?:(?:left|right)[-_])?(?:sidebar|side-bar|widgets?|widget-area)"
-    r"(?:[-_](?:left|right|\d+))?(?=$|\s)", re.I
+# What sits beside an article (sidebars and their widgets, related posts, sharing buttons, tag
+# lists, comment areas), named by a whole class or id: a `content-sidebar-wrap` or a
+# `has-sidebar` wrapper holds the article. (Not `comment` or `comments`: the site calls its
+# commentaries comments.)
+_ASIDE_ATTR = re.compile(
+    r"(?:^|\s)(?:(?:left|right)[-_])?(?:sidebar|side-bar|widgets?|widget-area|related"
+    r"|related[-_]?(?:posts|articles|stories)|jp-relatedposts|yarpp-related|sharedaddy|sharing"
+    r"|sd-sharing-enabled|tags|tags?-links|post-tags|entry-tags|tagcloud|comments-area"
+    r"|comment-respond|comment-list|commentlist|respond)(?:[-_](?:left|right|\d+))?(?=$|\s)",
+    re.I,
 )
 _SMALL_FORM = 300  # a form with less text than this is a search box or a subscribe box
-_OPENING_TEXTS = 4  # texts read at the top of a sidebar for a listing mark
+_OPENING_TEXTS = 4  # texts read at the top of an aside for a listing mark
 _CHROME_CONTAINERS = frozenset(
     ("div", "ul", "ol", "header", "span", "table", "section", "a", "p", "li", "td"))
 # Elements checked for chrome at all (hidden inline `<b>`s and the like are not worth a look).
@@ -187,20 +192,21 @@ def _drop_keeping_tail(node: etree._Element) -> None:
 
 
 def _text_verdict(el: etree._Element, tag: str, body: etree._Element, page: list[int]) -> bool:
-    """The chrome verdict of a navigation container, a sidebar or a form, which their text
-    decides: a small form is chrome; a container holding listing entries is not; a sidebar
-    (an `<aside>`, or a container named like one) that holds most of the page's text is the
-    article's wrapper, not chrome. `page` holds the body's text length once it was needed."""
+    """The chrome verdict of a navigation container, an aside (a sidebar, related posts and
+    the like) or a form, which their text decides: a small form is chrome; a container holding
+    listing entries is not; an aside (an `<aside>`, or a container named like one) that holds
+    most of the page's text is the article's wrapper, not chrome. `page` holds the body's text
+    length once it was needed."""
     if tag == "form":
         return len(_text_of(el)) < _SMALL_FORM
-    sidebar = tag == "aside" or (tag not in _ALWAYS_CHECKED and _sidebar_names(
+    aside = tag == "aside" or (tag not in _ALWAYS_CHECKED and _aside_names(
         f"{el.get('class') or ''} {el.get('id') or ''}"))
-    if sidebar and _opens_with_listing(el):
+    if aside and _opens_with_listing(el):
         return False
     text = _text_of(el)
     if _marks_listing(text):
         return False
-    if sidebar:
+    if aside:
         if not page:
             page.append(len(_text_of(body)))
         return 2 * len(text) <= page[0]
@@ -208,13 +214,14 @@ def _text_verdict(el: etree._Element, tag: str, body: etree._Element, page: list
 
 
 @lru_cache(maxsize=1024)
-def _sidebar_names(names: str) -> bool:
-    """Whether `class id` names a sidebar or a widget, and not navigation."""
-    return _SIDEBAR_ATTR.search(names) is not None and not _chrome_names(names)
+def _aside_names(names: str) -> bool:
+    """Whether `class id` names an aside (a sidebar, a widget, related posts...), and not
+    navigation."""
+    return _ASIDE_ATTR.search(names) is not None and not _chrome_names(names)
 
 
 def _opens_with_listing(el: etree._Element) -> bool:
-    """Whether the first few texts inside a sidebar hold a listing mark (its `PREVIOUS
+    """Whether the first few texts inside an aside hold a listing mark (its `PREVIOUS
     COMMENTS` heading or first entry): the whole text of the sidebar, which lists dozens of
     entries, is then not needed."""
     return _marks_listing("".join(islice(el.itertext(), _OPENING_TEXTS)))
@@ -225,7 +232,7 @@ def _attribute_verdict(tag: str, hidden: bool, style: str | None, names: str | N
                        ident: str | None) -> bool | None:
     """Whether an element of `tag` with these attributes (a `hidden` one; the first `style`,
     `class` and `id`; no others count) is chrome; None when the text inside decides (a `nav`,
-    `footer`, `form` or `aside`, or a container named like navigation or a sidebar). Once per
+    `footer`, `form` or `aside`, or a container named like navigation or an aside). Once per
     distinct set, as pages repeat the same few; the walk asks only of elements with one of
     them, or always checked."""
     if tag in _ALWAYS_CHECKED:
@@ -239,7 +246,7 @@ def _attribute_verdict(tag: str, hidden: bool, style: str | None, names: str | N
     if names is None and ident is None:
         return False
     both = f"{names or ''} {ident or ''}"
-    return None if _chrome_names(both) or _SIDEBAR_ATTR.search(both) else False
+    return None if _chrome_names(both) or _ASIDE_ATTR.search(both) else False
 
 
 @lru_cache(maxsize=4096)
