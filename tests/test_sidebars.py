@@ -5,6 +5,7 @@ an aside holding listing entries, or the article itself, is kept."""
 
 import json
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -68,27 +69,27 @@ def _with_sidebar(html: bytes, sidebar: str, before: bool) -> bytes:
     return b'<meta charset="utf-8">' + etree.tostring(root, method="html", encoding="utf-8")
 
 
-@pytest.mark.parametrize("before", [True, False], ids=["before", "after"])
-@pytest.mark.parametrize("sidebar", sorted(SIDEBARS))
-@pytest.mark.parametrize("case", CASES)
-def test_a_widget_sidebar_changes_no_record(case: str, sidebar: str, before: bool) -> None:
+# (form, markup, before the content or after it): sidebars on either side, furniture below.
+PLACED = ([(f"{name}-before", html, True) for name, html in SIDEBARS.items()]
+          + [(f"{name}-after", html, False) for name, html in SIDEBARS.items()]
+          + [(f"{name}-below", html, False) for name, html in BELOW.items()])
+
+
+@cache
+def _record(case: str) -> tuple[str, bytes, dict]:
+    """A fixture case's URL, page and record."""
     url = json.loads((PAGES / case / "meta.json").read_text())["url"]
     html = (PAGES / case / "page.html").read_bytes()
-    original = extract_page(html, url).to_dict()
-    beside = extract_page(_with_sidebar(html, SIDEBARS[sidebar], before), url).to_dict()
+    return url, html, extract_page(html, url).to_dict()
+
+
+@pytest.mark.parametrize(("form", "aside", "before"), PLACED, ids=[p[0] for p in PLACED])
+@pytest.mark.parametrize("case", CASES)
+def test_an_aside_changes_no_record(case: str, form: str, aside: str, before: bool) -> None:
+    url, html, original = _record(case)
+    beside = extract_page(_with_sidebar(html, aside, before), url).to_dict()
     different = sorted(k for k in original if original[k] != beside[k])
-    assert not different, f"{case} with {sidebar} {'before' if before else 'after'}: {different}"
-
-
-@pytest.mark.parametrize("furniture", sorted(BELOW))
-@pytest.mark.parametrize("case", CASES)
-def test_furniture_below_the_article_changes_no_record(case: str, furniture: str) -> None:
-    url = json.loads((PAGES / case / "meta.json").read_text())["url"]
-    html = (PAGES / case / "page.html").read_bytes()
-    original = extract_page(html, url).to_dict()
-    below = extract_page(_with_sidebar(html, BELOW[furniture], before=False), url).to_dict()
-    different = sorted(k for k in original if original[k] != below[k])
-    assert not different, f"{case} with {furniture} below: {different}"
+    assert not different, f"{case} with {form}: {different}"
 
 
 def _texts(body: str) -> list[str]:
