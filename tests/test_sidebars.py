@@ -107,6 +107,12 @@ def test_a_sidebar_holding_most_of_the_page_is_the_article(wrapper: str) -> None
     assert _texts(wrapper.format(ARTICLE + side)) == _texts(ARTICLE)
 
 
+def test_page_scripts_do_not_count_as_the_page_s_text() -> None:
+    script = "<script>var data = '" + "x" * 20_000 + "';</script>"
+    page = f'{script}<div class="sidebar">{ARTICLE}</div><style>{"p {{}} " * 2000}</style>'
+    assert _texts(page) == _texts(ARTICLE)
+
+
 @pytest.mark.parametrize("name", ["content-sidebar-wrap", "has-sidebar", "sidebarless",
                                   "elementor-widget-text-editor", "widgetized", "comment",
                                   "comments", "comment-body", "unrelated"])

@@ -208,9 +208,18 @@ def _text_verdict(el: etree._Element, tag: str, body: etree._Element, page: list
         return False
     if aside:
         if not page:
-            page.append(len(_text_of(body)))
-        return 2 * len(text) <= page[0]
+            page.append(_shown_length(body, _text_of(body)))
+        return 2 * _shown_length(el, text) <= page[0]
     return True
+
+
+def _shown_length(el: etree._Element, text: str) -> int:
+    """The length of an element's text (`text`) without its scripts' and styles' text, which
+    `_text_of` keeps (a page's inline scripts can outweigh its article)."""
+    return len(text) - sum(len(hidden.text or "") for hidden in el.iter(*_UNSHOWN_TEXT))
+
+
+_UNSHOWN_TEXT = ("script", "style", "noscript", "template")
 
 
 @lru_cache(maxsize=1024)
