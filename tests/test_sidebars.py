@@ -1,7 +1,8 @@
 """Asides are chrome: widget sidebars whose lines read like a page's own (series names, month
 lines, `Region: headline` titles, `In the news`, `About the author`) change no record, before or
 after the article, nor do related posts, sharing boxes, tag lists and comment areas after it;
-an aside holding listing entries, or the article itself, is kept."""
+an aside holding listing entries, or the article itself, is kept. Scripts and styles count
+for nothing in the text that decides (an aside's share of the page, a form's size)."""
 
 import json
 import re
@@ -110,6 +111,12 @@ def test_a_sidebar_holding_most_of_the_page_is_the_article(wrapper: str) -> None
 def test_page_scripts_do_not_count_as_the_page_s_text() -> None:
     script = "<script>var data = '" + "x" * 20_000 + "';</script>"
     page = f'{script}<div class="sidebar">{ARTICLE}</div><style>{"p {{}} " * 2000}</style>'
+    assert _texts(page) == _texts(ARTICLE)
+
+
+def test_a_search_form_with_a_long_script_is_still_a_search_form() -> None:
+    script = "<script>var terms = '" + "y" * 600 + "';</script>"
+    page = f'<form action="search.php"><label>Search the site</label>{script}</form>{ARTICLE}'
     assert _texts(page) == _texts(ARTICLE)
 
 

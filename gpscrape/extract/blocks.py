@@ -198,7 +198,7 @@ def _text_verdict(el: etree._Element, tag: str, body: etree._Element, page: list
     most of the page's text is the article's wrapper, not chrome. `page` holds the body's text
     length once it was needed."""
     if tag == "form":
-        return len(_text_of(el)) < _SMALL_FORM
+        return _shown_length(el, _text_of(el)) < _SMALL_FORM
     aside = tag == "aside" or (tag not in _ALWAYS_CHECKED and _aside_names(
         f"{el.get('class') or ''} {el.get('id') or ''}"))
     if aside and _opens_with_listing(el):
