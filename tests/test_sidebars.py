@@ -151,6 +151,15 @@ def test_a_sidebar_listing_below_other_widgets_is_kept() -> None:
                           "December 2025 | CWA # 6", "Ira Sen", "Title 6"]
 
 
+@pytest.mark.parametrize("hidden", ["hidden", 'style="display: none"'])
+def test_a_hidden_aside_is_not_read_even_with_a_listing(hidden: str) -> None:
+    """A hidden copy of the sidebar (the one a narrow screen shows) is not read twice."""
+    side = "<p>PREVIOUS COMMENTS</p><p>December 2025 | CWA # 7</p><p>Ira Sen</p>"
+    assert _texts(f"{ARTICLE}<aside {hidden}>{side}</aside>") == _texts(ARTICLE)
+    assert _texts(f"{ARTICLE}<aside>{side}</aside>")[-3:] == [
+        "PREVIOUS COMMENTS", "December 2025 | CWA # 7", "Ira Sen"]
+
+
 def test_a_navigation_widget_is_navigation() -> None:
     """A menu inside a widget keeps the navigation rule (chrome unless it holds entries)."""
     page = ARTICLE + ('<div class="widget widget_nav_menu"><ul><li><a href="/">Home</a></li>'

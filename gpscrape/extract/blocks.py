@@ -58,7 +58,8 @@ _CHROME_CONTAINERS = frozenset(
 _CHROME_TAGS = _CHROME_CONTAINERS | {"nav", "footer", "form", "aside", "tr", "font",
                                      "article", "main", "figure", "center", "dl", "h1", "h2",
                                      "h3", "h4", "h5", "h6"}
-_ALWAYS_CHECKED = frozenset(("nav", "footer", "form", "aside"))  # whatever their attributes
+_TEXT_CHECKED = frozenset(("nav", "footer", "form"))  # the text inside decides, hidden or not
+_ALWAYS_CHECKED = _TEXT_CHECKED | {"aside"}  # looked at whatever their attributes
 # What each tag does in the walk (bits of `_walk`): skipped whole, checked for chrome (by its
 # attributes, or always), breaks the line where it starts (`BREAK`) or where it ends too
 # (`BLOCK`), emphasis, link, preformatted. Tags not listed do none of these.
@@ -241,15 +242,17 @@ def _attribute_verdict(tag: str, hidden: bool, style: str | None, names: str | N
                        ident: str | None) -> bool | None:
     """Whether an element of `tag` with these attributes (a `hidden` one; the first `style`,
     `class` and `id`; no others count) is chrome; None when the text inside decides (a `nav`,
-    `footer`, `form` or `aside`, or a container named like navigation or an aside). Once per
+    `footer` or `form`, a shown `aside`, a container named like navigation or an aside). Once per
     distinct set, as pages repeat the same few; the walk asks only of elements with one of
     them, or always checked."""
-    if tag in _ALWAYS_CHECKED:
+    if tag in _TEXT_CHECKED:
         return None
     if hidden:
         return True
     if style is not None and _HIDDEN_STYLE.search(style):
         return True
+    if tag == "aside":
+        return None
     if tag not in _CHROME_CONTAINERS:
         return False
     if names is None and ident is None:
