@@ -52,7 +52,6 @@ _ASIDE_ATTR = re.compile(
 )
 _SMALL_FORM = 300  # a form with less text than this is a search box or a subscribe box
 _OPENING_TEXTS = 4  # texts read at the top of an aside for a listing mark
-_UNSHOWN_TEXT = ("script", "style", "noscript", "template")  # their text is never rendered
 _CHROME_CONTAINERS = frozenset(
     ("div", "ul", "ol", "header", "span", "table", "section", "a", "p", "li", "td"))
 # Elements checked for chrome at all (hidden inline `<b>`s and the like are not worth a look).
@@ -216,9 +215,10 @@ def _text_verdict(el: etree._Element, tag: str, body: etree._Element, page: list
 
 
 def _shown_length(el: etree._Element, text: str) -> int:
-    """The length of an element's text (`text`) without its scripts' and styles' text, which
-    `_text_of` keeps (a page's inline scripts can outweigh its article)."""
-    return len(text) - sum(len(hidden.text or "") for hidden in el.iter(*_UNSHOWN_TEXT))
+    """The length of an element's text (`text`) without the text that opens its unrendered
+    elements (`SKIP_TAGS`: scripts and styles above all), which `_text_of` keeps (a page's
+    inline scripts can outweigh its article)."""
+    return len(text) - sum(len(hidden.text or "") for hidden in el.iter(*SKIP_TAGS))
 
 
 
