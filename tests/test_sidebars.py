@@ -1,7 +1,7 @@
 """Asides are chrome: widget sidebars whose lines read like a page's own (series names, month
 lines, `Region: headline` titles, `In the news`, `About the author`) change no record, before or
 after the article, nor do related posts, sharing boxes, tag lists and comment areas after it;
-an aside holding listing entries, or the article itself, is kept. Scripts and styles count
+an aside holding listing entries, the article's bio or the article itself is kept. Scripts and styles count
 for nothing in the text that decides (an aside's share of the page, a form's size)."""
 
 import json
@@ -91,6 +91,44 @@ def test_an_aside_changes_no_record(case: str, form: str, aside: str, before: bo
     beside = extract_page(_with_sidebar(html, aside, before), url).to_dict()
     different = sorted(k for k in original if original[k] != beside[k])
     assert not different, f"{case} with {form}: {different}"
+
+
+def _bio_in_an_aside(html: bytes, aside: dict[str, str]) -> bytes | None:
+    """The page with its `About the author` heading and what follows it in the same parent
+    moved into an aside (a bio box); None when the page has no such heading."""
+    root = etree.fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", decode(html)), etree.HTMLParser())
+    for meta in root.xpath("//meta[@charset or @http-equiv]"):
+        meta.getparent().remove(meta)
+    heads = [el for el in root.iter(etree.Element) if el.tag not in ("script", "style")
+             and (el.text or "").strip().lower().startswith("about the author")]
+    if not heads:
+        return None
+    head = heads[-1]
+    while head.tag in ("strong", "b", "span", "em", "font"):
+        head = head.getparent()
+    parent = head.getparent()
+    at = parent.index(head)
+    box = etree.Element(aside.pop("tag"), aside)
+    box.extend([el for el in list(parent)[at:] if el.tag != "script"])
+    parent.insert(at, box)
+    return b'<meta charset="utf-8">' + etree.tostring(root, method="html", encoding="utf-8")
+
+
+# The cases with a bio under a heading of its own (not inside one `<br>` block).
+BIO_CASES = [case for case in CASES
+             if json.loads((PAGES / case / "expected.json").read_text())["about_author"]
+             and _bio_in_an_aside((PAGES / case / "page.html").read_bytes(), {"tag": "aside"})]
+
+
+@pytest.mark.parametrize("aside", [{"tag": "aside"}, {"tag": "aside", "class": "author-bio"},
+                                   {"tag": "div", "class": "widget author-box"}],
+                         ids=["aside", "aside-author-bio", "widget"])
+@pytest.mark.parametrize("case", BIO_CASES)
+def test_an_about_the_author_box_is_the_article_s(case: str, aside: dict[str, str]) -> None:
+    url, html, original = _record(case)
+    boxed = _bio_in_an_aside(html, dict(aside))
+    assert boxed is not None
+    assert extract_page(boxed, url).to_dict() == original
 
 
 def _texts(body: str) -> list[str]:

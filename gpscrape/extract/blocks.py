@@ -21,6 +21,7 @@ from lxml import etree
 from gpscrape.extract._scan import CONTROL, NOT_UTF8, scan
 from gpscrape.extract._walk import ALWAYS, BLOCK, BREAK, CHECKED, EMPH, LINK, PRE, SKIP, walk
 from gpscrape.extract.errors import ExtractError
+from gpscrape.extract.vocab import ABOUT_AUTHOR
 from gpscrape.extract.w3lib_guard import body_declared_encoding, body_to_unicode
 
 # Elements whose start or end breaks the line.
@@ -195,14 +196,15 @@ def _drop_keeping_tail(node: etree._Element) -> None:
 def _text_verdict(el: etree._Element, tag: str, body: etree._Element, page: list[int]) -> bool:
     """The chrome verdict of a navigation container, an aside (a sidebar, related posts and
     the like) or a form, which their text decides: a small form is chrome; a container holding
-    listing entries is not; an aside (an `<aside>`, or a container named like one) that holds
-    most of the page's text is the article's wrapper, not chrome. `page` holds the body's text
+    listing entries is not; an aside (an `<aside>`, or a container named like one) that opens
+    with `About the author` is the article's bio, and one that holds most of the page's text
+    is the article's wrapper: neither is chrome. `page` holds the body's text
     length once it was needed."""
     if tag == "form":
         return _shown_length(el, _text_of(el)) < _SMALL_FORM
     aside = tag == "aside" or (tag not in _ALWAYS_CHECKED and _aside_names(
         f"{el.get('class') or ''} {el.get('id') or ''}"))
-    if aside and _opens_with_listing(el):
+    if aside and _opens_kept(el):
         return False
     text = _text_of(el)
     if _marks_listing(text):
@@ -229,11 +231,12 @@ def _aside_names(names: str) -> bool:
     return _ASIDE_ATTR.search(names) is not None and not _chrome_names(names)
 
 
-def _opens_with_listing(el: etree._Element) -> bool:
-    """Whether the first few texts inside an aside hold a listing mark (its `PREVIOUS
-    COMMENTS` heading or first entry): the whole text of the sidebar, which lists dozens of
-    entries, is then not needed."""
-    return _marks_listing("".join(islice(el.itertext(), _OPENING_TEXTS)))
+def _opens_kept(el: etree._Element) -> bool:
+    """Whether an aside opens with what is kept: a listing mark (its `PREVIOUS COMMENTS`
+    heading or first entry: the whole text of a sidebar listing dozens of entries is then not
+    needed), or `About the author` (an article's bio box)."""
+    opening = "".join(islice(el.itertext(), _OPENING_TEXTS))
+    return _marks_listing(opening) or ABOUT_AUTHOR.match(opening.lstrip()) is not None
 
 
 @lru_cache(maxsize=2048)
