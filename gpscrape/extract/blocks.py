@@ -196,15 +196,15 @@ def _drop_keeping_tail(node: etree._Element) -> None:
 def _text_verdict(el: etree._Element, tag: str, body: etree._Element, page: list[int]) -> bool:
     """The chrome verdict of a navigation container, an aside (a sidebar, related posts and
     the like) or a form, which their text decides: a small form is chrome; a container holding
-    listing entries is not; an aside (an `<aside>`, or a container named like one) that opens
-    with `About the author` is the article's bio, and one that holds most of the page's text
-    is the article's wrapper: neither is chrome. `page` holds the body's text
-    length once it was needed."""
+    listing entries is not; an aside (an `<aside>`, or a container named like one) or a
+    footer that opens with `About the author` is the article's bio, and an aside that holds
+    most of the page's text is the article's wrapper: neither is chrome. `page` holds the
+    body's text length once it was needed."""
     if tag == "form":
         return _shown_length(el, _text_of(el)) < _SMALL_FORM
     aside = tag == "aside" or (tag not in _ALWAYS_CHECKED and _aside_names(
         f"{el.get('class') or ''} {el.get('id') or ''}"))
-    if aside and _opens_kept(el):
+    if (aside or tag == "footer") and _opens_kept(el):
         return False
     text = _text_of(el)
     if _marks_listing(text):
@@ -232,7 +232,7 @@ def _aside_names(names: str) -> bool:
 
 
 def _opens_kept(el: etree._Element) -> bool:
-    """Whether an aside opens with what is kept: a listing mark (its `PREVIOUS COMMENTS`
+    """Whether an aside or a footer opens with what is kept: a listing mark (its `PREVIOUS COMMENTS`
     heading or first entry: the whole text of a sidebar listing dozens of entries is then not
     needed), or `About the author` (an article's bio box)."""
     opening = "".join(islice(el.itertext(), _OPENING_TEXTS))
