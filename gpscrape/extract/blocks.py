@@ -204,11 +204,13 @@ def _text_verdict(el: etree._Element, tag: str, body: etree._Element, page: list
         return _shown_length(el, _text_of(el)) < _SMALL_FORM
     aside = tag == "aside" or (tag not in _ALWAYS_CHECKED and _aside_names(
         f"{el.get('class') or ''} {el.get('id') or ''}"))
-    if (aside or tag == "footer") and _opens_kept(el):
+    if aside and _opens_kept(el):
         return False
     text = _text_of(el)
     if _marks_listing(text):
         return False
+    if tag == "footer":
+        return ABOUT_AUTHOR.match(text.lstrip()) is None
     if aside:
         if not page:
             page.append(_shown_length(body, _text_of(body)))
@@ -232,11 +234,12 @@ def _aside_names(names: str) -> bool:
 
 
 def _opens_kept(el: etree._Element) -> bool:
-    """Whether an aside or a footer opens with what is kept: a listing mark (its `PREVIOUS COMMENTS`
+    """Whether an aside opens with what is kept: a listing mark (its `PREVIOUS COMMENTS`
     heading or first entry: the whole text of a sidebar listing dozens of entries is then not
     needed), or `About the author` (an article's bio box)."""
     opening = "".join(islice(el.itertext(), _OPENING_TEXTS))
-    return _marks_listing(opening) or ABOUT_AUTHOR.match(opening.lstrip()) is not None
+    return (_LISTING_MARK.search(opening) is not None  # (a few lines: no cache needed)
+            or ABOUT_AUTHOR.match(opening.lstrip()) is not None)
 
 
 @lru_cache(maxsize=2048)
