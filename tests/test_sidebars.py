@@ -55,11 +55,21 @@ BELOW = {
 }
 
 
-def _with_sidebar(html: bytes, sidebar: str, before: bool) -> bytes:
-    """The page with the sidebar beside its content (wrapped in a plain `<div>`)."""
+def _tree(html: bytes) -> etree._Element:
+    """A fixture page's tree, its charset declarations dropped (`_page` writes UTF-8)."""
     root = etree.fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", decode(html)), etree.HTMLParser())
     for meta in root.xpath("//meta[@charset or @http-equiv]"):
         meta.getparent().remove(meta)
+    return root
+
+
+def _page(root: etree._Element) -> bytes:
+    return b'<meta charset="utf-8">' + etree.tostring(root, method="html", encoding="utf-8")
+
+
+def _with_sidebar(html: bytes, sidebar: str, before: bool) -> bytes:
+    """The page with the sidebar beside its content (wrapped in a plain `<div>`)."""
+    root = _tree(html)
     body = root.find("body")
     content = etree.Element("div", {"id": "content"})
     content.text, body.text = body.text, None
@@ -67,7 +77,7 @@ def _with_sidebar(html: bytes, sidebar: str, before: bool) -> bytes:
     side = etree.fromstring(f"<div>{sidebar.replace('{}', WIDGETS)}</div>", etree.HTMLParser())
     side = side.find("body/div")[0]
     body.extend([side, content] if before else [content, side])
-    return b'<meta charset="utf-8">' + etree.tostring(root, method="html", encoding="utf-8")
+    return _page(root)
 
 
 # (form, markup, before the content or after it): sidebars on either side, furniture below.
@@ -97,9 +107,7 @@ def _bio_in_an_aside(html: bytes, aside: dict[str, str]) -> bytes | None:
     """The page with its `About the author` heading and what follows it in the same parent
     moved into an aside (a bio box); None when the page has no such heading in an element of
     its own."""
-    root = etree.fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", decode(html)), etree.HTMLParser())
-    for meta in root.xpath("//meta[@charset or @http-equiv]"):
-        meta.getparent().remove(meta)
+    root = _tree(html)
     heads = [el for el in root.iter(etree.Element) if el.tag not in ("script", "style")
              and (el.text or "").strip().lower().startswith("about the author")]
     if not heads:
@@ -114,7 +122,7 @@ def _bio_in_an_aside(html: bytes, aside: dict[str, str]) -> bytes | None:
     box = etree.Element(aside.pop("tag"), aside)
     box.extend([el for el in list(parent)[at:] if el.tag != "script"])
     parent.insert(at, box)
-    return b'<meta charset="utf-8">' + etree.tostring(root, method="html", encoding="utf-8")
+    return _page(root)
 
 
 # The cases with a bio under a heading of its own (not inside one `<br>` block).
