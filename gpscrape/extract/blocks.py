@@ -225,7 +225,6 @@ def _shown_length(el: etree._Element, text: str) -> int:
     return len(text) - sum(len(hidden.text or "") for hidden in el.iter(*SKIP_TAGS))
 
 
-
 @lru_cache(maxsize=1024)
 def _aside_names(names: str) -> bool:
     """Whether `class id` names an aside (a sidebar, a widget, related posts...), and not
