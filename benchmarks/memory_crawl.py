@@ -5,9 +5,9 @@ process, into a fresh output folder. The crawl's peak RSS is the larger of its p
 peak (from `wait4`) and the peak of the summed RSS of its process and every process it started
 (extraction workers), sampled every 0.1 s from /proc; the crawl's own peak and its workers'
 are reported too, to tell which grows. So is the peak of that sum less its file-backed pages
-(`statm`'s shared pages: the libraries mapped from disk, about 110 MiB, the same at any crawl
-size): the memory the crawl allocates, whose ratio tells growth apart from a baseline that
-the kernel may shrink under memory pressure. Each repeat crawls both sizes, one right after
+(`statm`'s shared pages: the libraries mapped from disk, up to about 110 MiB, which the kernel
+may drop and read back as it needs memory): the memory the crawl allocates itself, whose ratio
+tells growth apart from that baseline. Each repeat crawls both sizes, one right after
 the other, and gives one ratio; the goal is a ratio of at most 1.2 (memory does not grow with
 the number of pages) in every repeat, so the worst ratio is the one checked. It prints the
 figures and never fails on them.
