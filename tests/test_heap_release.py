@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from scrapy import signals
 from scrapy.utils.project import get_project_settings
@@ -63,3 +67,23 @@ def test_the_project_crawl_runs_the_extension_from_the_engine_start_to_its_stop(
     assert extension._loop is not None and extension._loop.running
     crawler.signals.send_catch_log(signals.engine_stopped)
     assert extension._loop is None
+
+
+ARROW_POOL_AT_EXIT = """
+import atexit, sys
+atexit.register(lambda: print(__import__("pyarrow").default_memory_pool().backend_name))
+sys.argv = ["gpscrape", "schema"]
+from gpscrape.cli import run
+run()
+"""
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "system"), ("mimalloc", "mimalloc")])
+def test_the_command_line_has_arrow_allocate_from_the_c_heap(chosen, expected) -> None:
+    env = {k: v for k, v in os.environ.items() if k != heap.ARROW_POOL_VARIABLE}
+    if chosen is not None:  # the user's own choice stays
+        env[heap.ARROW_POOL_VARIABLE] = chosen
+    done = subprocess.run([sys.executable, "-c", ARROW_POOL_AT_EXIT], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == expected
