@@ -28,6 +28,7 @@ RELEASE_INTERVAL = 2.0  # seconds between two releases of a crawl's (or a worker
 # Arrow's choice of allocator, read when it first allocates: "system" is the C library's.
 ARROW_POOL_VARIABLE = "ARROW_DEFAULT_MEMORY_POOL"
 
+
 def _malloc_trim() -> Callable[[int], int] | None:
     """glibc's `malloc_trim`, None where the C library has none (musl, macOS)."""
     name = ctypes.util.find_library("c")
