@@ -1,4 +1,5 @@
-"""The heap's free memory given back to the OS: on a clock in loops, on the reactor in a crawl."""
+"""The heap's free memory given back to the OS: on a clock in loops, on the reactor in a crawl;
+Arrow allocating from that heap in the command's processes."""
 
 from __future__ import annotations
 
