@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 
 import pytest
 from scrapy import Request
 from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse
+from scrapy.selector import Selector
 from scrapy.utils.test import get_crawler
+from scrapy.utils.trackref import live_refs
 
 from gpscrape import outcome as outcome_module
 from gpscrape.extract import ExtractError, PageRecord
@@ -192,3 +195,18 @@ def test_listing_pages_pass_every_filter(monkeypatch) -> None:
 def test_a_url_template_without_its_placeholder_is_refused() -> None:
     with pytest.raises(ValueError, match="needs"):
         make_spider(backfill_from="1", backfill_to="2", url_template="view_cir_articles.php")
+
+
+def test_a_page_judged_here_lets_go_of_its_parsed_tree() -> None:
+    """The response outlives its judging (it waits for the archive and the pipelines): the
+    tree and text Scrapy parsed for it are dropped once the page is judged, and parsed again
+    only if asked for."""
+    spider = make_spider()
+    page = response(body="<html><body><h1>A title</h1><p>Some words here.</p></body></html>")
+    gc.collect()
+    before = len(live_refs.get(Selector, ()))
+    list(spider.parse(page))
+    gc.collect()
+    assert sum(spider.verdicts.counts.values()) == 1  # judged here, from its tree
+    assert len(live_refs.get(Selector, ())) == before  # the page's Selector is gone with its tree
+    assert page.css("h1::text").get() == "A title"  # read again on demand
