@@ -185,13 +185,13 @@ def _running(pid: int) -> bool:
 
 
 def test_a_worker_ends_when_its_crawl_is_killed() -> None:
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER], stdout=subprocess.PIPE, text=True)
-    try:
-        worker_pid = int(holder.stdout.readline())
-        assert _running(worker_pid)
-    finally:
-        holder.kill()
-        holder.wait()
+    with subprocess.Popen([sys.executable, "-c", HOLDER], stdout=subprocess.PIPE,
+                          text=True) as holder:  # (closes its pipe and waits for it on exit)
+        try:
+            worker_pid = int(holder.stdout.readline())
+            assert _running(worker_pid)
+        finally:
+            holder.kill()
     deadline = time.monotonic() + DEADLINE
     while _running(worker_pid):
         assert time.monotonic() < deadline, f"worker {worker_pid} outlived its killed crawl"
