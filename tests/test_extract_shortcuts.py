@@ -1,8 +1,9 @@
 """More shortcuts of the extractor give what their definitions give: lines told by their first
 character before an expression is tried, repeated paragraphs told by trimming each text once,
 sentence ends read from a text's end (before its words are counted), texts not lowered when
-too long to be equal, the series expressions tried as one, query keys not decoded when there
-is nothing to decode, and the walk remembering tag names and class verdicts within a page."""
+too long to be equal, the series expressions tried as one, a line without a digit never read
+as an issue line, query keys not decoded when there is nothing to decode, and the walk
+remembering tag names and class verdicts within a page."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 
 from gpscrape.extract import (
     _walk,
+    issue_line,
     lines,
     listing,
     names,
@@ -208,6 +210,24 @@ def test_the_series_expressions_find_what_a_loop_over_the_series_finds() -> None
         found += expected is not None
     assert found > 2_000
     assert parse_issue_line("Conflict Weekly #89, Vol. 2, No. 3").series == vocab.CONFLICT_WEEKLY
+
+
+def test_a_line_without_a_digit_is_no_issue_line_as_the_whole_reading_finds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pieces = ("The World This Week", "Conflict Weekly", "NIAS Europe Monitor", "IPRI", "#",
+              "# 12", "#294 & 295", "Vol.", "Vol 6", "No", "Nos. 48 & 49", "Issue", "May",
+              "26 January 2025", "January", "2025", ",", " ", "An initiative by NIAS",
+              "and", "٣", "Monday")
+    shortcut = issue_line._read_issue_line
+    rng = random.Random(45)
+    lines_ = [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 7)))
+              for _ in range(20_000)]
+    read = [shortcut(text) for text in lines_]
+    monkeypatch.setattr(issue_line, "_DIGIT", re.compile(""))  # every line read whole
+    assert read == [shortcut(text) for text in lines_]
+    assert sum(r is not None for r in read) > 500
+    assert sum(r is None and not re.search(r"\d", t)
+               for r, t in zip(read, lines_, strict=True)) > 1_000
 
 
 def number_by_definition(url: str, name: str) -> int | None:

@@ -61,13 +61,14 @@ def url_label(url: str) -> str | None:
     return unquote_plus(match.group(1)).strip() if match else None
 
 
-def parse_header(blocks: list[Block], top: int, url: str, cwa_label: bool) -> Header:
-    """Read the header starting at block `top` (the first block after the top chrome)."""
+def parse_header(blocks: list[Block], top: int, echoed: str, cwa_label: bool) -> Header:
+    """Read the header starting at block `top` (the first block after the top chrome);
+    `echoed` is the label the page link's `url=` value echoes, lower case ("" without one)."""
     header = Header(template_cwa=cwa_label)
     i = top
     if cwa_label:
         i = _cwa_preamble(blocks, i, header)
-    i = _label_and_title(blocks, i, url, header)
+    i = _label_and_title(blocks, i, echoed, header)
     header.body_start = _header_lines(blocks, i, header)
     if header.series_raw is None and cwa_label:
         header.series_raw = CWA_COMMENTARY
@@ -87,8 +88,7 @@ def _cwa_preamble(blocks: list[Block], i: int, header: Header) -> int:
     return i
 
 
-def _label_and_title(blocks: list[Block], i: int, url: str, header: Header) -> int:
-    echoed = (url_label(url) or "").lower()
+def _label_and_title(blocks: list[Block], i: int, echoed: str, header: Header) -> int:
     first = None
     repeated = False
     while i < len(blocks):

@@ -71,8 +71,9 @@ def extract_blocks(blocks: list[Block], url: str) -> PageRecord:
                         photo_source=cleaned.photo_source,
                         listing=listing.entries if listing else [])
     kept = cleaned.blocks
-    top = _header_top(kept, cleaned, url)
-    header = parse_header(kept, top, url, cleaned.cwa_template)
+    echoed = (url_label(url) or "").lower()  # the label the link's `url=` echoes
+    top = _header_top(kept, cleaned, echoed)
+    header = parse_header(kept, top, echoed, cleaned.cwa_template)
     if not _is_article(header, kept, record_no) or (record_no is None and listing):
         if listing:
             record.series = _listing_series(header, blocks[listing.start:listing.end])
@@ -233,12 +234,12 @@ def _opens_short(text: str) -> bool:
     return bool(heading_kind(text) or parse_issue_line(text) or parse_counter_line(text))
 
 
-def _header_top(blocks: list[Block], cleaned: Cleaned, url: str) -> int:
-    """Where the header starts: the first series label (or link-echoing label) before the
-    article's first heading, else the first block after the page-top chrome."""
+def _header_top(blocks: list[Block], cleaned: Cleaned, echoed: str) -> int:
+    """Where the header starts: the first series label (or the label the link echoes,
+    `echoed`, lower case) before the article's first heading, else the first block after the
+    page-top chrome."""
     if cleaned.cwa_template:
         return cleaned.top
-    echoed = (url_label(url) or "").lower()
     limit = next((i for i, b in enumerate(blocks) if heading_kind(b.text)), len(blocks))
     for i in range(min(limit, 60)):
         block = blocks[i]
