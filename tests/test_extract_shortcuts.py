@@ -218,13 +218,13 @@ def test_a_line_without_a_digit_is_no_issue_line_as_the_whole_reading_finds(
               "# 12", "#294 & 295", "Vol.", "Vol 6", "No", "Nos. 48 & 49", "Issue", "May",
               "26 January 2025", "January", "2025", ",", " ", "An initiative by NIAS",
               "and", "٣", "Monday")
-    shortcut = issue_line._read_issue_line
+    read_line = issue_line._read_issue_line
     rng = random.Random(45)
     lines_ = [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 7)))
               for _ in range(20_000)]
-    read = [shortcut(text) for text in lines_]
+    read = [read_line(text) for text in lines_]
     monkeypatch.setattr(issue_line, "_DIGIT", re.compile(""))  # every line read whole
-    assert read == [shortcut(text) for text in lines_]
+    assert read == [read_line(text) for text in lines_]
     assert sum(r is not None for r in read) > 500
     assert sum(r is None and not re.search(r"\d", t)
                for r, t in zip(read, lines_, strict=True)) > 1_000
