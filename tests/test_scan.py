@@ -1,11 +1,13 @@
 """The byte scan in C (`gpscrape/extract/_scan.pyx`): built from the source in the tree, and
 telling UTF-8 and control bytes exactly as Python's strict decoder and `blocks._CONTROL` do;
-pages it lets through undecoded give the blocks the decoded text gives."""
+pages it lets through undecoded give the blocks the decoded text gives. Its digit test finds
+what `\\d` finds, in texts of one, two and four bytes a character."""
 
 from __future__ import annotations
 
 import hashlib
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -63,3 +65,14 @@ def test_an_xml_declaration_is_dropped_from_undecoded_pages_too(prefix: bytes) -
                      "</body></html>").encode()
     assert [b.text for b in parse_blocks(page)] == ["\u00e9t\u00e9"]
     assert [b.text for b in parse_blocks(decode(page))] == ["\u00e9t\u00e9"]
+
+
+def test_a_digit_is_what_the_expression_calls_one() -> None:
+    digit = re.compile(r"\d")
+    for code in range(0x110000):  # each character alone: a one-, two- or four-byte text
+        assert _scan.has_digit(chr(code)) == bool(digit.search(chr(code))), hex(code)
+    rng = random.Random(46)
+    alphabet = "ab 1\u00e9\u00b2\u2019\u0663\u00bd\U0001f600\U0001d7ce\u2167"
+    for _ in range(5_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert _scan.has_digit(text) == bool(digit.search(text)), text

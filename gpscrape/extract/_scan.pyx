@@ -3,9 +3,18 @@
 
 `blocks._decode` asks before it decodes: bytes that are UTF-8 without control characters go to
 lxml as they are (it parses bytes faster than text), and `parse_tree` needs no text of them.
+`has_digit` tells whether a text holds a decimal digit, as the expression `\\d` would find one,
+in one pass (the line rules ask it of whole paragraphs).
 """
 
-from libc.stdint cimport uint64_t
+from cpython.unicode cimport (
+    Py_UNICODE_ISDECIMAL,
+    PyUnicode_1BYTE_KIND,
+    PyUnicode_2BYTE_KIND,
+    PyUnicode_DATA,
+    PyUnicode_KIND,
+)
+from libc.stdint cimport uint32_t, uint64_t
 from libc.string cimport memcpy
 
 cdef extern from *:
@@ -105,3 +114,35 @@ def scan(bytes data not None) -> int:
         if flags == _NOT_UTF8 | _CONTROL:
             break
     return flags
+
+
+cdef inline bint _decimal(Py_UCS4 c) noexcept:
+    """A decimal digit (beyond Latin-1, whatever the script)."""
+    return 0x30 <= c <= 0x39 or (c > 0xff and Py_UNICODE_ISDECIMAL(c))
+
+
+def has_digit(str text not None) -> bool:
+    """Whether `re.search(r"\\d", text)` finds a digit: an ASCII digit, or another character
+    Unicode calls a decimal digit (none of Latin-1's is one)."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef Py_ssize_t i, n = len(text)
+    cdef const unsigned char* one
+    cdef const unsigned short* two
+    cdef const uint32_t* four
+    if kind == PyUnicode_1BYTE_KIND:
+        one = <const unsigned char*>PyUnicode_DATA(text)
+        for i in range(n):
+            if 0x30 <= one[i] <= 0x39:
+                return True
+        return False
+    if kind == PyUnicode_2BYTE_KIND:
+        two = <const unsigned short*>PyUnicode_DATA(text)
+        for i in range(n):
+            if _decimal(two[i]):
+                return True
+        return False
+    four = <const uint32_t*>PyUnicode_DATA(text)
+    for i in range(n):
+        if _decimal(four[i]):
+            return True
+    return False

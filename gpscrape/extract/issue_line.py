@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from gpscrape.extract._scan import has_digit
 from gpscrape.extract.dates import ParsedDate, find_date
 from gpscrape.extract.vocab import GLUED_INITIATIVE, ISSUE_LINE_SERIES, matched_series
 
@@ -24,7 +25,6 @@ _LEFTOVER = re.compile(r"[\s,.;:|()\-–]+|\(STIR\)", re.I)
 _COUNTER = re.compile(r"^(?P<kind>CWA|IPRI)\s*#\s*(?P<n>\d+)\b[\s,.;:]*(?P<rest>.*)$", re.I)
 _LIST_PARTS = re.compile(r"\s*(?:&|\band\b)\s*")
 _RANGE_BOUNDS = re.compile(r"\s*[-–—]\s*")
-_DIGIT = re.compile(r"\d")
 _BARE_ISSUE = re.compile(r"#\s*\d|Vol\b", re.I)  # an issue line without its series name
 _RANGE_LIMIT = 60
 _CACHED_LINE_MAX = 400  # longer lines (paragraphs) are read at once and never kept
@@ -76,7 +76,7 @@ def parse_issue_line(line: str) -> IssueLine | None:
 def _read_issue_line(line: str) -> tuple | None:
     """What `parse_issue_line` returns, as a tuple (the numbers as tuples): cached for short
     lines, which the header, the chrome and the warnings ask about several times a page."""
-    if _DIGIT.search(line) is None:
+    if not has_digit(line):
         return None  # (every part of an issue line but its series name holds a digit)
     text = GLUED_INITIATIVE.sub("", line).strip()
     if not text or len(text) > 240:

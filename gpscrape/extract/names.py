@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from gpscrape.extract._scan import has_digit
 from gpscrape.extract.vocab import is_team
 
-_DIGIT = re.compile(r"\d")
 _DOTS_AND_SPACES = re.compile(r"[.\s]+")
 _BY = re.compile(r"^(?:written\s+)?by\s*:?\s+", re.I)
 BY_FIRST = "wWbB"  # what a line `_BY` matches opens with (a test checks every character)
@@ -85,7 +85,7 @@ def _name_token(token: str) -> bool:
 def is_author_line(line: str) -> bool:
     """A line of people or teams only: `Rishika Yadav`, `By X and Y`, `GP Team`, `A, B & C.`."""
     text = line.strip()
-    if not text or len(text) > 400 or text.endswith((":", "?")) or _DIGIT.search(text):
+    if not text or len(text) > 400 or text.endswith((":", "?")) or has_digit(text):
         return False
     first = _first_name(text)
     if first and not (is_person(first) or is_team(first)):
