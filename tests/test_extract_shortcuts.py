@@ -2,8 +2,9 @@
 character before an expression is tried, repeated paragraphs told by trimming each text once,
 sentence ends read from a text's end (before its words are counted), texts not lowered when
 too long to be equal, the series expressions tried as one, a line without a digit never read
-as an issue line, query keys not decoded when there is nothing to decode, and the walk
-remembering tag names and class verdicts within a page."""
+as an issue line, a line searched for a name separator only where one can be, query keys not
+decoded when there is nothing to decode, and the walk remembering tag names and class verdicts
+within a page."""
 
 from __future__ import annotations
 
@@ -48,6 +49,17 @@ def test_a_line_opens_with_what_the_first_letter_of_its_expression_matches(
 def test_an_inline_heading_opens_with_what_the_expression_of_first_letters_matches() -> None:
     opening = re.compile("|".join(sorted({re.escape(k[0]) for k in vocab.HEADING_KINDS})), re.I)
     assert set(opening.findall(EVERY_CHARACTER)) == lines._INLINE_FIRST
+
+
+def test_a_name_separator_is_looked_for_only_where_one_can_be() -> None:
+    assert set(re.findall("[and]", EVERY_CHARACTER, re.I)) == set("aAnNdD")
+    pieces = ("Ann", "Lee", ",", "&", "and", "AnD", "ANDREW", "sand", "\u00e1nd", " ", "\t",
+              ", and", "&nbsp", "Bo")
+    rng = random.Random(47)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        if not names._may_separate(text):
+            assert names._SPLIT.search(text) is None, text
 
 
 def test_the_lines_told_by_their_first_character_are_judged_as_by_the_expressions() -> None:

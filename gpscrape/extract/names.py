@@ -98,8 +98,14 @@ def _first_name(line: str) -> str:
     """The first of `split_names(line)` when it stands before the first separator ("" when
     nothing does), found without splitting the rest of the line."""
     text = strip_by(line).strip().rstrip(".;").strip()
-    separator = _SPLIT.search(text)
+    separator = _SPLIT.search(text) if _may_separate(text) else None
     return (text[: separator.start()] if separator else text).strip(" .;")
+
+
+def _may_separate(text: str) -> bool:
+    """Whether `_SPLIT` can find a separator: each holds `,`, `&` or `and` in some case (no
+    other character matches these three letters ignoring case; a test checks every one)."""
+    return "," in text or "&" in text or "and" in text.lower()
 
 
 def people(names: list[str]) -> list[str]:
