@@ -1,5 +1,6 @@
 """The extractor's fast paths give what the general ones give: links made absolute without
-`urljoin`, control characters found from the bytes, chrome names judged once per page, author
+`urljoin` (and a listing's links answered from what pages of any folder of the host met
+before), control characters found from the bytes, chrome names judged once per page, author
 lines judged by their first name (and their digits in C) before the rest is split."""
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from urllib.parse import urljoin
 
 import pytest
 
-from gpscrape.extract import names
+from gpscrape.extract import listing, names
 from gpscrape.extract.blocks import parse_blocks
 from gpscrape.extract.listing import absolute
+from gpscrape.extract.url_keys import record_no_in
 
 BASES = ("http://h/", "http://h", "http://h?x=1", "http://h/a/b.php?x=1#f", "http://h/a/./b/../c.php",
          "https://globalpolitics.in/TWTW_view_articles.php?url=The%20World&recordNo=890",
@@ -30,6 +32,35 @@ def test_links_are_made_absolute_as_urljoin_does() -> None:
             assert absolute(href, base) == urljoin(base, href), (base, href)
     assert absolute("view.php?url=A B&recordNo=5", BASES[5]) == (
         "https://globalpolitics.in/view.php?url=A B&recordNo=5")
+
+
+PAGES = ("http://h/view.php?recordNo=1", "http://h/africa/weekly.php?recordNo=2",
+         "http://h/europe/", "https://h/a/b/c.php", "http://other:8000/x/", "http://h/a/../b/",
+         "file:///x/y", "no-scheme/page.php")
+LISTING_HREFS = ("/view.php?url=A%20B&recordNo=5", "view.php?recordNo=6", "../up.php?recordNo=7",
+                 "http://h/TWTW.php?recordNo=8", "https://h/x.php?ArticleNo=2&recordNo=9",
+                 " /spaced.php?recordNo=10 ", "//other/p.php?recordNo=11", "", "  ", "#top",
+                 "javascript:void(0)", "MAILTO:a@b.c", "HTTP://H/upper.php?recordNo=12",
+                 "x.php#frag", "?recordNo=13", "./dot.php?recordNo=14")
+
+
+@pytest.mark.parametrize("limit", [3, 8192])
+def test_a_listing_link_is_resolved_as_urljoin_does_whatever_pages_met_it_before(
+        limit: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(listing, "_LINKS_MAX", limit)  # 3: the caches are dropped again and again
+    monkeypatch.setattr(listing, "_LINKS", {})
+    monkeypatch.setattr(listing, "_FOLDER_LINKS", {})
+    rng = random.Random(limit)
+    for _ in range(5000):
+        page_url, href = rng.choice(PAGES), rng.choice(LISTING_HREFS)
+        got = listing._resolve(href, page_url, listing._base(page_url))
+        stripped = href.strip()
+        if not stripped or stripped.lower().startswith(("javascript:", "mailto:", "#")):
+            assert got == (None, None), (page_url, href)
+        else:
+            url = urljoin(page_url, stripped)
+            assert got == (url, record_no_in(url)), (page_url, href)
+    assert len(listing._LINKS) >= 1 and len(listing._FOLDER_LINKS) >= 1  # both caches served
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "iso-8859-1"])

@@ -77,9 +77,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(rb"<\s*[a-zA-Z!/]")
 # (the lookahead only spares the search a try of both branches at every character)
 _LISTING_MARK = re.compile(r"(?=[cp])(?:CWA\s*#\s*\d|PREVIOUS\s+COMMENTS)", re.I)
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+# (no table of `id` attributes: nothing looks an element up by its id)
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False,
+                           collect_ids=False)
 _UTF8_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False,
-                                encoding="utf-8")
+                                collect_ids=False, encoding="utf-8")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 

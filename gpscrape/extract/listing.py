@@ -49,7 +49,7 @@ def find_listing(blocks: list[Block], page_url: str) -> Listing | None:
     labelled = sum(1 for i in sample if i >= 2 and label_series(blocks[i - 2].text))
     base = _base(page_url)
     if labelled * 2 < len(sample):  # the sidebar form: its entries read in C
-        entries, last = entries_after(blocks, marks, heads, _links_of(base), partial(
+        entries, last = entries_after(blocks, marks, heads, _links_of(base[0]), partial(
             _resolve, page_url=page_url, base=base), _author_line, ListingEntry)
         first = marks[0]
     else:
@@ -142,47 +142,69 @@ _Base = tuple[str | None, str | None]  # a page URL's `scheme://host` and folder
 def _resolve(href: str | None, page_url: str, base: _Base) -> tuple[str | None, int | None]:
     """(absolute URL, recordNo) of an entry's link; (None, None) without one (or for a
     script, mail or same-page link). (`_listing.entries_after` takes the links met before
-    straight from `_links_of(base)`.)"""
+    straight from `_links_of(base[0])`.)"""
     if not href:
         return _NO_URL
-    links = _links_of(base)
+    links = _links_of(base[0])
     link = links.get(href, _UNSEEN)
     if link is _UNSEEN:
-        link = links[href] = _link(href, *base)
+        in_folder = _folder_links_of(base)
+        link = in_folder.get(href, _UNSEEN)
+        if link is _UNSEEN:
+            link, folder_free = _link(href, *base)
+            (links if folder_free else in_folder)[href] = link
     if link is not None:
         return link
     url = absolute(href.strip(), page_url)  # a form that needs the whole page URL
     return url, record_no_in(url)
 
 
-# `_link`'s answers, per page base (`_base`), each link once: the sidebars of consecutive
-# pages link the same articles. (A dict per base, as a cache keyed by link and base would
-# build and hash a key of three strings for each link.)
-_LINKS: dict[_Base, dict[str, tuple[str | None, int | None] | None]] = {}
-_LINKS_MAX = 2048  # links kept for a base, for at most `_LINKS_BASES` bases at once
+_Link = tuple[str | None, int | None] | None  # `_link`'s answer
+# `_link`'s answers, each link once: the sidebars of consecutive pages link the same articles.
+# The answers that need only the page's `scheme://host` (absolute and root-relative links,
+# most of a sidebar's) are kept per host, for every folder of the site alike (`/`, `/africa/`,
+# `/europe/`); the others per page base (`_base`). (A dict per host or base, as a cache keyed by
+# link and base would build and hash a key of three strings for each link.)
+_LINKS: dict[str | None, dict[str, _Link]] = {}
+_FOLDER_LINKS: dict[_Base, dict[str, _Link]] = {}
+_LINKS_MAX = 8192  # links kept for a host or a base, for at most `_LINKS_BASES` at once
 _LINKS_BASES = 4
 _UNSEEN = object()
 
 
-def _links_of(base: _Base) -> dict[str, tuple[str | None, int | None] | None]:
-    """The dict of `_link`'s answers for the pages of this base (a fresh one when full)."""
-    links = _LINKS.get(base)
+def _links_of(scheme_host: str | None) -> dict[str, _Link]:
+    """The dict of `_link`'s answers that need only this `scheme://host` (a fresh one when
+    full)."""
+    return _cache_in(_LINKS, scheme_host)
+
+
+def _folder_links_of(base: _Base) -> dict[str, _Link]:
+    """The dict of `_link`'s other answers, for the pages of this base (a fresh one when
+    full)."""
+    return _cache_in(_FOLDER_LINKS, base)
+
+
+def _cache_in(caches: dict, key: object) -> dict[str, _Link]:
+    """The cache of `caches` for `key`: a fresh one when it is full (all of them dropped when
+    `_LINKS_BASES` are kept)."""
+    links = caches.get(key)
     if links is None or len(links) >= _LINKS_MAX:
-        if len(_LINKS) >= _LINKS_BASES:
-            _LINKS.clear()
-        links = _LINKS[base] = {}
+        if len(caches) >= _LINKS_BASES:
+            caches.clear()
+        links = caches[key] = {}
     return links
 
 
-def _link(href: str, scheme_host: str | None, folder: str | None
-          ) -> tuple[str | None, int | None] | None:
+def _link(href: str, scheme_host: str | None, folder: str | None) -> tuple[_Link, bool]:
     """`_resolve` for the links that need only the page's `scheme://host` and folder, None for
-    the others."""
+    the others; and whether the answer holds for every folder of the host."""
     href = href.strip()
     if not href or href.lower().startswith(_NO_LINK):
-        return _NO_URL
+        return _NO_URL, True
     url = _fast_absolute(href, scheme_host, folder)
-    return None if url is None else (url, record_no_in(url))
+    if url is None:
+        return None, False
+    return (url, record_no_in(url)), href.startswith(("/", "http://", "https://"))
 
 
 def absolute(href: str, page_url: str) -> str:
